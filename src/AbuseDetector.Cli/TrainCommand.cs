@@ -1,0 +1,32 @@
+using AbuseDetector.Detection.Internal;
+using AbuseDetector.Detection.Training.Learning;
+
+namespace AbuseDetector.Cli;
+
+internal static class TrainCommand
+{
+    public static int Run(CommandLine line, TextWriter output)
+    {
+        var data = line.Require("data", "<shared data folder>");
+        var outPath = line.Require("out", "<model path>");
+        var callData = line.Get("call-data") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, "data", "call-domain-train.jsonl");
+        var seed = line.GetInt("seed", 20261122);
+        var name = line.Get("name") ?? Path.GetFileNameWithoutExtension(outPath);
+        line.RejectUnknown();
+        if (!Directory.Exists(data))
+        {
+            throw new UsageException($"The data folder '{data}' does not exist.");
+        }
+
+        if (!File.Exists(callData))
+        {
+            throw new UsageException($"The call-domain data '{callData}' does not exist; pass --call-data.");
+        }
+
+        var options = new TrainingOptions { DataFolder = data, CallDomainPath = callData, Seed = seed, ModelName = name };
+        var model = ModelTrainer.Train(options, TimeProvider.System, output);
+        ModelFile.Save(model, outPath);
+        output.WriteLine($"Wrote {outPath} ({new FileInfo(outPath).Length / (1024.0 * 1024.0):F1} MiB).");
+        return 0;
+    }
+}

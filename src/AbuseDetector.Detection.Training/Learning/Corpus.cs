@@ -1,0 +1,106 @@
+using AbuseDetector.Detection.Training.Data;
+
+namespace AbuseDetector.Detection.Training.Learning;
+
+/// <summary>Every labeled example the default model learns from, with the splits the data sets define.</summary>
+internal static class Corpus
+{
+    /// <summary>Sets the committed model trains on (ETHOS and the Gab Hate Corpus are evaluation-only by license).</summary>
+    public static List<Example> LoadTraining(string dataFolder, string? callDomainPath, TextWriter? log = null)
+    {
+        if (!Directory.Exists(dataFolder))
+        {
+            throw new DirectoryNotFoundException($"The data folder '{dataFolder}' does not exist.");
+        }
+
+        var examples = new List<Example>();
+        void Add(string name, Func<List<Example>> read)
+        {
+            var set = read();
+            log?.WriteLine($"  {name,-14} {set.Count,7:N0} examples");
+            examples.AddRange(set);
+        }
+
+        Add("olid", () => PublicDataSets.Olid(dataFolder));
+        Add("davidson", () => PublicDataSets.Davidson(dataFolder));
+        Add("convabuse", () => PublicDataSets.ConvAbuse(dataFolder));
+        Add("toxic-spans", () => PublicDataSets.ToxicSpans(dataFolder));
+        Add("implicit-hate", () => PublicDataSets.ImplicitHate(dataFolder));
+        Add("goemotions", () => PublicDataSets.GoEmotions(dataFolder));
+        Add("jigsaw", () => PublicDataSets.Jigsaw(dataFolder));
+        if (callDomainPath is not null)
+        {
+            Add("call-domain", () => CallDomainData.Read(callDomainPath, "call-domain", Split.Train, holdOutPercent: 15));
+        }
+
+        return examples;
+    }
+}
+
+/// <summary>
+/// Which examples teach each head, with what label and weight. Benchmark heads learn from their own data
+/// set, plus a little from related sets whose labels mean nearly the same (auxiliary data, weight 0.1);
+/// product heads learn from every source that labels them, our own call-domain data counting most
+/// because calls are what the product hears.
+/// </summary>
+internal static class Recipe
+{
+    private const float Auxiliary = 0.1f;
+
+    public static bool TryGetLabel(Example example, string head, out float label, out float weight)
+    {
+        weight = Array.IndexOf(Heads.Benchmark, head) >= 0 ? BenchmarkWeight(example, head, out label) : ProductWeight(example, head, out label);
+        return weight > 0;
+    }
+
+    private static float BenchmarkWeight(Example example, string head, out float label)
+    {
+        var own = head switch
+        {
+            Heads.DavidsonHate or Heads.DavidsonOffensive or Heads.DavidsonNeither => "davidson",
+            Heads.ConvAbuse => "convabuse",
+            _ => "olid",
+        };
+        if (example.Source == own)
+        {
+            return example.Labels.TryGetValue(head, out label) ? 1f : 0f;
+        }
+
+        label = 0;
+        var auxiliary = head switch
+        {
+            // Offensive in the OLID sense: any profanity, insult or threat.
+            Heads.OlidOffensive when example.Source == "davidson" => Set(out label, example.Labels[Heads.DavidsonNeither] < 0.5f),
+            Heads.OlidOffensive when example.Source is "jigsaw" or "convabuse" => Copy(example, Heads.Abusive, out label),
+            // Abuse aimed at a conversational agent is close to abuse in tweets and talk-page comments.
+            Heads.ConvAbuse when example.Source is "jigsaw" or "olid" => Copy(example, Heads.Abusive, out label),
+            _ => false,
+        };
+        return auxiliary ? Auxiliary : 0f;
+    }
+
+    private static float ProductWeight(Example example, string head, out float label)
+    {
+        if (!example.Labels.TryGetValue(head, out label))
+        {
+            return 0f;
+        }
+
+        return example.Source switch
+        {
+            "call-domain" => 4f,
+            "goemotions" => 0.5f,
+            "implicit-hate" when head == Heads.Threat => 0.5f,
+            "davidson" when head == Heads.Abusive => 0.5f,
+            _ => 1f,
+        };
+    }
+
+    private static bool Set(out float label, bool value)
+    {
+        label = value ? 1f : 0f;
+        return true;
+    }
+
+    private static bool Copy(Example example, string head, out float label) => example.Labels.TryGetValue(head, out label);
+}

@@ -1,0 +1,136 @@
+namespace AbuseDetector.Detection.Training.Learning;
+
+/// <summary>Precision, recall and F1 of one class.</summary>
+internal readonly record struct ClassScore(double Precision, double Recall, double F1, int Support)
+{
+    public static ClassScore From(int truePositives, int falsePositives, int falseNegatives)
+    {
+        var precision = truePositives + falsePositives == 0 ? 0 : (double)truePositives / (truePositives + falsePositives);
+        var recall = truePositives + falseNegatives == 0 ? 0 : (double)truePositives / (truePositives + falseNegatives);
+        var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        return new ClassScore(precision, recall, f1, truePositives + falseNegatives);
+    }
+}
+
+/// <summary>Classification metrics as the shared tasks define them.</summary>
+internal static class Metrics
+{
+    /// <summary>Per-class scores of a multi-class prediction; macro-F1 is their plain mean.</summary>
+    public static Dictionary<string, ClassScore> PerClass(IReadOnlyList<int> gold, IReadOnlyList<int> predicted, IReadOnlyList<string> labels)
+    {
+        var result = new Dictionary<string, ClassScore>(StringComparer.Ordinal);
+        for (var c = 0; c < labels.Count; c++)
+        {
+            int tp = 0, fp = 0, fn = 0;
+            for (var i = 0; i < gold.Count; i++)
+            {
+                if (predicted[i] == c && gold[i] == c)
+                {
+                    tp++;
+                }
+                else if (predicted[i] == c)
+                {
+                    fp++;
+                }
+                else if (gold[i] == c)
+                {
+                    fn++;
+                }
+            }
+
+            result[labels[c]] = ClassScore.From(tp, fp, fn);
+        }
+
+        return result;
+    }
+
+    public static double MacroF1(IReadOnlyDictionary<string, ClassScore> perClass) => perClass.Values.Average(s => s.F1);
+
+    /// <summary>Binary F1 of the positive class at a threshold.</summary>
+    public static ClassScore Binary(IReadOnlyList<float> scores, IReadOnlyList<bool> gold, float threshold)
+    {
+        int tp = 0, fp = 0, fn = 0;
+        for (var i = 0; i < scores.Count; i++)
+        {
+            var predicted = scores[i] >= threshold;
+            if (predicted && gold[i])
+            {
+                tp++;
+            }
+            else if (predicted)
+            {
+                fp++;
+            }
+            else if (gold[i])
+            {
+                fn++;
+            }
+        }
+
+        return ClassScore.From(tp, fp, fn);
+    }
+
+    /// <summary>
+    /// The threshold that maximizes positive-class F1 (or macro-F1 over both classes) on the given scores.
+    /// Candidates are midpoints between consecutive distinct scores.
+    /// </summary>
+    public static float BestThreshold(IReadOnlyList<float> scores, IReadOnlyList<bool> gold, bool macro)
+    {
+        var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToArray();
+        var totalPositives = gold.Count(g => g);
+        var totalNegatives = gold.Count - totalPositives;
+        int tp = 0, fp = 0;
+        var best = double.NegativeInfinity;
+        var bestThreshold = 0.5f;
+        for (var k = 0; k < order.Length; k++)
+        {
+            if (gold[order[k]])
+            {
+                tp++;
+            }
+            else
+            {
+                fp++;
+            }
+
+            if (k + 1 < order.Length && scores[order[k + 1]] == scores[order[k]])
+            {
+                continue;
+            }
+
+            var fn = totalPositives - tp;
+            var positive = ClassScore.From(tp, fp, fn).F1;
+            var value = positive;
+            if (macro)
+            {
+                var tn = totalNegatives - fp;
+                value = (positive + ClassScore.From(tn, fn, fp).F1) / 2;
+            }
+
+            if (value > best)
+            {
+                best = value;
+                bestThreshold = k + 1 < order.Length ? (scores[order[k]] + scores[order[k + 1]]) / 2 : scores[order[k]];
+            }
+        }
+
+        return bestThreshold;
+    }
+
+    /// <summary>SemEval-2021 Task 5 F1 of one post: 2|P∩G|/(|P|+|G|); 1 when both are empty, 0 when only one is.</summary>
+    public static double SpanF1(IReadOnlySet<int> predicted, IReadOnlySet<int> gold)
+    {
+        if (gold.Count == 0)
+        {
+            return predicted.Count == 0 ? 1 : 0;
+        }
+
+        if (predicted.Count == 0)
+        {
+            return 0;
+        }
+
+        var overlap = predicted.Count(gold.Contains);
+        return 2.0 * overlap / (predicted.Count + gold.Count);
+    }
+}

@@ -1,0 +1,245 @@
+using AbuseDetector.Detection.Internal;
+
+namespace AbuseDetector.Detection;
+
+/// <summary>
+/// Scores text for swearing, insults, threats, hate, abuse overall and whether the abuse is aimed at the
+/// person spoken to. Immutable and thread-safe once loaded; one instance serves the whole process.
+/// </summary>
+public sealed partial class AbuseClassifier
+{
+    /// <summary>The head group every chunk is scored with.</summary>
+    internal const string ProductGroup = "product";
+
+    /// <summary>The token-level head group that marks toxic spans.</summary>
+    internal const string SpanGroup = "span";
+
+    private readonly HeadGroup _product;
+    private readonly HeadGroup? _span;
+    private readonly int[] _headOfCategory;
+
+    internal AbuseClassifier(ModelParameters parameters)
+    {
+        Parameters = parameters;
+        _product = parameters.Group(ProductGroup);
+        _span = Array.Find(parameters.Groups, g => string.Equals(g.Name, SpanGroup, StringComparison.Ordinal));
+        _headOfCategory = new int[AbuseCategories.All.Count];
+        foreach (var category in AbuseCategories.All)
+        {
+            var head = _product.IndexOf(category.ToName());
+            if (head < 0)
+            {
+                throw new ModelFormatException($"The model has no '{category.ToName()}' head.");
+            }
+
+            _headOfCategory[(int)category] = head;
+        }
+    }
+
+    internal ModelParameters Parameters { get; }
+
+    /// <summary>The model's name, as given when it was trained.</summary>
+    public string ModelName => Parameters.Name;
+
+    /// <summary>When the model was trained (ISO 8601, UTC).</summary>
+    public string TrainedAt => Parameters.TrainedAt;
+
+    /// <summary>Loads a model file; throws <see cref="ModelFormatException"/> with a clear sentence when it is unusable.</summary>
+    public static AbuseClassifier Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new AbuseClassifier(ModelFile.Load(path));
+    }
+
+    /// <summary>Loads a model from bytes already in memory.</summary>
+    public static AbuseClassifier Load(ReadOnlySpan<byte> modelBytes, string sourceName = "model")
+        => new(ModelFile.Read(modelBytes, sourceName));
+
+    /// <summary>The probability at which a category is flagged, chosen on validation data when the model was trained.</summary>
+    public float ThresholdOf(AbuseCategory category) => _product.Thresholds[_headOfCategory[(int)category]];
+
+    /// <summary>Scores a chunk. Allocates nothing.</summary>
+    public AbuseScores Score(ReadOnlySpan<char> text)
+    {
+        var workspace = Workspace.Rent(text.Length);
+        try
+        {
+            var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
+            Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
+            ScoreDocument(_product, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace.Sums, raw);
+            return ToScores(raw);
+        }
+        finally
+        {
+            Workspace.Return(workspace);
+        }
+    }
+
+    /// <summary>Scores a chunk and, for each flagged category, finds the spans of text behind the flag.</summary>
+    public Classification Classify(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var workspace = Workspace.Rent(text.Length);
+        try
+        {
+            var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
+            var tokens = workspace.Tokens.AsSpan(0, tokenCount);
+            Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
+            ScoreDocument(_product, normalized, tokens, stats, workspace.Sums, raw);
+            var scores = ToScores(raw);
+            if (scores.Flags == AbuseFlags.None)
+            {
+                return new Classification(scores, []);
+            }
+
+            var evidence = new List<EvidenceSpan>();
+            foreach (var category in AbuseCategories.All)
+            {
+                if (scores.IsFlagged(category))
+                {
+                    FindEvidence(category, normalized, tokens, stats, workspace.Contributions, evidence);
+                }
+            }
+
+            return new Classification(scores, evidence);
+        }
+        finally
+        {
+            Workspace.Return(workspace);
+        }
+    }
+
+    /// <summary>Raw (pre-calibration) scores of every head of a group, for evaluation tasks.</summary>
+    internal void ScoreGroup(HeadGroup group, ReadOnlySpan<char> text, Span<float> raw)
+    {
+        var workspace = Workspace.Rent(text.Length);
+        try
+        {
+            var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
+            ScoreDocument(group, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace.Sums, raw);
+        }
+        finally
+        {
+            Workspace.Return(workspace);
+        }
+    }
+
+    /// <summary>Character ranges of the tokens the span head marks as toxic.</summary>
+    internal List<(int Start, int Length)> PredictToxicSpans(string text, float? threshold = null)
+    {
+        var spans = new List<(int Start, int Length)>();
+        if (_span is null)
+        {
+            return spans;
+        }
+
+        var workspace = Workspace.Rent(text.Length);
+        try
+        {
+            var normalized = Normalize(text, workspace, out var tokenCount, out _);
+            var tokens = workspace.Tokens.AsSpan(0, tokenCount);
+            var cut = threshold ?? _span.Thresholds[0];
+            Span<float> raw = stackalloc float[HeadGroup.StrideFor(_span.Heads.Length)];
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                Array.Clear(workspace.Sums);
+                var sink = new AccumulatingSink(_span.Weights, _span.Stride, workspace.Sums);
+                Featurizer.ExtractToken(normalized, tokens, i, _span.HashBits, ref sink);
+                sink.RawScores(_span, raw);
+                if (_span.Probability(0, raw[0]) >= cut)
+                {
+                    spans.Add((tokens[i].OrigStart, tokens[i].OrigLength));
+                }
+            }
+        }
+        finally
+        {
+            Workspace.Return(workspace);
+        }
+
+        return spans;
+    }
+
+    private static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text, Workspace workspace, out int tokenCount, out NormalizationStats stats)
+    {
+        stats = TextNormalizer.Normalize(text, workspace.Chars, workspace.Tokens);
+        tokenCount = stats.TokenCount;
+        return workspace.Chars;
+    }
+
+    private static void ScoreDocument(HeadGroup group, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, int[] sums, Span<float> raw)
+    {
+        Array.Clear(sums, 0, group.Stride * 2);
+        var sink = new AccumulatingSink(group.Weights, group.Stride, sums);
+        Featurizer.ExtractDocument(normalized, tokens, stats, group.HashBits, ref sink);
+        sink.RawScores(group, raw);
+    }
+
+    private AbuseScores ToScores(ReadOnlySpan<float> raw)
+    {
+        Span<float> probabilities = stackalloc float[AbuseCategories.All.Count];
+        var flags = AbuseFlags.None;
+        for (var c = 0; c < probabilities.Length; c++)
+        {
+            var head = _headOfCategory[c];
+            var p = _product.Probability(head, raw[head]);
+            probabilities[c] = p;
+            if (p >= _product.Thresholds[head])
+            {
+                flags |= (AbuseFlags)(1 << c);
+            }
+        }
+
+        // "Directed" qualifies abuse; without abuse there is nothing to direct.
+        if ((flags & (AbuseFlags.Abusive | AbuseFlags.Insult | AbuseFlags.Threat | AbuseFlags.Hate)) == 0)
+        {
+            flags &= ~AbuseFlags.Directed;
+        }
+
+        return new AbuseScores(probabilities, flags);
+    }
+
+    private void FindEvidence(AbuseCategory category, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, float[] contributions, List<EvidenceSpan> evidence)
+    {
+        var head = _headOfCategory[(int)category];
+        var counter = new CountingSink();
+        Featurizer.ExtractDocument(normalized, tokens, stats, _product.HashBits, ref counter);
+        var scale = _product.Scales[head];
+        var wordValue = counter.WordCount > 0 ? scale / MathF.Sqrt(counter.WordCount) : 0f;
+        var charValue = counter.CharCount > 0 ? scale / MathF.Sqrt(counter.CharCount) : 0f;
+        var contribution = contributions.AsSpan(0, tokens.Length);
+        contribution.Clear();
+        var sink = new AttributionSink(_product.Weights, _product.Stride, head, wordValue, charValue, contribution);
+        Featurizer.ExtractDocument(normalized, tokens, stats, _product.HashBits, ref sink);
+
+        var strongest = 0f;
+        foreach (var value in contribution)
+        {
+            strongest = Math.Max(strongest, value);
+        }
+
+        // Tokens that pushed the score up by a good share of the strongest one; neighbours merge into one span.
+        var cut = Math.Max(strongest * 0.4f, 0.05f);
+        var i = 0;
+        while (i < tokens.Length)
+        {
+            if (contribution[i] < cut)
+            {
+                i++;
+                continue;
+            }
+
+            var first = i;
+            var weight = 0f;
+            while (i < tokens.Length && contribution[i] >= cut)
+            {
+                weight += contribution[i];
+                i++;
+            }
+
+            var start = tokens[first].OrigStart;
+            var end = tokens[i - 1].OrigStart + tokens[i - 1].OrigLength;
+            evidence.Add(new EvidenceSpan(category, start, end - start, weight));
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Collections.Frozen;
+
+namespace AbuseDetector.Detection.Internal;
+
+/// <summary>
+/// Our own small word lists. They give the model features and decide when an obfuscated spelling
+/// ("sh1t", "f u c k", "fuuuck") is joined back into a word; they are never a verdict on their own.
+/// Matching is on whole tokens: a swear root matches only with the listed prefixes and suffixes, so
+/// "Scunthorpe", "analysis", "cocktail" and "assessment" never match.
+/// </summary>
+internal static class Lexicon
+{
+    private static readonly string[] SwearRoots =
+    [
+        "fuck", "fuk", "fck", "feck", "shit", "shite", "piss", "cunt", "bitch", "bastard", "bollock", "bollocks",
+        "bloody", "crap", "dick", "cock", "prick", "twat", "wank", "arse", "ass", "asshole", "arsehole", "bugger",
+        "bullshit", "goddamn", "damn", "slut", "whore", "tits", "douche", "jackass", "dumbass", "knob", "tosser",
+        "pussy", "motherfuck", "motherfucker", "sod", "frigging", "xmaskedx", CharFolding.MiddleFingerToken,
+    ];
+
+    private static readonly string[] SwearSuffixes =
+    [
+        "", "s", "es", "ed", "d", "er", "ers", "ing", "in", "in'", "y", "ie", "ies", "head", "heads", "hole", "holes",
+        "face", "faces", "wit", "wits", "bag", "bags", "load", "loads", "off", "tard", "stick", "wad", "up", "ton", "lord",
+    ];
+
+    private static readonly string[] SwearPrefixes =
+    [
+        "", "mother", "mutha", "bull", "dip", "dumb", "jack", "horse", "smart", "bad", "chicken", "ape", "cluster",
+        "holy", "god", "dick", "ass", "arse", "fat", "mega", "ratbag", "lame", "cheap", "piss", "shit", "fuck", "cock",
+    ];
+
+    // Acronyms and minced forms that transcripts and chat carry whole.
+    private static readonly string[] SwearWords =
+    [
+        "wtf", "stfu", "gtfo", "ffs", "fml", "omfg", "mf", "mofo", "mfer", "effing", "effin", "eff", "sob",
+        "bellend", "minger", "nob", "pissed", "shitty", "crappy", "bitchy", "dickhead", "fucktard", "shithole",
+    ];
+
+    private static readonly string[] InsultWords =
+    [
+        "idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "stupidest", "dumb", "dumber", "useless",
+        "incompetent", "incompetence", "imbecile", "imbeciles", "cretin", "cretins", "loser", "losers", "pathetic",
+        "clown", "clowns", "muppet", "muppets", "pillock", "plonker", "numpty", "thick", "retard", "retarded",
+        "scum", "scumbag", "scumbags", "worthless", "brainless", "ignorant", "halfwit", "dimwit", "dimwits", "fool",
+        "fools", "foolish", "jerk", "jerks", "pig", "pigs", "cow", "rat", "rats", "trash", "garbage", "parasite",
+        "parasites", "vermin", "freak", "liar", "liars", "thief", "thieves", "crook", "crooks", "lazy", "ugly",
+        "fat", "disgusting", "dense", "dope", "dunce", "simpleton", "buffoon", "nitwit", "twit", "git", "wimp",
+        "creep", "slob", "sleaze", "sleazy", "lowlife", "idiocy", "dumbo", "airhead", "bimbo", "hag", "witch",
+        "monkey", "monkeys", "animal", "animals", "robot", "braindead", "clueless", "spineless", "gormless",
+        "waste", "joke", "pathetically", "inbred", "degenerate", "snake", "weasel", "prat", "tool", "wazzock",
+    ];
+
+    private static readonly string[] SecondPersonWords =
+    [
+        "you", "your", "you're", "youre", "yours", "yourself", "yourselves", "u", "ur", "ya", "yer", "ye", "y'all",
+        "yall", "thou", "thee", "you'll", "youll", "you've", "you'd", "ye'll",
+    ];
+
+    private static readonly string[] ThreatWords =
+    [
+        "kill", "killing", "killed", "murder", "murdered", "hurt", "hurting", "stab", "stabbed", "stabbing", "shoot",
+        "shot", "shooting", "beat", "beating", "punch", "punching", "smash", "smashing", "break", "burn", "burning",
+        "bomb", "bombing", "gun", "guns", "knife", "knives", "dead", "die", "bleed", "bleeding", "destroy", "slit",
+        "strangle", "choke", "rape", "raped", "torch", "batter", "thump", "deck", "snap", "bury", "hunt", "strangled",
+        "slap", "kick", "pound", "cut", "gut", "wreck", "execute", "hang", "lynch", "massacre", "blood", "bullet",
+        "bat", "machete", "acid", "watch", "find", "coming", "regret", "pay", "suffer",
+    ];
+
+    private static readonly string[] FirstPersonIntentWords =
+    [
+        "i'll", "ill", "i'm", "im", "gonna", "going", "will", "we'll", "imma", "i'ma", "i'd", "gon", "shall",
+    ];
+
+    // The masked forms speech engines and people write ("f***", "a**hole") resolve to the most likely of
+    // these, in this order, by matching the letters they keep and their length.
+    private static readonly string[] MaskTargets =
+    [
+        "fuck", "fucking", "fucker", "fucked", "shit", "shitty", "bitch", "cunt", "asshole", "arsehole", "bastard",
+        "bollocks", "dick", "dickhead", "prick", "twat", "wanker", "piss", "pissed", "crap", "damn", "hell", "ass",
+        "arse", "motherfucker", "bullshit", "slut", "whore", "cock", "tosser", "bloody",
+    ];
+
+    private static readonly FrozenDictionary<string, string> MincedForms = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["f-ing"] = "fucking", ["f'ing"] = "fucking", ["f-in"] = "fucking", ["f'in"] = "fucking", ["effing"] = "fucking",
+        ["effin"] = "fucking", ["eff"] = "fuck", ["a-hole"] = "asshole", ["s-o-b"] = "sob", ["f-off"] = "fuck off",
+        ["b-word"] = "bitch", ["f-word"] = "fuck", ["c-word"] = "cunt", ["mf'er"] = "motherfucker",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> Swear = BuildSwearSet();
+    private static readonly FrozenSet<string> Insult = InsultWords.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> SecondPerson = SecondPersonWords.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> Threat = ThreatWords.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> Intent = FirstPersonIntentWords.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SwearLookup = Swear.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> InsultLookup = Insult.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SecondPersonLookup = SecondPerson.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ThreatLookup = Threat.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> IntentLookup = Intent.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> MincedLookup = MincedForms.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static bool IsSwear(ReadOnlySpan<char> token) => SwearLookup.Contains(token);
+
+    public static bool IsInsult(ReadOnlySpan<char> token) => InsultLookup.Contains(token);
+
+    public static bool IsSecondPerson(ReadOnlySpan<char> token) => SecondPersonLookup.Contains(token);
+
+    public static bool IsThreatWord(ReadOnlySpan<char> token) => ThreatLookup.Contains(token);
+
+    public static bool IsIntentWord(ReadOnlySpan<char> token) => IntentLookup.Contains(token);
+
+    /// <summary>True when the token is a word the lexicons know well enough to join an obfuscated spelling into it.</summary>
+    public static bool IsJoinable(ReadOnlySpan<char> token) => SwearLookup.Contains(token) || InsultLookup.Contains(token);
+
+    public static bool TryGetMinced(ReadOnlySpan<char> token, out string? replacement) => MincedLookup.TryGetValue(token, out replacement);
+
+    /// <summary>
+    /// Resolves a masked token such as "f***", "f**king" or "a**hole": letters kept before and after a run of
+    /// asterisks, the total length matching. Returns null when nothing fits.
+    /// </summary>
+    public static string? ResolveMask(ReadOnlySpan<char> masked)
+    {
+        var firstStar = masked.IndexOf('*');
+        var lastStar = masked.LastIndexOf('*');
+        if (firstStar < 0)
+        {
+            return null;
+        }
+
+        var prefix = masked[..firstStar];
+        var suffix = masked[(lastStar + 1)..];
+        if (prefix.Length == 0 && suffix.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var target in MaskTargets)
+        {
+            if (target.Length == masked.Length && target.AsSpan().StartsWith(prefix) && target.AsSpan().EndsWith(suffix))
+            {
+                return target;
+            }
+        }
+
+        return null;
+    }
+
+    private static FrozenSet<string> BuildSwearSet()
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in SwearRoots)
+        {
+            foreach (var prefix in SwearPrefixes)
+            {
+                foreach (var suffix in SwearSuffixes)
+                {
+                    words.Add(prefix + root + suffix);
+                    if (suffix.Length > 0 && char.IsAsciiLetterLower(root[^1]) && "aeiou".IndexOf(root[^1], StringComparison.Ordinal) < 0)
+                    {
+                        // Doubled final consonant: "shitty", "crappy", "twatted".
+                        words.Add(prefix + root + root[^1] + suffix);
+                    }
+                }
+            }
+        }
+
+        words.UnionWith(SwearWords);
+        // Roots that are also ordinary words when inflected or compounded.
+        words.ExceptWith(["sods", "soded", "sodding", "sodding", "sodded", "assy", "asses", "godd", "cocks", "dicks", "dicky",
+            "sodder", "sody", "asser", "assers", "assing", "arsed", "ashole", "bats", "pissoff", "assup", "sodup", "bugged"]);
+        words.Add("sodding");
+        return words.ToFrozenSet(StringComparer.Ordinal);
+    }
+}

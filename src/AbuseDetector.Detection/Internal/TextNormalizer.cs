@@ -1,0 +1,524 @@
+namespace AbuseDetector.Detection.Internal;
+
+/// <summary>What the lexicons and the normalizer know about a token.</summary>
+[Flags]
+internal enum TokenFlags : ushort
+{
+    None = 0,
+    Swear = 1,
+    Insult = 2,
+    SecondPerson = 4,
+    ThreatWord = 8,
+    Intent = 16,
+    /// <summary>The token was rebuilt from an obfuscated spelling (leetspeak, spacing, dots, stretching).</summary>
+    Obfuscated = 32,
+    /// <summary>The token was rebuilt from a masked form such as "f***" or a minced one such as "effing".</summary>
+    Masked = 64,
+}
+
+/// <summary>A normalized token: its folded text in the output buffer and where it came from in the input.</summary>
+internal struct TokenInfo
+{
+    public int NormStart;
+    public int NormLength;
+    public int OrigStart;
+    public int OrigLength;
+    public TokenFlags Flags;
+}
+
+/// <summary>Counts the normalizer gathers from the raw text on the way through.</summary>
+internal readonly record struct NormalizationStats(int TokenCount, int Letters, int UpperLetters, int Exclamations);
+
+/// <summary>
+/// Turns raw speech-to-text or chat text into lower-case tokens, undoing the obfuscations people and speech
+/// engines use (NFKC and look-alike letters, leetspeak, spaced, dotted and stretched letters, masked
+/// profanity) while keeping each token's offsets in the original text for evidence spans.
+/// Obfuscations are only undone when the result is a word the lexicons know, so ordinary words stay intact.
+/// </summary>
+internal static class TextNormalizer
+{
+    /// <summary>Raw tokens longer than this are cut: nothing abusive needs more, and buffers stay small.</summary>
+    private const int MaxRawTokenLength = 64;
+
+    private const int MaxSpacedLetterRun = 24;
+
+    /// <summary>Output characters needed, at most, for an input of the given length.</summary>
+    public static int OutputCapacityFor(int textLength) => (textLength * 4) + 32;
+
+    /// <summary>Tokens needed, at most, for an input of the given length.</summary>
+    public static int TokenCapacityFor(int textLength) => textLength + 2;
+
+    public static NormalizationStats Normalize(ReadOnlySpan<char> text, Span<char> output, Span<TokenInfo> tokens)
+    {
+        var writer = new TokenWriter(output, tokens);
+        Span<char> folded = stackalloc char[MaxRawTokenLength * 4];
+        Span<int> foldedOrigin = stackalloc int[MaxRawTokenLength * 4];
+        int letters = 0, upper = 0, exclamations = 0;
+        var position = 0;
+        while (position < text.Length && !writer.IsFull)
+        {
+            // Fold one raw (whitespace-delimited) token, remembering each folded char's source index.
+            var foldedLength = 0;
+            var rawStart = -1;
+            while (position < text.Length)
+            {
+                var c = text[position];
+                var width = 1;
+                ReadOnlySpan<char> piece;
+                if (c < 0x80)
+                {
+                    if (c <= ' ' || c == 0x7F)
+                    {
+                        piece = CharFolding.Separator;
+                    }
+                    else
+                    {
+                        if (c is >= 'A' and <= 'Z')
+                        {
+                            upper++;
+                            letters++;
+                        }
+                        else if (c is >= 'a' and <= 'z')
+                        {
+                            letters++;
+                        }
+                        else if (c == '!')
+                        {
+                            exclamations++;
+                        }
+
+                        piece = default;
+                    }
+                }
+                else if (char.IsHighSurrogate(c) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]))
+                {
+                    piece = CharFolding.FoldAstral(c, text[position + 1]);
+                    width = 2;
+                }
+                else if (char.IsSurrogate(c))
+                {
+                    piece = CharFolding.Separator;
+                }
+                else
+                {
+                    if (char.IsLetter(c))
+                    {
+                        letters++;
+                        if (char.IsUpper(c))
+                        {
+                            upper++;
+                        }
+                    }
+
+                    piece = CharFolding.FoldBmp(c);
+                }
+
+                if (piece.Length == 1 && piece[0] == ' ')
+                {
+                    position += width;
+                    if (rawStart >= 0)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (rawStart < 0)
+                {
+                    rawStart = position;
+                }
+
+                if (piece.IsEmpty && width == 1)
+                {
+                    folded[foldedLength] = CharFolding.FoldAscii(c);
+                    foldedOrigin[foldedLength++] = position;
+                }
+                else
+                {
+                    foreach (var p in piece)
+                    {
+                        if (foldedLength < folded.Length)
+                        {
+                            folded[foldedLength] = p;
+                            foldedOrigin[foldedLength++] = position;
+                        }
+                    }
+                }
+
+                position += width;
+                if (position - rawStart >= MaxRawTokenLength || foldedLength >= folded.Length - 8)
+                {
+                    break;
+                }
+            }
+
+            if (foldedLength > 0)
+            {
+                EmitRawToken(ref writer, folded[..foldedLength], foldedOrigin[..foldedLength], position);
+            }
+        }
+
+        var count = JoinSpacedLetters(ref writer);
+        return new NormalizationStats(count, letters, upper, exclamations);
+    }
+
+    private static void EmitRawToken(ref TokenWriter writer, scoped ReadOnlySpan<char> raw, scoped ReadOnlySpan<int> origin, int rawEnd)
+    {
+        var start = 0;
+        var end = raw.Length;
+        while (start < end && !IsTokenStart(raw[start]))
+        {
+            start++;
+        }
+
+        while (end > start && !IsTokenEnd(raw[end - 1]))
+        {
+            end--;
+        }
+
+        if (start >= end)
+        {
+            return;
+        }
+
+        var word = raw[start..end];
+        var origStart = origin[start];
+        var origEnd = end < origin.Length ? LastOriginEnd(origin, end, rawEnd) : rawEnd;
+
+        if (Lexicon.TryGetMinced(word, out var minced))
+        {
+            foreach (var part in minced!.Split(' '))
+            {
+                writer.Emit(part, origStart, origEnd - origStart, TokenFlags.Masked);
+            }
+
+            return;
+        }
+
+        if (word.Contains('*'))
+        {
+            var resolved = Lexicon.ResolveMask(word);
+            if (resolved is null && word.Length >= 3 && !word.ContainsAnyExcept('*'))
+            {
+                resolved = "xmaskedx";
+            }
+
+            if (resolved is not null)
+            {
+                writer.Emit(resolved, origStart, origEnd - origStart, TokenFlags.Masked);
+                return;
+            }
+        }
+
+        if (word.Length <= MaxRawTokenLength && NeedsDeobfuscation(word))
+        {
+            Span<char> candidate = stackalloc char[word.Length];
+            var length = 0;
+            foreach (var c in word)
+            {
+                if (c is '.' or '-' or '_')
+                {
+                    continue;
+                }
+
+                candidate[length++] = Leet(c);
+            }
+
+            Span<char> destretched = stackalloc char[length];
+            var joined = Destretch(candidate[..length], destretched);
+            if (Lexicon.IsJoinable(joined) && !joined.SequenceEqual(word))
+            {
+                writer.Emit(joined, origStart, origEnd - origStart, TokenFlags.Obfuscated);
+                return;
+            }
+        }
+
+        // Ordinary path: split at anything that is not a letter, digit or inner apostrophe.
+        var pieceStart = -1;
+        for (var i = start; i <= end; i++)
+        {
+            var inWord = i < end && (char.IsLetterOrDigit(raw[i]) || (raw[i] == '\'' && pieceStart >= 0));
+            if (inWord)
+            {
+                if (pieceStart < 0)
+                {
+                    pieceStart = i;
+                }
+
+                continue;
+            }
+
+            if (pieceStart >= 0)
+            {
+                var pieceEnd = i;
+                while (pieceEnd > pieceStart && raw[pieceEnd - 1] == '\'')
+                {
+                    pieceEnd--;
+                }
+
+                if (pieceEnd > pieceStart)
+                {
+                    EmitPiece(ref writer, raw[pieceStart..pieceEnd], origin[pieceStart], LastOriginEnd(origin, pieceEnd, rawEnd));
+                }
+
+                pieceStart = -1;
+            }
+        }
+    }
+
+    private static void EmitPiece(ref TokenWriter writer, scoped ReadOnlySpan<char> piece, int origStart, int origEnd)
+    {
+        if (!piece.ContainsAnyExcept("0123456789"))
+        {
+            writer.Emit("#", origStart, origEnd - origStart, TokenFlags.None);
+            return;
+        }
+
+        Span<char> destretched = stackalloc char[piece.Length];
+        var normal = Destretch(piece, destretched);
+        var flags = normal.Length != piece.Length ? TokenFlags.Obfuscated : TokenFlags.None;
+        writer.Emit(normal, origStart, origEnd - origStart, flags);
+    }
+
+    /// <summary>
+    /// Collapses runs of three or more equal letters to two ("soooo" → "soo"), or to one when only that
+    /// spelling is a lexicon word ("fuuuuck" → "fuck"). Returns a slice of <paramref name="buffer"/> or the input.
+    /// </summary>
+    private static ReadOnlySpan<char> Destretch(ReadOnlySpan<char> word, Span<char> buffer)
+    {
+        var hasRun = false;
+        for (var i = 2; i < word.Length; i++)
+        {
+            if (word[i] == word[i - 1] && word[i] == word[i - 2] && char.IsLetter(word[i]))
+            {
+                hasRun = true;
+                break;
+            }
+        }
+
+        if (!hasRun)
+        {
+            return word;
+        }
+
+        var two = CollapseRuns(word, buffer, keep: 2);
+        if (Lexicon.IsJoinable(buffer[..two]))
+        {
+            return buffer[..two];
+        }
+
+        Span<char> single = stackalloc char[word.Length];
+        var one = CollapseRuns(word, single, keep: 1);
+        if (Lexicon.IsJoinable(single[..one]))
+        {
+            single[..one].CopyTo(buffer);
+            return buffer[..one];
+        }
+
+        return buffer[..CollapseRuns(word, buffer, keep: 2)];
+    }
+
+    private static int CollapseRuns(ReadOnlySpan<char> word, Span<char> output, int keep)
+    {
+        var length = 0;
+        var run = 0;
+        for (var i = 0; i < word.Length; i++)
+        {
+            run = i > 0 && word[i] == word[i - 1] ? run + 1 : 1;
+            var limit = char.IsLetter(word[i]) && RunLength(word, i) >= 3 ? keep : int.MaxValue;
+            if (run <= limit)
+            {
+                output[length++] = word[i];
+            }
+        }
+
+        return length;
+    }
+
+    private static int RunLength(ReadOnlySpan<char> word, int index)
+    {
+        var start = index;
+        while (start > 0 && word[start - 1] == word[index])
+        {
+            start--;
+        }
+
+        var end = index;
+        while (end + 1 < word.Length && word[end + 1] == word[index])
+        {
+            end++;
+        }
+
+        return end - start + 1;
+    }
+
+    private static bool NeedsDeobfuscation(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsAsciiLetterLower(c) && c != '\'')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static char Leet(char c) => c switch
+    {
+        '0' => 'o',
+        '1' or '!' or '|' => 'i',
+        '3' => 'e',
+        '4' or '@' => 'a',
+        '5' or '$' => 's',
+        '7' or '+' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        _ => c,
+    };
+
+    private static bool IsTokenStart(char c) => char.IsLetterOrDigit(c) || c is '@' or '$' or '*';
+
+    private static bool IsTokenEnd(char c) => char.IsLetterOrDigit(c) || c is '*' or '$';
+
+    private static int LastOriginEnd(ReadOnlySpan<int> origin, int end, int rawEnd)
+    {
+        // The folded char at end-1 came from origin[end-1]; a surrogate pair or an expansion spans further.
+        var last = origin[end - 1];
+        var next = end < origin.Length ? origin[end] : rawEnd;
+        return next > last ? next : last + 1;
+    }
+
+    /// <summary>Joins runs of single letters ("f u c k", "s h i t") when the joined word is a lexicon word.</summary>
+    private static int JoinSpacedLetters(ref TokenWriter writer)
+    {
+        var tokens = writer.Tokens;
+        var count = writer.Count;
+        var read = 0;
+        var write = 0;
+        Span<char> joined = stackalloc char[MaxSpacedLetterRun];
+        Span<char> destretched = stackalloc char[MaxSpacedLetterRun];
+        while (read < count)
+        {
+            var run = 0;
+            while (read + run < count && run < MaxSpacedLetterRun && IsSingleLetter(ref writer, tokens[read + run])
+                && (run == 0 || tokens[read + run].OrigStart - (tokens[read + run - 1].OrigStart + tokens[read + run - 1].OrigLength) <= 3))
+            {
+                run++;
+            }
+
+            var merged = false;
+            for (var length = run; length >= 3 && !merged; length--)
+            {
+                for (var k = 0; k < length; k++)
+                {
+                    joined[k] = writer.TextOf(tokens[read + k])[0];
+                }
+
+                var word = Destretch(joined[..length], destretched);
+                if (Lexicon.IsJoinable(word) && writer.TryAppendText(word, out var normStart))
+                {
+                    var first = tokens[read];
+                    var last = tokens[read + length - 1];
+                    tokens[write++] = new TokenInfo
+                    {
+                        NormStart = normStart,
+                        NormLength = word.Length,
+                        OrigStart = first.OrigStart,
+                        OrigLength = last.OrigStart + last.OrigLength - first.OrigStart,
+                        Flags = TokenWriter.FlagsFor(word) | TokenFlags.Obfuscated,
+                    };
+                    read += length;
+                    merged = true;
+                }
+            }
+
+            if (!merged)
+            {
+                tokens[write++] = tokens[read++];
+            }
+        }
+
+        return write;
+    }
+
+    private static bool IsSingleLetter(ref TokenWriter writer, TokenInfo token) =>
+        token.NormLength == 1 && char.IsLetter(writer.TextOf(token)[0]);
+
+    private ref struct TokenWriter(Span<char> output, Span<TokenInfo> tokens)
+    {
+        private readonly Span<char> _output = output;
+        private int _outputLength;
+
+        public readonly Span<TokenInfo> Tokens = tokens;
+
+        public int Count { get; private set; }
+
+        public readonly bool IsFull => Count >= Tokens.Length || _outputLength >= _output.Length - MaxRawTokenLength;
+
+        public readonly ReadOnlySpan<char> TextOf(TokenInfo token) => _output.Slice(token.NormStart, token.NormLength);
+
+        public bool TryAppendText(scoped ReadOnlySpan<char> text, out int start)
+        {
+            start = _outputLength;
+            if (_outputLength + text.Length > _output.Length)
+            {
+                return false;
+            }
+
+            text.CopyTo(_output[_outputLength..]);
+            _outputLength += text.Length;
+            return true;
+        }
+
+        public void Emit(scoped ReadOnlySpan<char> text, int origStart, int origLength, TokenFlags flags)
+        {
+            if (Count >= Tokens.Length || !TryAppendText(text, out var start))
+            {
+                return;
+            }
+
+            Tokens[Count++] = new TokenInfo
+            {
+                NormStart = start,
+                NormLength = text.Length,
+                OrigStart = origStart,
+                OrigLength = origLength,
+                Flags = flags | FlagsFor(text),
+            };
+        }
+
+        public static TokenFlags FlagsFor(ReadOnlySpan<char> text)
+        {
+            var flags = TokenFlags.None;
+            if (Lexicon.IsSwear(text))
+            {
+                flags |= TokenFlags.Swear;
+            }
+
+            if (Lexicon.IsInsult(text))
+            {
+                flags |= TokenFlags.Insult;
+            }
+
+            if (Lexicon.IsSecondPerson(text))
+            {
+                flags |= TokenFlags.SecondPerson;
+            }
+
+            if (Lexicon.IsThreatWord(text))
+            {
+                flags |= TokenFlags.ThreatWord;
+            }
+
+            if (Lexicon.IsIntentWord(text))
+            {
+                flags |= TokenFlags.Intent;
+            }
+
+            return flags;
+        }
+    }
+}

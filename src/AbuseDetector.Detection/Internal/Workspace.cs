@@ -1,0 +1,140 @@
+namespace AbuseDetector.Detection.Internal;
+
+/// <summary>
+/// Per-thread scratch buffers for normalization and scoring, grown on demand and reused, so classifying
+/// a chunk allocates nothing in the steady state. Buffers grown for an unusually long text are dropped
+/// afterwards so one huge input does not pin memory for the thread's lifetime.
+/// </summary>
+internal sealed class Workspace
+{
+    private const int KeepCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static Workspace? t_current;
+
+    public char[] Chars = new char[TextNormalizer.OutputCapacityFor(256)];
+    public TokenInfo[] Tokens = new TokenInfo[TextNormalizer.TokenCapacityFor(256)];
+    public int[] Sums = new int[64];
+    public float[] Contributions = new float[256];
+
+    public static Workspace Rent(int textLength)
+    {
+        var workspace = t_current ?? new Workspace();
+        t_current = null;
+        workspace.EnsureCapacity(textLength);
+        return workspace;
+    }
+
+    public static void Return(Workspace workspace)
+    {
+        if (workspace.Chars.Length > TextNormalizer.OutputCapacityFor(KeepCapacity))
+        {
+            return;
+        }
+
+        t_current = workspace;
+    }
+
+    private void EnsureCapacity(int textLength)
+    {
+        var chars = TextNormalizer.OutputCapacityFor(textLength);
+        if (Chars.Length < chars)
+        {
+            Chars = new char[chars];
+        }
+
+        var tokens = TextNormalizer.TokenCapacityFor(textLength);
+        if (Tokens.Length < tokens)
+        {
+            Tokens = new TokenInfo[tokens];
+            Contributions = new float[tokens];
+        }
+    }
+}
+
+/// <summary>Adds each feature's int8 weights for every head of a group into per-group integer sums.</summary>
+internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Span<int> sums) : IFeatureSink
+{
+    private readonly ReadOnlySpan<sbyte> _weights = weights;
+    private readonly Span<int> _sums = sums;
+
+    public int WordCount;
+    public int CharCount;
+
+    public void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
+    {
+        var row = _weights.Slice(bucket * stride, stride);
+        Span<int> target;
+        if (group == FeatureGroup.Word)
+        {
+            WordCount++;
+            target = _sums[..stride];
+        }
+        else
+        {
+            CharCount++;
+            target = _sums.Slice(stride, stride);
+        }
+
+        for (var h = 0; h < row.Length; h++)
+        {
+            target[h] += row[h];
+        }
+    }
+
+    /// <summary>Turns the sums into raw (pre-calibration) scores.</summary>
+    public readonly void RawScores(HeadGroup group, Span<float> raw)
+    {
+        var word = WordCount > 0 ? 1f / MathF.Sqrt(WordCount) : 0f;
+        var chars = CharCount > 0 ? 1f / MathF.Sqrt(CharCount) : 0f;
+        for (var h = 0; h < group.Heads.Length; h++)
+        {
+            raw[h] = group.Biases[h] + (group.Scales[h] * ((_sums[h] * word) + (_sums[stride + h] * chars)));
+        }
+    }
+}
+
+/// <summary>Counts features per group, to know each group's normalization before attributing.</summary>
+internal struct CountingSink : IFeatureSink
+{
+    public int WordCount;
+    public int CharCount;
+
+    public void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
+    {
+        if (group == FeatureGroup.Word)
+        {
+            WordCount++;
+        }
+        else
+        {
+            CharCount++;
+        }
+    }
+}
+
+/// <summary>Splits one head's score over the tokens that caused each feature.</summary>
+internal ref struct AttributionSink(ReadOnlySpan<sbyte> weights, int stride, int head, float wordValue, float charValue, Span<float> contributions) : IFeatureSink
+{
+    private readonly ReadOnlySpan<sbyte> _weights = weights;
+    private readonly Span<float> _contributions = contributions;
+
+    public readonly void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
+    {
+        if (firstToken < 0)
+        {
+            return;
+        }
+
+        var value = _weights[(bucket * stride) + head] * (group == FeatureGroup.Word ? wordValue : charValue);
+        if (firstToken == lastToken)
+        {
+            _contributions[firstToken] += value;
+        }
+        else
+        {
+            _contributions[firstToken] += value / 2;
+            _contributions[lastToken] += value / 2;
+        }
+    }
+}
