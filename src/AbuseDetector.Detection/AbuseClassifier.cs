@@ -20,6 +20,16 @@ public sealed partial class AbuseClassifier
 
     internal AbuseClassifier(ModelParameters parameters)
     {
+        foreach (var group in parameters.Groups)
+        {
+            if (group.Weights.Length != (long)group.Stride * group.Buckets)
+            {
+                throw new ModelFormatException($"Head group '{group.Name}' has {group.Weights.Length} weights; {group.Stride * group.Buckets} expected.");
+            }
+        }
+
+        // Build the character folding table now, so the first transcript with an accent is not the slow one.
+        CharFolding.Prepare();
         Parameters = parameters;
         _product = parameters.Group(ProductGroup);
         _span = Array.Find(parameters.Groups, g => string.Equals(g.Name, SpanGroup, StringComparison.Ordinal));

@@ -47,6 +47,9 @@ internal static class Recipe
 {
     private const float Auxiliary = 0.1f;
 
+    /// <summary>Our call-domain lines are few next to the public sets; each counts this many times.</summary>
+    public static float CallDomainWeight { get; set; } = 8f;
+
     public static bool TryGetLabel(Example example, string head, out float label, out float weight)
     {
         weight = Array.IndexOf(Heads.Benchmark, head) >= 0 ? BenchmarkWeight(example, head, out label) : ProductWeight(example, head, out label);
@@ -74,6 +77,11 @@ internal static class Recipe
             Heads.OlidOffensive when example.Source is "jigsaw" or "convabuse" => Copy(example, Heads.Abusive, out label),
             // Abuse aimed at a conversational agent is close to abuse in tweets and talk-page comments.
             Heads.ConvAbuse when example.Source is "jigsaw" or "olid" => Copy(example, Heads.Abusive, out label),
+            // Identity attacks from other sets teach the rare hate class.
+            Heads.DavidsonHate when example.Source is "implicit-hate" or "jigsaw" => Copy(example, Heads.Hate, out label),
+            // Targets of abuse: at the person spoken to (individual) or at a group.
+            Heads.OlidIndividual when IsTargetedAbuse(example) => Copy(example, Heads.Directed, out label),
+            Heads.OlidGroup when IsTargetedAbuse(example) => Set(out label, example.Labels.GetValueOrDefault(Heads.Hate) >= 0.5f && example.Labels.GetValueOrDefault(Heads.Directed) < 0.5f),
             _ => false,
         };
         return auxiliary ? Auxiliary : 0f;
@@ -88,13 +96,16 @@ internal static class Recipe
 
         return example.Source switch
         {
-            "call-domain" => 4f,
+            "call-domain" => CallDomainWeight,
             "goemotions" => 0.5f,
             "implicit-hate" when head == Heads.Threat => 0.5f,
             "davidson" when head == Heads.Abusive => 0.5f,
             _ => 1f,
         };
     }
+
+    private static bool IsTargetedAbuse(Example example) =>
+        example.Source is "call-domain" or "convabuse" && example.Labels.GetValueOrDefault(Heads.Abusive) >= 0.5f && example.Labels.ContainsKey(Heads.Directed);
 
     private static bool Set(out float label, bool value)
     {

@@ -227,8 +227,12 @@ internal static class ModelTrainer
                 {
                     if (Recipe.TryGetLabel(validation[i], head, out var label, out var weight) && (weight >= 1f || macro is false))
                     {
-                        scores.Add(raw[i][h]);
-                        labels.Add(label);
+                        // Validation counts like training: a row of weight 4 stands four times.
+                        for (var copy = 0; copy < Math.Max(1, (int)MathF.Round(weight)); copy++)
+                        {
+                            scores.Add(raw[i][h]);
+                            labels.Add(label);
+                        }
                     }
                 }
 

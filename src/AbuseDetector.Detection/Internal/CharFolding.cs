@@ -16,6 +16,9 @@ internal static class CharFolding
     /// <summary>Stands for the middle-finger emoji, which the swear lexicon lists.</summary>
     public const string MiddleFingerToken = "xmiddlefingerx";
 
+    /// <summary>Builds the folding table if it is not built yet.</summary>
+    public static void Prepare() => _ = Table.Bmp.Length;
+
     public static char FoldAscii(char c) => c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
 
     /// <summary>Folds a BMP character that is not ASCII; null means "keep the character as it is".</summary>

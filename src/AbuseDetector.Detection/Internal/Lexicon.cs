@@ -88,31 +88,22 @@ internal static class Lexicon
         ["b-word"] = "bitch", ["f-word"] = "fuck", ["c-word"] = "cunt", ["mf'er"] = "motherfucker",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> Swear = BuildSwearSet();
-    private static readonly FrozenSet<string> Insult = InsultWords.ToFrozenSet(StringComparer.Ordinal);
-    private static readonly FrozenSet<string> SecondPerson = SecondPersonWords.ToFrozenSet(StringComparer.Ordinal);
-    private static readonly FrozenSet<string> Threat = ThreatWords.ToFrozenSet(StringComparer.Ordinal);
-    private static readonly FrozenSet<string> Intent = FirstPersonIntentWords.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SwearLookup = Swear.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> InsultLookup = Insult.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SecondPersonLookup = SecondPerson.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ThreatLookup = Threat.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> IntentLookup = Intent.GetAlternateLookup<ReadOnlySpan<char>>();
+    // One lookup per token answers every list at once: normalization runs on every chunk.
+    private static readonly FrozenDictionary<string, TokenFlags> FlagsByWord = BuildFlags();
+    private static readonly FrozenDictionary<string, TokenFlags>.AlternateLookup<ReadOnlySpan<char>> FlagsLookup = FlagsByWord.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> MincedLookup = MincedForms.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static bool IsSwear(ReadOnlySpan<char> token) => SwearLookup.Contains(token);
+    /// <summary>Every lexicon flag of a token (swear, insult, second person, threat word, intent).</summary>
+    public static TokenFlags FlagsOf(ReadOnlySpan<char> token) => FlagsLookup.TryGetValue(token, out var flags) ? flags : TokenFlags.None;
 
-    public static bool IsInsult(ReadOnlySpan<char> token) => InsultLookup.Contains(token);
+    public static bool IsSwear(ReadOnlySpan<char> token) => (FlagsOf(token) & TokenFlags.Swear) != 0;
 
-    public static bool IsSecondPerson(ReadOnlySpan<char> token) => SecondPersonLookup.Contains(token);
+    public static bool IsInsult(ReadOnlySpan<char> token) => (FlagsOf(token) & TokenFlags.Insult) != 0;
 
-    public static bool IsThreatWord(ReadOnlySpan<char> token) => ThreatLookup.Contains(token);
-
-    public static bool IsIntentWord(ReadOnlySpan<char> token) => IntentLookup.Contains(token);
+    public static bool IsSecondPerson(ReadOnlySpan<char> token) => (FlagsOf(token) & TokenFlags.SecondPerson) != 0;
 
     /// <summary>True when the token is a word the lexicons know well enough to join an obfuscated spelling into it.</summary>
-    public static bool IsJoinable(ReadOnlySpan<char> token) => SwearLookup.Contains(token) || InsultLookup.Contains(token);
+    public static bool IsJoinable(ReadOnlySpan<char> token) => (FlagsOf(token) & (TokenFlags.Swear | TokenFlags.Insult)) != 0;
 
     public static bool TryGetMinced(ReadOnlySpan<char> token, out string? replacement) => MincedLookup.TryGetValue(token, out replacement);
 
@@ -147,7 +138,26 @@ internal static class Lexicon
         return null;
     }
 
-    private static FrozenSet<string> BuildSwearSet()
+    private static FrozenDictionary<string, TokenFlags> BuildFlags()
+    {
+        var flags = new Dictionary<string, TokenFlags>(StringComparer.Ordinal);
+        void Mark(IEnumerable<string> words, TokenFlags flag)
+        {
+            foreach (var word in words)
+            {
+                flags[word] = flags.GetValueOrDefault(word) | flag;
+            }
+        }
+
+        Mark(BuildSwearSet(), TokenFlags.Swear);
+        Mark(InsultWords, TokenFlags.Insult);
+        Mark(SecondPersonWords, TokenFlags.SecondPerson);
+        Mark(ThreatWords, TokenFlags.ThreatWord);
+        Mark(FirstPersonIntentWords, TokenFlags.Intent);
+        return flags.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static HashSet<string> BuildSwearSet()
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in SwearRoots)
@@ -171,6 +181,6 @@ internal static class Lexicon
         words.ExceptWith(["sods", "soded", "sodding", "sodding", "sodded", "assy", "asses", "godd", "cocks", "dicks", "dicky",
             "sodder", "sody", "asser", "assers", "assing", "arsed", "ashole", "bats", "pissoff", "assup", "sodup", "bugged"]);
         words.Add("sodding");
-        return words.ToFrozenSet(StringComparer.Ordinal);
+        return words;
     }
 }

@@ -490,35 +490,6 @@ internal static class TextNormalizer
             };
         }
 
-        public static TokenFlags FlagsFor(ReadOnlySpan<char> text)
-        {
-            var flags = TokenFlags.None;
-            if (Lexicon.IsSwear(text))
-            {
-                flags |= TokenFlags.Swear;
-            }
-
-            if (Lexicon.IsInsult(text))
-            {
-                flags |= TokenFlags.Insult;
-            }
-
-            if (Lexicon.IsSecondPerson(text))
-            {
-                flags |= TokenFlags.SecondPerson;
-            }
-
-            if (Lexicon.IsThreatWord(text))
-            {
-                flags |= TokenFlags.ThreatWord;
-            }
-
-            if (Lexicon.IsIntentWord(text))
-            {
-                flags |= TokenFlags.Intent;
-            }
-
-            return flags;
-        }
+        public static TokenFlags FlagsFor(ReadOnlySpan<char> text) => Lexicon.FlagsOf(text);
     }
 }

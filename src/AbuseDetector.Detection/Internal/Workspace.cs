@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace AbuseDetector.Detection.Internal;
 
 /// <summary>
@@ -52,7 +56,11 @@ internal sealed class Workspace
     }
 }
 
-/// <summary>Adds each feature's int8 weights for every head of a group into per-group integer sums.</summary>
+/// <summary>
+/// Adds each feature's int8 weights for every head of a group into per-group integer sums. Buckets come
+/// from the featurizer already masked to the group's size and the sums span two strides, so the unchecked
+/// reads stay inside the arrays.
+/// </summary>
 internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Span<int> sums) : IFeatureSink
 {
     private readonly ReadOnlySpan<sbyte> _weights = weights;
@@ -63,22 +71,28 @@ internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Sp
 
     public void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
     {
-        var row = _weights.Slice(bucket * stride, stride);
-        Span<int> target;
+        int offset;
         if (group == FeatureGroup.Word)
         {
             WordCount++;
-            target = _sums[..stride];
+            offset = 0;
         }
         else
         {
             CharCount++;
-            target = _sums.Slice(stride, stride);
+            offset = stride;
         }
 
-        for (var h = 0; h < row.Length; h++)
+        // Rows are padded to 8 heads: each chunk is one 8-byte load widened to eight int lanes.
+        ref var row = ref Unsafe.Add(ref MemoryMarshal.GetReference(_weights), bucket * stride);
+        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetReference(_sums), offset);
+        for (var chunk = 0; chunk < stride; chunk += 8)
         {
-            target[h] += row[h];
+            var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row, chunk)))).AsSByte();
+            var shorts = Vector128.WidenLower(bytes);
+            var ints = Vector256.Create(Vector128.WidenLower(shorts), Vector128.WidenUpper(shorts));
+            ref var target = ref Unsafe.Add(ref sums, chunk);
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref target) + ints, ref target);
         }
     }
 
