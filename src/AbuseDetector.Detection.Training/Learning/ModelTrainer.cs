@@ -132,7 +132,8 @@ internal static class ModelTrainer
                 }
             }
 
-            results[h] = LogisticTrainer.TrainHead(matrix, rows, 1 << hashBits, trainer, seed + h);
+            var options = trainer with { NaiveBayesScaling = trainer.NaiveBayesScaling && Recipe.UsesNaiveBayesScaling(heads[h]) };
+            results[h] = LogisticTrainer.TrainHead(matrix, rows, 1 << hashBits, options, seed + h);
             lock (log)
             {
                 log.WriteLine($"  {name}/{heads[h]}: {rows.Count:N0} rows, {rows.Count(r => r.Label >= 0.5f):N0} positive");

@@ -94,10 +94,13 @@ internal static class Featurizer
         var token = tokens[index];
         var text = normText.Slice(token.NormStart, token.NormLength);
         sink.Add((int)(Mix(HashChars(text, SeedTokenContext)) & mask), FeatureGroup.Word, index, index);
+        var own = HashChars(text, SeedTokenContext);
         if (index > 0)
         {
             var previous = tokens[index - 1];
-            sink.Add((int)(Mix(HashChars(normText.Slice(previous.NormStart, previous.NormLength), SeedTokenContext + 1)) & mask), FeatureGroup.Word, index, index);
+            var before = HashChars(normText.Slice(previous.NormStart, previous.NormLength), SeedTokenContext + 1);
+            sink.Add((int)(Mix(before) & mask), FeatureGroup.Word, index, index);
+            sink.Add((int)(Mix((before * 31) + own + SeedBigram) & mask), FeatureGroup.Word, index, index);
         }
         else
         {
@@ -107,7 +110,9 @@ internal static class Featurizer
         if (index + 1 < tokens.Length)
         {
             var next = tokens[index + 1];
-            sink.Add((int)(Mix(HashChars(normText.Slice(next.NormStart, next.NormLength), SeedTokenContext + 2)) & mask), FeatureGroup.Word, index, index);
+            var after = HashChars(normText.Slice(next.NormStart, next.NormLength), SeedTokenContext + 2);
+            sink.Add((int)(Mix(after) & mask), FeatureGroup.Word, index, index);
+            sink.Add((int)(Mix((own * 31) + after + SeedBigram + 1) & mask), FeatureGroup.Word, index, index);
         }
         else
         {

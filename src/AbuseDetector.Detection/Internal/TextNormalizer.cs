@@ -58,8 +58,10 @@ internal static class TextNormalizer
         while (position < text.Length && !writer.IsFull)
         {
             // Fold one raw (whitespace-delimited) token, remembering each folded char's source index.
+            // rawEnd is where the token's last character ends: before the separator that ends the token.
             var foldedLength = 0;
             var rawStart = -1;
+            var rawEnd = position;
             while (position < text.Length)
             {
                 var c = text[position];
@@ -110,7 +112,26 @@ internal static class TextNormalizer
                         }
                     }
 
-                    piece = CharFolding.FoldBmp(c);
+                    var bmp = CharFolding.FoldBmp(c);
+                    if (bmp is { Length: 0 })
+                    {
+                        // A combining mark: NFKC and diacritic removal drop it ("fu\u0308ck" is "fück" is "fuck").
+                        position++;
+                        if (rawStart < 0)
+                        {
+                            continue;
+                        }
+
+                        rawEnd = position;
+                        if (position - rawStart >= MaxRawTokenLength)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    piece = bmp;
                 }
 
                 if (piece.Length == 1 && piece[0] == ' ')
@@ -147,6 +168,7 @@ internal static class TextNormalizer
                 }
 
                 position += width;
+                rawEnd = position;
                 if (position - rawStart >= MaxRawTokenLength || foldedLength >= folded.Length - 8)
                 {
                     break;
@@ -155,7 +177,7 @@ internal static class TextNormalizer
 
             if (foldedLength > 0)
             {
-                EmitRawToken(ref writer, folded[..foldedLength], foldedOrigin[..foldedLength], position);
+                EmitRawToken(ref writer, folded[..foldedLength], foldedOrigin[..foldedLength], rawEnd);
             }
         }
 
