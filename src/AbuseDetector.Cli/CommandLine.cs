@@ -86,6 +86,15 @@ internal sealed class CommandLine
             : throw new UsageException($"--{name} takes a whole number, not '{value}'.");
     }
 
+    /// <summary>Rejects words outside options for a command that takes none, so a stray "-json" is never silently ignored.</summary>
+    public void RejectPositional(string command)
+    {
+        if (Positional.Count > 0)
+        {
+            throw new UsageException($"{command} takes no text arguments, but got '{Positional[0]}' (options start with --).");
+        }
+    }
+
     /// <summary>Rejects options the command does not know, so a typo is never silently ignored.</summary>
     public void RejectUnknown()
     {

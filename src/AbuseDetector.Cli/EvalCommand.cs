@@ -15,6 +15,7 @@ internal static class EvalCommand
         var modelPath = line.Get("model");
         var json = line.Has("json");
         line.RejectUnknown();
+        line.RejectPositional("eval");
         if ((set is null) == (jsonl is null))
         {
             throw new UsageException("Pass either --set <name> --data <folder> or --jsonl <file>.");

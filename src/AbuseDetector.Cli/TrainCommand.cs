@@ -13,6 +13,7 @@ internal static class TrainCommand
         var seed = line.GetInt("seed", 20261122);
         var name = line.Get("name") ?? Path.GetFileNameWithoutExtension(outPath);
         line.RejectUnknown();
+        line.RejectPositional("train");
         if (!Directory.Exists(data))
         {
             throw new UsageException($"The data folder '{data}' does not exist.");

@@ -134,7 +134,10 @@ public sealed partial class AbuseClassifier
         }
     }
 
-    /// <summary>Character ranges of the tokens the span head marks as toxic.</summary>
+    /// <summary>
+    /// Character ranges of the tokens the span head marks as toxic. Neighbouring toxic tokens separated only
+    /// by white space become one range, as annotators mark phrases ("stupid idiot") whole.
+    /// </summary>
     internal List<(int Start, int Length)> PredictToxicSpans(string text, float? threshold = null)
     {
         var spans = new List<(int Start, int Length)>();
@@ -156,9 +159,21 @@ public sealed partial class AbuseClassifier
                 var sink = new AccumulatingSink(_span.Weights, _span.Stride, workspace.Sums);
                 Featurizer.ExtractToken(normalized, tokens, i, _span.HashBits, ref sink);
                 sink.RawScores(_span, raw);
-                if (_span.Probability(0, raw[0]) >= cut)
+                if (_span.Probability(0, raw[0]) < cut)
                 {
-                    spans.Add((tokens[i].OrigStart, tokens[i].OrigLength));
+                    continue;
+                }
+
+                var (start, length) = (tokens[i].OrigStart, tokens[i].OrigLength);
+                if (spans.Count > 0 && i > 0 && spans[^1].Start + spans[^1].Length == tokens[i - 1].OrigStart + tokens[i - 1].OrigLength
+                    && text.AsSpan(tokens[i - 1].OrigStart + tokens[i - 1].OrigLength, start - (tokens[i - 1].OrigStart + tokens[i - 1].OrigLength)).IsWhiteSpace())
+                {
+                    var previous = spans[^1];
+                    spans[^1] = (previous.Start, start + length - previous.Start);
+                }
+                else
+                {
+                    spans.Add((start, length));
                 }
             }
         }

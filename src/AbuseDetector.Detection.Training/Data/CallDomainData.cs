@@ -39,6 +39,12 @@ internal static class CallDomainData
         {
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                // TryGetProperty throws InvalidOperationException on anything but an object.
+                throw new InvalidDataException($"{path}:{lineNumber}: the line is JSON but not an object.");
+            }
+
             if (!root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
             {
                 throw new InvalidDataException($"{path}:{lineNumber}: the line has no string \"text\" field.");

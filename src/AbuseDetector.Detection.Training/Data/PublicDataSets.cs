@@ -277,7 +277,10 @@ internal static class PublicDataSets
         }
     }
 
-    /// <summary>Converts a list of code-point offsets ("[1, 2, 3]") into UTF-16 offsets of <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Converts a list of code-point offsets ("[1, 2, 3]") into UTF-16 offsets of <paramref name="text"/>. A code point
+    /// outside the BMP gives both of its UTF-16 units, as the character ranges of predicted spans do.
+    /// </summary>
     public static HashSet<int> ParseSpanOffsets(string list, string text)
     {
         var codePointToUtf16 = new List<int>(text.Length);
@@ -296,7 +299,12 @@ internal static class PublicDataSets
             var codePoint = int.Parse(part, CultureInfo.InvariantCulture);
             if (codePoint >= 0 && codePoint < codePointToUtf16.Count)
             {
-                offsets.Add(codePointToUtf16[codePoint]);
+                var unit = codePointToUtf16[codePoint];
+                offsets.Add(unit);
+                if (char.IsHighSurrogate(text[unit]) && unit + 1 < text.Length && char.IsLowSurrogate(text[unit + 1]))
+                {
+                    offsets.Add(unit + 1);
+                }
             }
         }
 

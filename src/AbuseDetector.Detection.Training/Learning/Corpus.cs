@@ -45,7 +45,8 @@ internal static class Corpus
 /// </summary>
 internal static class Recipe
 {
-    private const float Auxiliary = 0.1f;
+    /// <summary>How much an auxiliary example counts next to one of the benchmark's own.</summary>
+    public static float AuxiliaryWeight { get; set; } = 0.1f;
 
     /// <summary>Our call-domain lines are few next to the public sets; each counts this many times.</summary>
     public static float CallDomainWeight { get; set; } = 8f;
@@ -96,7 +97,7 @@ internal static class Recipe
             Heads.OlidGroup when IsTargetedAbuse(example) => Set(out label, example.Labels.GetValueOrDefault(Heads.Hate) >= 0.5f && example.Labels.GetValueOrDefault(Heads.Directed) < 0.5f),
             _ => false,
         };
-        return auxiliary ? Auxiliary : 0f;
+        return auxiliary ? AuxiliaryWeight : 0f;
     }
 
     private static float ProductWeight(Example example, string head, out float label)

@@ -198,8 +198,6 @@ internal static class CharFolding
                 // Mathematical alphanumerics: 13 styles of A-Z a-z (bold, italic, script, fraktur, ...), then digits.
                 >= 0x1D400 and <= 0x1D6A3 => MathLetter((codePoint - 0x1D400) % 52).ToString(),
                 >= 0x1D7CE and <= 0x1D7FF => ((char)('0' + ((codePoint - 0x1D7CE) % 10))).ToString(),
-                // Squared Latin capital letters.
-                >= 0x1F130 and <= 0x1F149 => ((char)('A' + (codePoint - 0x1F130))).ToString(),
                 _ => char.ConvertFromUtf32(codePoint),
             };
         }

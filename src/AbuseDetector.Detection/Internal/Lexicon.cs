@@ -179,7 +179,9 @@ internal static class Lexicon
         words.UnionWith(SwearWords);
         // Roots that are also ordinary words when inflected or compounded.
         words.ExceptWith(["sods", "soded", "sodding", "sodding", "sodded", "assy", "asses", "godd", "cocks", "dicks", "dicky",
-            "sodder", "sody", "asser", "assers", "assing", "arsed", "ashole", "bats", "pissoff", "assup", "sodup", "bugged"]);
+            "sodder", "sody", "asser", "assers", "assing", "arsed", "ashole", "bats", "pissoff", "assup", "sodup", "bugged",
+            // Prefix "ass" + root "ass" + suffix "in": a compound by accident, and a word threats use.
+            "assassin"]);
         words.Add("sodding");
         return words;
     }

@@ -42,8 +42,12 @@ internal static class TextNormalizer
 
     private const int MaxSpacedLetterRun = 24;
 
-    /// <summary>Output characters needed, at most, for an input of the given length.</summary>
-    public static int OutputCapacityFor(int textLength) => (textLength * 4) + 32;
+    /// <summary>
+    /// Output characters needed, at most, for an input of the given length. Includes the room for one raw token
+    /// that <see cref="TokenWriter.IsFull"/> keeps free: without it a text of 8 characters or fewer ("fuck off")
+    /// got no tokens at all from buffers of this size.
+    /// </summary>
+    public static int OutputCapacityFor(int textLength) => (textLength * 4) + 32 + MaxRawTokenLength;
 
     /// <summary>Tokens needed, at most, for an input of the given length.</summary>
     public static int TokenCapacityFor(int textLength) => textLength + 2;
@@ -338,41 +342,33 @@ internal static class TextNormalizer
             return buffer[..one];
         }
 
-        return buffer[..CollapseRuns(word, buffer, keep: 2)];
+        return buffer[..two];
     }
 
+    /// <summary>
+    /// Copies <paramref name="word"/> with every run of three or more equal letters cut to <paramref name="keep"/>.
+    /// One pass: it runs for every candidate of every run of spaced letters, so "a a a a ..." must stay cheap.
+    /// </summary>
     private static int CollapseRuns(ReadOnlySpan<char> word, Span<char> output, int keep)
     {
         var length = 0;
-        var run = 0;
-        for (var i = 0; i < word.Length; i++)
+        var start = 0;
+        while (start < word.Length)
         {
-            run = i > 0 && word[i] == word[i - 1] ? run + 1 : 1;
-            var limit = char.IsLetter(word[i]) && RunLength(word, i) >= 3 ? keep : int.MaxValue;
-            if (run <= limit)
+            var end = start + 1;
+            while (end < word.Length && word[end] == word[start])
             {
-                output[length++] = word[i];
+                end++;
             }
+
+            var run = end - start;
+            var copies = run >= 3 && char.IsLetter(word[start]) ? keep : run;
+            output.Slice(length, copies).Fill(word[start]);
+            length += copies;
+            start = end;
         }
 
         return length;
-    }
-
-    private static int RunLength(ReadOnlySpan<char> word, int index)
-    {
-        var start = index;
-        while (start > 0 && word[start - 1] == word[index])
-        {
-            start--;
-        }
-
-        var end = index;
-        while (end + 1 < word.Length && word[end + 1] == word[index])
-        {
-            end++;
-        }
-
-        return end - start + 1;
     }
 
     private static bool NeedsDeobfuscation(ReadOnlySpan<char> word)
@@ -421,26 +417,33 @@ internal static class TextNormalizer
         var read = 0;
         var write = 0;
         Span<char> joined = stackalloc char[MaxSpacedLetterRun];
-        Span<char> destretched = stackalloc char[MaxSpacedLetterRun];
+        Span<char> two = stackalloc char[MaxSpacedLetterRun];
+        Span<char> one = stackalloc char[MaxSpacedLetterRun];
         while (read < count)
         {
             var run = 0;
             while (read + run < count && run < MaxSpacedLetterRun && IsSingleLetter(ref writer, tokens[read + run])
                 && (run == 0 || tokens[read + run].OrigStart - (tokens[read + run - 1].OrigStart + tokens[read + run - 1].OrigLength) <= 3))
             {
+                joined[run] = writer.TextOf(tokens[read + run])[0];
                 run++;
             }
 
             var merged = false;
             for (var length = run; length >= 3 && !merged; length--)
             {
-                for (var k = 0; k < length; k++)
+                // Dropping the last letter of a run that stays three or more long changes neither cut below, so
+                // this candidate reads as the longer one did, which was no word: "a a a a ..." stays linear.
+                if (length < run && joined[length] == joined[length - 1] && joined[length] == joined[length - 2] && joined[length] == joined[length - 3])
                 {
-                    joined[k] = writer.TextOf(tokens[read + k])[0];
+                    continue;
                 }
 
-                var word = Destretch(joined[..length], destretched);
-                if (Lexicon.IsJoinable(word) && writer.TryAppendText(word, out var normStart))
+                // What Destretch tries: runs of a letter cut to two, then to one ("f u u u c k" is "fuck").
+                var withTwo = two[..CollapseRuns(joined[..length], two, keep: 2)];
+                var withOne = one[..CollapseRuns(joined[..length], one, keep: 1)];
+                ReadOnlySpan<char> word = Lexicon.IsJoinable(withTwo) ? withTwo : Lexicon.IsJoinable(withOne) ? withOne : [];
+                if (!word.IsEmpty && writer.TryAppendText(word, out var normStart))
                 {
                     var first = tokens[read];
                     var last = tokens[read + length - 1];

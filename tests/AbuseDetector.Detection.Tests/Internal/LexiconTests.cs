@@ -1,0 +1,160 @@
+using AbuseDetector.Detection.Internal;
+
+namespace AbuseDetector.Detection.Tests.Internal;
+
+public sealed class LexiconTests
+{
+    [Theory]
+    [InlineData("fuck")]
+    [InlineData("fucking")]
+    [InlineData("motherfucker")]
+    [InlineData("bullshit")]
+    [InlineData("shitty")] // doubled final consonant
+    [InlineData("dickhead")]
+    [InlineData("arsehole")]
+    [InlineData("wtf")]
+    [InlineData("sodding")]
+    [InlineData("xmaskedx")]
+    [InlineData(CharFolding.MiddleFingerToken)]
+    public void IsSwear_SwearWordOrListedForm_IsTrue(string word)
+    {
+        // Act
+        var swear = Lexicon.IsSwear(word);
+
+        // Assert
+        Assert.True(swear);
+    }
+
+    [Theory]
+    [InlineData("scunthorpe")]
+    [InlineData("analysis")]
+    [InlineData("assessment")]
+    [InlineData("assess")]
+    [InlineData("class")]
+    [InlineData("cocktail")]
+    [InlineData("shiitake")]
+    [InlineData("therapist")]
+    [InlineData("dickens")]
+    [InlineData("essex")]
+    [InlineData("bass")]
+    [InlineData("hello")]
+    [InlineData("grape")]
+    [InlineData("assassin")]
+    [InlineData("asses")]
+    [InlineData("cocks")]
+    [InlineData("FUCK")] // the lexicon sees folded text only: capitals are the normalizer's job
+    [InlineData("")]
+    public void IsSwear_OrdinaryWord_IsFalse(string word)
+    {
+        // Act
+        var swear = Lexicon.IsSwear(word);
+
+        // Assert
+        Assert.False(swear);
+    }
+
+    [Theory]
+    [InlineData("idiot", "Insult")]
+    [InlineData("useless", "Insult")]
+    [InlineData("you're", "SecondPerson")]
+    [InlineData("ur", "SecondPerson")]
+    [InlineData("kill", "ThreatWord")]
+    [InlineData("i'll", "Intent")]
+    [InlineData("gonna", "Intent")]
+    public void FlagsOf_ListedWord_HasItsListsFlag(string word, string flag)
+    {
+        // Act
+        var flags = Lexicon.FlagsOf(word);
+
+        // Assert
+        Assert.True(flags.HasFlag(Enum.Parse<TokenFlags>(flag)), $"'{word}' has {flags}.");
+    }
+
+    [Fact]
+    public void FlagsOf_UnknownWord_IsNone()
+    {
+        // Act
+        var flags = Lexicon.FlagsOf("broadband");
+
+        // Assert
+        Assert.Equal(TokenFlags.None, flags);
+    }
+
+    [Theory]
+    [InlineData("shit", true)]
+    [InlineData("moron", true)]
+    [InlineData("you", false)]
+    [InlineData("kill", false)]
+    public void IsJoinable_Word_OnlySwearAndInsultWords(string word, bool expected)
+    {
+        // Act
+        var joinable = Lexicon.IsJoinable(word);
+
+        // Assert
+        Assert.Equal(expected, joinable);
+    }
+
+    [Theory]
+    [InlineData("f***", "fuck")]
+    [InlineData("f*ck", "fuck")]
+    [InlineData("f**k", "fuck")]
+    [InlineData("s***", "shit")]
+    [InlineData("sh*t", "shit")]
+    [InlineData("f**king", "fucking")]
+    [InlineData("f***ing", "fucking")]
+    [InlineData("a**hole", "asshole")]
+    [InlineData("a**", "ass")]
+    [InlineData("b****", "bitch")]
+    [InlineData("c**t", "cunt")]
+    [InlineData("d***", "dick")]
+    [InlineData("p***", "piss")]
+    public void ResolveMask_MaskedForm_ResolvesToFirstTargetWithSameLettersAndLength(string masked, string expected)
+    {
+        // Act
+        var resolved = Lexicon.ResolveMask(masked);
+
+        // Assert
+        Assert.Equal(expected, resolved);
+    }
+
+    [Theory]
+    [InlineData("****")] // no letters kept
+    [InlineData("fuck")] // no asterisk
+    [InlineData("x***")] // no target starts with x
+    [InlineData("f*****************")] // no target that long
+    public void ResolveMask_NothingFits_ReturnsNull(string masked)
+    {
+        // Act
+        var resolved = Lexicon.ResolveMask(masked);
+
+        // Assert
+        Assert.Null(resolved);
+    }
+
+    [Theory]
+    [InlineData("f-ing", "fucking")]
+    [InlineData("effing", "fucking")]
+    [InlineData("eff", "fuck")]
+    [InlineData("a-hole", "asshole")]
+    [InlineData("f-off", "fuck off")]
+    public void TryGetMinced_MincedForm_GivesTheWordItStandsFor(string minced, string expected)
+    {
+        // Act
+        var found = Lexicon.TryGetMinced(minced, out var replacement);
+
+        // Assert
+        Assert.True(found);
+        Assert.Equal(expected, replacement);
+    }
+
+    [Fact]
+    public void TryGetMinced_OrdinaryWord_IsFalse()
+    {
+        // Act
+        var found = Lexicon.TryGetMinced("effort", out var replacement);
+
+        // Assert
+        Assert.False(found);
+        Assert.Null(replacement);
+    }
+}

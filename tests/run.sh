@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need, builds, runs every test project,
+# and ends with one "N passed, N failed" line.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+dotnet restore AbuseDetector.sln
+dotnet build AbuseDetector.sln -c Release --no-restore
+
+log="$(mktemp)"
+set +e
+dotnet test AbuseDetector.sln -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{sum += $2} END {print sum + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{sum += $2} END {print sum + 0}')
+rm -f "$log"
+echo "${passed} passed, ${failed} failed"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
+exit "$status"
