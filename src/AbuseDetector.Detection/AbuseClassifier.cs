@@ -95,7 +95,7 @@ public sealed partial class AbuseClassifier
             var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
             var tokens = workspace.Tokens.AsSpan(0, tokenCount);
             Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
-            ScoreDocument(_product, normalized, tokens, stats, workspace.Sums, raw);
+            var counts = ScoreDocument(_product, normalized, tokens, stats, workspace.Sums, raw);
             var scores = ToScores(raw);
             if (scores.Flags == AbuseFlags.None)
             {
@@ -107,7 +107,7 @@ public sealed partial class AbuseClassifier
             {
                 if (scores.IsFlagged(category))
                 {
-                    FindEvidence(category, normalized, tokens, stats, workspace.Contributions, evidence);
+                    FindEvidence(category, normalized, tokens, stats, counts, workspace.Contributions, evidence);
                 }
             }
 
@@ -192,12 +192,14 @@ public sealed partial class AbuseClassifier
         return workspace.Chars;
     }
 
-    private static void ScoreDocument(HeadGroup group, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, int[] sums, Span<float> raw)
+    /// <summary>Scores a document and returns how many word and character features it had.</summary>
+    private static (int Words, int Chars) ScoreDocument(HeadGroup group, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, int[] sums, Span<float> raw)
     {
         Array.Clear(sums, 0, group.Stride * 2);
         var sink = new AccumulatingSink(group.Weights, group.Stride, sums);
         Featurizer.ExtractDocument(normalized, tokens, stats, group.HashBits, ref sink);
         sink.RawScores(group, raw);
+        return (sink.WordCount, sink.CharCount);
     }
 
     private AbuseScores ToScores(ReadOnlySpan<float> raw)
@@ -224,14 +226,12 @@ public sealed partial class AbuseClassifier
         return new AbuseScores(probabilities, flags);
     }
 
-    private void FindEvidence(AbuseCategory category, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, float[] contributions, List<EvidenceSpan> evidence)
+    private void FindEvidence(AbuseCategory category, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, (int Words, int Chars) counts, float[] contributions, List<EvidenceSpan> evidence)
     {
         var head = _headOfCategory[(int)category];
-        var counter = new CountingSink();
-        Featurizer.ExtractDocument(normalized, tokens, stats, _product.HashBits, ref counter);
         var scale = _product.Scales[head];
-        var wordValue = counter.WordCount > 0 ? scale / MathF.Sqrt(counter.WordCount) : 0f;
-        var charValue = counter.CharCount > 0 ? scale / MathF.Sqrt(counter.CharCount) : 0f;
+        var wordValue = counts.Words > 0 ? scale / MathF.Sqrt(counts.Words) : 0f;
+        var charValue = counts.Chars > 0 ? scale / MathF.Sqrt(counts.Chars) : 0f;
         var contribution = contributions.AsSpan(0, tokens.Length);
         contribution.Clear();
         var sink = new AttributionSink(_product.Weights, _product.Stride, head, wordValue, charValue, contribution);

@@ -51,6 +51,8 @@ internal static class Featurizer
         TokenNearSecondPerson,
         TokenFirst,
         TokenLast,
+        ThreatNearBodyPart,
+        SecondPersonThenThreat,
     }
 
     /// <summary>Features of a whole text, for the document heads.</summary>
@@ -196,6 +198,18 @@ internal static class Featurizer
             {
                 sink.Add(CueBucket(Cue.IntentThenThreat, mask), FeatureGroup.Word, i, i);
             }
+
+            // "you're dead", "you'll regret this", "your family won't be safe".
+            if (HasNear(tokens, i, TokenFlags.SecondPerson, before: 3, after: 0))
+            {
+                sink.Add(CueBucket(Cue.SecondPersonThenThreat, mask), FeatureGroup.Word, i, i);
+            }
+        }
+
+        // "break your jaw", "knock your block off", "smash his face in".
+        if ((flags & TokenFlags.BodyPart) != 0 && HasNear(tokens, i, TokenFlags.ThreatWord, before: 3, after: 0))
+        {
+            sink.Add(CueBucket(Cue.ThreatNearBodyPart, mask), FeatureGroup.Word, i, i);
         }
     }
 

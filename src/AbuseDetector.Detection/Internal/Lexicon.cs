@@ -64,7 +64,14 @@ internal static class Lexicon
         "bomb", "bombing", "gun", "guns", "knife", "knives", "dead", "die", "bleed", "bleeding", "destroy", "slit",
         "strangle", "choke", "rape", "raped", "torch", "batter", "thump", "deck", "snap", "bury", "hunt", "strangled",
         "slap", "kick", "pound", "cut", "gut", "wreck", "execute", "hang", "lynch", "massacre", "blood", "bullet",
-        "bat", "machete", "acid", "watch", "find", "coming", "regret", "pay", "suffer",
+        "bat", "machete", "acid", "watch", "find", "coming", "regret", "pay", "suffer", "knock", "rearrange", "hiding",
+        "kicking", "smashed", "glass", "headbutt", "throttle", "safe", "finished",
+    ];
+
+    private static readonly string[] BodyPartWords =
+    [
+        "jaw", "neck", "face", "head", "legs", "leg", "arms", "arm", "teeth", "nose", "skull", "throat", "kneecaps",
+        "knees", "ribs", "fingers", "eyes", "block", "lights", "brains", "heads", "faces", "necks", "throats", "spine",
     ];
 
     private static readonly string[] FirstPersonIntentWords =
@@ -105,7 +112,7 @@ internal static class Lexicon
     /// <summary>True when the token is a word the lexicons know well enough to join an obfuscated spelling into it.</summary>
     public static bool IsJoinable(ReadOnlySpan<char> token) => (FlagsOf(token) & (TokenFlags.Swear | TokenFlags.Insult)) != 0;
 
-    public static bool TryGetMinced(ReadOnlySpan<char> token, out string? replacement) => MincedLookup.TryGetValue(token, out replacement);
+    public static bool TryGetMinced(ReadOnlySpan<char> token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? replacement) => MincedLookup.TryGetValue(token, out replacement);
 
     /// <summary>
     /// Resolves a masked token such as "f***", "f**king" or "a**hole": letters kept before and after a run of
@@ -154,6 +161,7 @@ internal static class Lexicon
         Mark(SecondPersonWords, TokenFlags.SecondPerson);
         Mark(ThreatWords, TokenFlags.ThreatWord);
         Mark(FirstPersonIntentWords, TokenFlags.Intent);
+        Mark(BodyPartWords, TokenFlags.BodyPart);
         return flags.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -14,6 +14,8 @@ internal enum TokenFlags : ushort
     Obfuscated = 32,
     /// <summary>The token was rebuilt from a masked form such as "f***" or a minced one such as "effing".</summary>
     Masked = 64,
+    /// <summary>A part of the body ("jaw", "neck", "face"): what threats of violence name.</summary>
+    BodyPart = 128,
 }
 
 /// <summary>A normalized token: its folded text in the output buffer and where it came from in the input.</summary>
@@ -205,6 +207,12 @@ internal static class TextNormalizer
 
         if (start >= end)
         {
+            // Captions mask profanity as "[ __ ]": a run of underscores, perhaps in brackets, is a masked word.
+            if (IsCaptionMask(raw))
+            {
+                writer.Emit("xmaskedx", origin[0], LastOriginEnd(origin, raw.Length, rawEnd) - origin[0], TokenFlags.Masked);
+            }
+
             return;
         }
 
@@ -214,9 +222,9 @@ internal static class TextNormalizer
 
         if (Lexicon.TryGetMinced(word, out var minced))
         {
-            foreach (var part in minced!.Split(' '))
+            foreach (var range in minced.AsSpan().Split(' '))
             {
-                writer.Emit(part, origStart, origEnd - origStart, TokenFlags.Masked);
+                writer.Emit(minced.AsSpan(range), origStart, origEnd - origStart, TokenFlags.Masked);
             }
 
             return;
@@ -369,6 +377,12 @@ internal static class TextNormalizer
         }
 
         return length;
+    }
+
+    private static bool IsCaptionMask(ReadOnlySpan<char> raw)
+    {
+        var trimmed = raw.Trim("[]()");
+        return trimmed.Length >= 2 && !trimmed.ContainsAnyExcept('_');
     }
 
     private static bool NeedsDeobfuscation(ReadOnlySpan<char> word)

@@ -108,25 +108,6 @@ internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Sp
     }
 }
 
-/// <summary>Counts features per group, to know each group's normalization before attributing.</summary>
-internal struct CountingSink : IFeatureSink
-{
-    public int WordCount;
-    public int CharCount;
-
-    public void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
-    {
-        if (group == FeatureGroup.Word)
-        {
-            WordCount++;
-        }
-        else
-        {
-            CharCount++;
-        }
-    }
-}
-
 /// <summary>Splits one head's score over the tokens that caused each feature.</summary>
 internal ref struct AttributionSink(ReadOnlySpan<sbyte> weights, int stride, int head, float wordValue, float charValue, Span<float> contributions) : IFeatureSink
 {

@@ -61,6 +61,9 @@ public sealed class LexiconTests
     [InlineData("kill", "ThreatWord")]
     [InlineData("i'll", "Intent")]
     [InlineData("gonna", "Intent")]
+    [InlineData("jaw", "BodyPart")]
+    [InlineData("kneecaps", "BodyPart")]
+    [InlineData("knock", "ThreatWord")]
     public void FlagsOf_ListedWord_HasItsListsFlag(string word, string flag)
     {
         // Act

@@ -25,6 +25,8 @@ public sealed class TextNormalizerTests
     [InlineData("you a**hole sit down", "a**hole", "asshole", 4, 7, "Masked")]
     [InlineData("this f-ing printer", "f-ing", "fucking", 5, 5, "Masked")]
     [InlineData("this effing printer", "effing", "fucking", 5, 6, "Masked")]
+    [InlineData("[ __ ] off and put someone else on", "__", "xmaskedx", 2, 2, "Masked")] // caption-style mask
+    [InlineData("you [__] idiot", "[__]", "xmaskedx", 4, 4, "Masked")]
     public void Normalize_ObfuscatedSwear_EmitsRealWordWithSwearFlagAndOriginalRange(
         string text, string original, string word, int start, int length, string extraFlag)
     {
@@ -397,5 +399,18 @@ public sealed class TextNormalizerTests
             Assert.InRange(token.OrigStart, previousStart, text.Length - token.OrigLength);
             previousStart = token.OrigStart;
         }
+    }
+
+    [Theory]
+    [InlineData("_")]
+    [InlineData("[ _ ]")]
+    [InlineData("snake_case")]
+    public void Normalize_SingleUnderscoreOrWordWithUnderscore_IsNotAMask(string text)
+    {
+        // Act
+        var tokens = Normalized.Tokens(text);
+
+        // Assert
+        Assert.DoesNotContain(tokens, t => t.Text == "xmaskedx");
     }
 }
