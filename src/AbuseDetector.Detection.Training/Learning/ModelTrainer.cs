@@ -28,6 +28,12 @@ internal sealed record TrainingOptions
 
     public TrainerOptions SpanTrainer { get; init; } = new() { Epochs = 6, BalancePower = 0.5f, NaiveBayesScaling = false };
 
+    /// <summary>
+    /// The F-beta that product thresholds maximize on validation data. Below 1 it favours precision: an agent
+    /// prompted on a calm caller stops trusting the prompts. Threats keep F1: a missed threat costs more.
+    /// </summary>
+    public double ProductThresholdBeta { get; init; } = 0.75;
+
     /// <summary>After calibrating on validation data, train the benchmark heads again on training plus validation data.</summary>
     public bool RefitBenchmarkOnValidation { get; init; } = true;
 }
@@ -79,7 +85,7 @@ internal static class ModelTrainer
         };
 
         var classifier = new AbuseClassifier(model);
-        var tasks = Calibrate(classifier, validation, log);
+        var tasks = Calibrate(classifier, validation, options.ProductThresholdBeta, log);
         CalibrateSpans(classifier, span, validation, log);
         if (options.RefitBenchmarkOnValidation)
         {
@@ -205,7 +211,7 @@ internal static class ModelTrainer
         };
     }
 
-    private static DecisionTask[] Calibrate(AbuseClassifier classifier, List<Example> validation, TextWriter log)
+    private static DecisionTask[] Calibrate(AbuseClassifier classifier, List<Example> validation, double productBeta, TextWriter log)
     {
         var tasks = new List<DecisionTask>();
         foreach (var group in classifier.Parameters.Groups.Where(g => g.Scope == FeatureScope.Document))
@@ -242,7 +248,7 @@ internal static class ModelTrainer
                 group.CalibrationIntercepts[h] = intercept;
                 var probabilities = scores.Select(s => group.Probability(h, s)).ToList();
                 var gold = labels.Select(l => l >= 0.5f).ToList();
-                group.Thresholds[h] = gold.Any(g => g) ? Metrics.BestThreshold(probabilities, gold, macro) : 0.5f;
+                group.Thresholds[h] = gold.Any(g => g) ? Metrics.BestThreshold(probabilities, gold, macro, macro || head == Heads.Threat ? 1 : productBeta) : 0.5f;
                 var score = Metrics.Binary(probabilities, gold, group.Thresholds[h]);
                 log.WriteLine($"  {group.Name}/{head}: validation {scores.Count:N0}, threshold {group.Thresholds[h]:F3}, P {score.Precision:F3} R {score.Recall:F3} F1 {score.F1:F3}");
             }

@@ -53,6 +53,7 @@ internal static class Featurizer
         TokenLast,
         ThreatNearBodyPart,
         SecondPersonThenThreat,
+        ThreatWordWithoutPerson,
     }
 
     /// <summary>Features of a whole text, for the document heads.</summary>
@@ -75,6 +76,23 @@ internal static class Featurizer
             previous = word;
             AddCharGrams(text, SeedChar, mask, i, ref sink);
             AddTokenCues(tokens, i, mask, ref sink);
+        }
+
+        // Violent words with nobody to aim at are usually about things: "i'll murder that pizza".
+        var all = TokenFlags.None;
+        var firstThreat = -1;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            all |= tokens[i].Flags;
+            if (firstThreat < 0 && (tokens[i].Flags & TokenFlags.ThreatWord) != 0)
+            {
+                firstThreat = i;
+            }
+        }
+
+        if (firstThreat >= 0 && (all & TokenFlags.Person) == 0)
+        {
+            sink.Add(CueBucket(Cue.ThreatWordWithoutPerson, mask), FeatureGroup.Word, firstThreat, firstThreat);
         }
 
         if (stats.Letters >= 6 && stats.UpperLetters * 10 >= stats.Letters * 7)

@@ -74,6 +74,15 @@ internal static class Lexicon
         "knees", "ribs", "fingers", "eyes", "block", "lights", "brains", "heads", "faces", "necks", "throats", "spine",
     ];
 
+    private static readonly string[] PersonWords =
+    [
+        "him", "her", "them", "he", "she", "they", "he's", "she's", "they're", "someone", "somebody", "somebody's",
+        "someone's", "anybody", "anyone", "whoever", "everyone", "everybody", "people", "staff", "manager", "family",
+        "kids", "children", "wife", "husband", "son", "daughter", "colleague", "colleagues", "mate", "lad", "man",
+        "woman", "girl", "boy", "mum", "mom", "dad", "mother", "father", "brother", "sister", "boss", "driver",
+        "engineer", "lot", "yourself", "himself", "herself", "themselves",
+    ];
+
     private static readonly string[] FirstPersonIntentWords =
     [
         "i'll", "ill", "i'm", "im", "gonna", "going", "will", "we'll", "imma", "i'ma", "i'd", "gon", "shall",
@@ -162,6 +171,8 @@ internal static class Lexicon
         Mark(ThreatWords, TokenFlags.ThreatWord);
         Mark(FirstPersonIntentWords, TokenFlags.Intent);
         Mark(BodyPartWords, TokenFlags.BodyPart);
+        Mark(PersonWords, TokenFlags.Person);
+        Mark(SecondPersonWords, TokenFlags.Person);
         return flags.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -16,6 +16,8 @@ internal enum TokenFlags : ushort
     Masked = 64,
     /// <summary>A part of the body ("jaw", "neck", "face"): what threats of violence name.</summary>
     BodyPart = 128,
+    /// <summary>Names or points at a person other than the speaker ("him", "somebody", "your family").</summary>
+    Person = 256,
 }
 
 /// <summary>A normalized token: its folded text in the output buffer and where it came from in the input.</summary>
