@@ -76,7 +76,7 @@ public sealed partial class AbuseClassifier
         {
             var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
             Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
-            ScoreDocument(_product, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace.Sums, raw);
+            ScoreDocument(_product, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace, raw);
             return ToScores(raw);
         }
         finally
@@ -95,7 +95,7 @@ public sealed partial class AbuseClassifier
             var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
             var tokens = workspace.Tokens.AsSpan(0, tokenCount);
             Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
-            var counts = ScoreDocument(_product, normalized, tokens, stats, workspace.Sums, raw);
+            var counts = ScoreDocument(_product, normalized, tokens, stats, workspace, raw);
             var scores = ToScores(raw);
             if (scores.Flags == AbuseFlags.None)
             {
@@ -126,7 +126,7 @@ public sealed partial class AbuseClassifier
         try
         {
             var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
-            ScoreDocument(group, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace.Sums, raw);
+            ScoreDocument(group, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace, raw);
         }
         finally
         {
@@ -156,7 +156,7 @@ public sealed partial class AbuseClassifier
             for (var i = 0; i < tokens.Length; i++)
             {
                 Array.Clear(workspace.Sums);
-                var sink = new AccumulatingSink(_span.Weights, _span.Stride, workspace.Sums);
+                var sink = new AccumulatingSink(_span.Weights, _span.Stride, workspace.Sums, workspace.PendingRows);
                 Featurizer.ExtractToken(normalized, tokens, i, _span.HashBits, ref sink);
                 sink.RawScores(_span, raw);
                 if (_span.Probability(0, raw[0]) < cut)
@@ -193,10 +193,10 @@ public sealed partial class AbuseClassifier
     }
 
     /// <summary>Scores a document and returns how many word and character features it had.</summary>
-    private static (int Words, int Chars) ScoreDocument(HeadGroup group, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, int[] sums, Span<float> raw)
+    private static (int Words, int Chars) ScoreDocument(HeadGroup group, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, Workspace workspace, Span<float> raw)
     {
-        Array.Clear(sums, 0, group.Stride * 2);
-        var sink = new AccumulatingSink(group.Weights, group.Stride, sums);
+        Array.Clear(workspace.Sums, 0, group.Stride * 2);
+        var sink = new AccumulatingSink(group.Weights, group.Stride, workspace.Sums, workspace.PendingRows);
         Featurizer.ExtractDocument(normalized, tokens, stats, group.HashBits, ref sink);
         sink.RawScores(group, raw);
         return (sink.WordCount, sink.CharCount);

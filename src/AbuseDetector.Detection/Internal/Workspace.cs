@@ -19,6 +19,7 @@ internal sealed class Workspace
     public char[] Chars = new char[TextNormalizer.OutputCapacityFor(256)];
     public TokenInfo[] Tokens = new TokenInfo[TextNormalizer.TokenCapacityFor(256)];
     public int[] Sums = new int[64];
+    public int[] PendingRows = new int[AccumulatingSink.BatchSize];
     public float[] Contributions = new float[256];
 
     public static Workspace Rent(int textLength)
@@ -57,48 +58,73 @@ internal sealed class Workspace
 }
 
 /// <summary>
-/// Adds each feature's int8 weights for every head of a group into per-group integer sums. Buckets come
-/// from the featurizer already masked to the group's size and the sums span two strides, so the unchecked
-/// reads stay inside the arrays.
+/// Adds each feature's int8 weights for every head of a group into per-group integer sums. Features are
+/// queued and added in batches: hashing a batch first and then reading its weight rows in a tight loop
+/// lets many cache misses overlap, which matters because a stream of different texts touches rows all over
+/// a table larger than the caches. Buckets come from the featurizer already masked to the group's size and
+/// the sums span two strides, so the unchecked reads stay inside the arrays.
 /// </summary>
-internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Span<int> sums) : IFeatureSink
+internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Span<int> sums, Span<int> pending) : IFeatureSink
 {
+    public const int BatchSize = 1024;
+    private const int CharGroupBit = 1 << 30;
+
     private readonly ReadOnlySpan<sbyte> _weights = weights;
     private readonly Span<int> _sums = sums;
+    private readonly Span<int> _pending = pending;
+    private int _queued;
 
     public int WordCount;
     public int CharCount;
 
     public void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
     {
-        int offset;
         if (group == FeatureGroup.Word)
         {
             WordCount++;
-            offset = 0;
+            _pending[_queued++] = bucket * stride;
         }
         else
         {
             CharCount++;
-            offset = stride;
+            _pending[_queued++] = (bucket * stride) | CharGroupBit;
         }
 
-        // Rows are padded to 8 heads: each chunk is one 8-byte load widened to eight int lanes.
-        ref var row = ref Unsafe.Add(ref MemoryMarshal.GetReference(_weights), bucket * stride);
-        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetReference(_sums), offset);
-        for (var chunk = 0; chunk < stride; chunk += 8)
+        if (_queued == _pending.Length)
         {
-            var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row, chunk)))).AsSByte();
-            var shorts = Vector128.WidenLower(bytes);
-            var ints = Vector256.Create(Vector128.WidenLower(shorts), Vector128.WidenUpper(shorts));
-            ref var target = ref Unsafe.Add(ref sums, chunk);
-            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref target) + ints, ref target);
+            Flush();
         }
     }
 
-    /// <summary>Turns the sums into raw (pre-calibration) scores.</summary>
-    public readonly void RawScores(HeadGroup group, Span<float> raw)
+    /// <summary>Adds every queued feature's weights to the sums.</summary>
+    public void Flush()
     {
+        ref var weights = ref MemoryMarshal.GetReference(_weights);
+        ref var sums = ref MemoryMarshal.GetReference(_sums);
+        for (var i = 0; i < _queued; i++)
+        {
+            var entry = _pending[i];
+            ref var row = ref Unsafe.Add(ref weights, entry & (CharGroupBit - 1));
+            ref var target = ref Unsafe.Add(ref sums, (entry & CharGroupBit) != 0 ? stride : 0);
+
+            // Rows are padded to 8 heads: each chunk is one 8-byte load widened to eight int lanes.
+            for (var chunk = 0; chunk < stride; chunk += 8)
+            {
+                var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row, chunk)))).AsSByte();
+                var shorts = Vector128.WidenLower(bytes);
+                var ints = Vector256.Create(Vector128.WidenLower(shorts), Vector128.WidenUpper(shorts));
+                ref var lanes = ref Unsafe.Add(ref target, chunk);
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref lanes) + ints, ref lanes);
+            }
+        }
+
+        _queued = 0;
+    }
+
+    /// <summary>Adds what is still queued and turns the sums into raw (pre-calibration) scores.</summary>
+    public void RawScores(HeadGroup group, scoped Span<float> raw)
+    {
+        Flush();
         var word = WordCount > 0 ? 1f / MathF.Sqrt(WordCount) : 0f;
         var chars = CharCount > 0 ? 1f / MathF.Sqrt(CharCount) : 0f;
         for (var h = 0; h < group.Heads.Length; h++)
