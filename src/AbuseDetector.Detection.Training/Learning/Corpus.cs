@@ -80,7 +80,41 @@ internal static class Corpus
 
         Pairs(threats, rude);
         Pairs(abusive, clean);
+        mixes.AddRange(MaskSwearing(train, random));
         return mixes;
+    }
+
+    /// <summary>
+    /// Copies of swearing lines with every swear word masked the way speech engines and captions do ("****",
+    /// "[ __ ]"), labels unchanged: a fully masked word keeps no letters to resolve, so the model must learn it.
+    /// </summary>
+    private static IEnumerable<Example> MaskSwearing(List<Example> train, Random random)
+    {
+        string[] masks = ["****", "[ __ ]"];
+        foreach (var line in train.Where(e => e.Labels.GetValueOrDefault(Heads.Swearing) >= 0.5f))
+        {
+            var words = line.Text.Split(' ');
+            var masked = false;
+            for (var i = 0; i < words.Length; i++)
+            {
+                if (Detection.Internal.Lexicon.IsSwear(words[i].Trim('.', ',', '!', '?').ToLowerInvariant()))
+                {
+                    words[i] = masks[random.Next(masks.Length)];
+                    masked = true;
+                }
+            }
+
+            if (masked)
+            {
+                var copy = new Example(string.Join(' ', words), "call-mixes", Split.Train);
+                foreach (var (head, value) in line.Labels)
+                {
+                    copy.Labels[head] = value;
+                }
+
+                yield return copy;
+            }
+        }
     }
 }
 

@@ -76,13 +76,33 @@ internal static class Metrics
     /// between consecutive distinct scores.
     /// </summary>
     public static float BestThreshold(IReadOnlyList<float> scores, IReadOnlyList<bool> gold, bool macro, double beta = 1)
+        => ThresholdsByScore(scores, gold, macro, beta).MaxBy(c => c.Value).Threshold;
+
+    /// <summary>
+    /// The middle of the thresholds whose F-beta is within <paramref name="tolerance"/> (relative) of the best.
+    /// Near its peak the curve is flat, so the arg-max alone swings with small changes of the model; the middle
+    /// of the plateau does not.
+    /// </summary>
+    public static float StableThreshold(IReadOnlyList<float> scores, IReadOnlyList<bool> gold, double beta, double tolerance = 0.01)
     {
+        var candidates = ThresholdsByScore(scores, gold, macro: false, beta);
+        if (candidates.Count == 0)
+        {
+            return 0.5f;
+        }
+
+        var best = candidates.Max(c => c.Value);
+        var plateau = candidates.Where(c => c.Value >= best * (1 - tolerance)).Select(c => c.Threshold).Order().ToList();
+        return plateau[plateau.Count / 2];
+    }
+
+    private static List<(float Threshold, double Value)> ThresholdsByScore(IReadOnlyList<float> scores, IReadOnlyList<bool> gold, bool macro, double beta)
+    {
+        var candidates = new List<(float Threshold, double Value)>();
         var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToArray();
         var totalPositives = gold.Count(g => g);
         var totalNegatives = gold.Count - totalPositives;
         int tp = 0, fp = 0;
-        var best = double.NegativeInfinity;
-        var bestThreshold = 0.5f;
         for (var k = 0; k < order.Length; k++)
         {
             if (gold[order[k]])
@@ -108,14 +128,15 @@ internal static class Metrics
                 value = (positive + ClassScore.From(tn, fn, fp).F1) / 2;
             }
 
-            if (value > best)
-            {
-                best = value;
-                bestThreshold = k + 1 < order.Length ? (scores[order[k]] + scores[order[k + 1]]) / 2 : scores[order[k]];
-            }
+            candidates.Add((k + 1 < order.Length ? (scores[order[k]] + scores[order[k + 1]]) / 2 : scores[order[k]], value));
         }
 
-        return bestThreshold;
+        if (candidates.Count == 0)
+        {
+            candidates.Add((0.5f, 0));
+        }
+
+        return candidates;
     }
 
     /// <summary>F-beta of the positive class: (1 + β²)·tp / ((1 + β²)·tp + β²·fn + fp).</summary>

@@ -248,7 +248,7 @@ internal static class ModelTrainer
                 group.CalibrationIntercepts[h] = intercept;
                 var probabilities = scores.Select(s => group.Probability(h, s)).ToList();
                 var gold = labels.Select(l => l >= 0.5f).ToList();
-                group.Thresholds[h] = gold.Any(g => g) ? Metrics.BestThreshold(probabilities, gold, macro, macro || head == Heads.Threat ? 1 : productBeta) : 0.5f;
+                group.Thresholds[h] = gold.Any(g => g) ? (macro ? Metrics.BestThreshold(probabilities, gold, macro: true) : Metrics.StableThreshold(probabilities, gold, head == Heads.Threat ? 1 : productBeta)) : 0.5f;
                 var score = Metrics.Binary(probabilities, gold, group.Thresholds[h]);
                 log.WriteLine($"  {group.Name}/{head}: validation {scores.Count:N0}, threshold {group.Thresholds[h]:F3}, P {score.Precision:F3} R {score.Recall:F3} F1 {score.F1:F3}");
             }

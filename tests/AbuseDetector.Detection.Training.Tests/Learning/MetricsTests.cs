@@ -177,4 +177,22 @@ public sealed class MetricsTests
         Assert.Equal(f1, score.F1, Tolerance);
         Assert.Equal(support, score.Support);
     }
+
+    [Theory]
+    [InlineData(0.01, 0.55f)]
+    [InlineData(0.1, 0.75f)]
+    public void StableThreshold_FlatPeak_TakesMiddleOfThePlateau(double tolerance, float expected)
+    {
+        // Arrange: cutting below each score in turn gives F1 0.5, 0.8, 0.667, 0.857, 0.75, 0.667 (by hand),
+        // at thresholds 0.85, 0.75, 0.65, 0.55, 0.45, 0.4. Within 1% of 0.857 only 0.55 remains; within 10%,
+        // 0.55 and 0.75 (F1 0.8), whose middle element is 0.75.
+        float[] scores = [0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f];
+        bool[] gold = [true, true, false, true, false, false];
+
+        // Act
+        var threshold = Metrics.StableThreshold(scores, gold, beta: 1, tolerance);
+
+        // Assert
+        Assert.Equal(expected, threshold, 3);
+    }
 }
