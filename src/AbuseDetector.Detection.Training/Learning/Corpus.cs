@@ -127,16 +127,16 @@ internal static class Corpus
 internal static class Recipe
 {
     /// <summary>
-    /// Weight of implicit-hate "threatening" posts as threat positives. They are group rhetoric ("go back to
-    /// your country") more than threats to a person; teaching them doubled false alarms on call validation.
+    /// Weight of implicit-hate "threatening" posts as threat positives: none. They are group rhetoric ("go
+    /// back to your country") more than threats to a person; teaching them doubled false alarms on call validation.
     /// </summary>
-    public static float ImplicitThreatWeight { get; set; }
+    private const float ImplicitThreatWeight = 0f;
 
     /// <summary>How much an auxiliary example counts next to one of the benchmark's own.</summary>
-    public static float AuxiliaryWeight { get; set; } = 0.1f;
+    private const float AuxiliaryWeight = 0.1f;
 
     /// <summary>Our call-domain lines are few next to the public sets; each counts this many times.</summary>
-    public static float CallDomainWeight { get; set; } = 8f;
+    private const float CallDomainWeight = 8f;
 
     /// <summary>
     /// Naive-Bayes feature scaling helps heads with thousands of examples per class; on the small OLID
@@ -144,10 +144,7 @@ internal static class Recipe
     /// validation F1), so those go without.
     /// </summary>
     public static bool UsesNaiveBayesScaling(string head) =>
-        head is not (Heads.OlidTargeted or Heads.OlidIndividual or Heads.OlidGroup or Heads.OlidOther or Heads.Threat) && !(NoNaiveBayes?.Contains(head) ?? false);
-
-    /// <summary>Heads to train without naive-Bayes scaling, for experiments.</summary>
-    public static HashSet<string>? NoNaiveBayes { get; set; }
+        head is not (Heads.OlidTargeted or Heads.OlidIndividual or Heads.OlidGroup or Heads.OlidOther or Heads.Threat);
 
     public static bool TryGetLabel(Example example, string head, out float label, out float weight)
     {
