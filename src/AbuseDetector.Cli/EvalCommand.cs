@@ -31,6 +31,11 @@ internal static class EvalCommand
             throw new UsageException("--set needs --data <shared data folder>.");
         }
 
+        if (data is not null && !Directory.Exists(data))
+        {
+            throw new UsageException($"The data folder '{data}' does not exist.");
+        }
+
         if (jsonl is not null && !File.Exists(jsonl))
         {
             throw new UsageException($"The file '{jsonl}' does not exist.");

@@ -5,10 +5,17 @@ return Run(args);
 
 static int Run(string[] args)
 {
-    if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+    if (args.Length == 0)
+    {
+        // No command is a usage error: the usage goes where errors go.
+        Console.Error.Write(Usage.Text);
+        return 2;
+    }
+
+    if (args[0] is "help" or "--help" or "-h")
     {
         Console.Out.Write(Usage.Text);
-        return args.Length == 0 ? 2 : 0;
+        return 0;
     }
 
     try
@@ -30,6 +37,12 @@ static int Run(string[] args)
     catch (Exception e) when (e is ModelFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
     {
         Console.Error.WriteLine($"abuse-detector: {e.Message}");
+        return 1;
+    }
+    catch (Exception e)
+    {
+        // A bug, not bad input: still one line, with the type so it can be reported.
+        Console.Error.WriteLine($"abuse-detector: unexpected {e.GetType().Name}: {e.Message}");
         return 1;
     }
 }

@@ -129,6 +129,16 @@ public sealed class EvalCommandTests : IClassFixture<CliModels>
     }
 
     [Fact]
+    public void Run_MissingDataFolder_OneSentenceAndExitTwo()
+    {
+        // Act
+        var result = CliProcess.Run("eval", "--set", "olid-a", "--data", _models.PathOf("no-such-folder"), "--model", _models.Trained);
+
+        // Assert
+        CliAssert.FailsWithOneSentence(result, 2, "no-such-folder' does not exist");
+    }
+
+    [Fact]
     public void Run_MissingJsonl_OneSentenceAndExitTwo()
     {
         // Act

@@ -17,7 +17,8 @@ public sealed class ProgramTests : IClassFixture<CliModels>
 
         // Assert
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Commands:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Commands:", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
     }
 
     [Theory]
