@@ -1,0 +1,21 @@
+namespace AbuseDetector.Transport.Grpc.Internal;
+
+/// <summary>Header names and values from the gRPC over HTTP/2 protocol document.</summary>
+internal static class GrpcProtocolConstants
+{
+    public const string ContentType = "application/grpc";
+    public const string ContentTypeProto = "application/grpc+proto";
+    public const string TimeoutHeader = "grpc-timeout";
+    public const string EncodingHeader = "grpc-encoding";
+    public const string AcceptEncodingHeader = "grpc-accept-encoding";
+    public const string StatusTrailer = "grpc-status";
+    public const string MessageTrailer = "grpc-message";
+    public const string IdentityEncoding = "identity";
+    public const string GzipEncoding = "gzip";
+
+    /// <summary>The length of the prefix before each message: one flag byte and a four-byte big-endian length.</summary>
+    public const int MessagePrefixLength = 5;
+
+    /// <summary>The default largest message a server accepts, as in most gRPC implementations: 4 MiB.</summary>
+    public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
+}
