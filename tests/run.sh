@@ -6,6 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The gRPC transport's interop tests drive the server from python3-grpcio (Debian's /usr/bin/python3).
+if ! /usr/bin/python3 -c 'import grpc' 2>/dev/null; then apt-get update -qq && apt-get install -y -qq python3-grpcio; fi
+
 dotnet restore AbuseDetector.sln
 dotnet build AbuseDetector.sln -c Release --no-restore
 
