@@ -68,6 +68,19 @@ internal sealed class GrpcServerCall : IDisposable
 
     private bool DeadlinePassed => _deadlineSource?.IsCancellationRequested == true;
 
+    // Set when reading or writing the HTTP/2 stream failed because the client reset it: Kestrel can report
+    // the reset to the body reader before it signals RequestAborted.
+    private volatile bool _clientGone;
+
+    private bool ClientGone => _clientGone || _httpContext.RequestAborted.IsCancellationRequested;
+
+    private OperationCanceledException ClientReset(Exception ex, string activity)
+    {
+        _clientGone = true;
+        _callSource.Cancel();
+        return new OperationCanceledException($"The client went away while {activity}.", ex, Context.CancellationToken);
+    }
+
     /// <summary>Runs one call of <paramref name="method"/>: the whole request pipeline from protocol checks to the status.</summary>
     public static async Task HandleAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method, Func<GrpcServerCall, Task> invoke)
     {
@@ -195,6 +208,10 @@ internal sealed class GrpcServerCall : IDisposable
         catch (Exception ex) when (ex is not (GrpcRpcException or InvalidOperationException) && Context.CancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException("The call was cancelled while a response message was being written.", ex, Context.CancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw ClientReset(ex, "a response message was being written");
         }
         finally
         {
@@ -382,7 +399,7 @@ internal sealed class GrpcServerCall : IDisposable
         {
             status = ex.Status;
         }
-        catch (Exception) when (_httpContext.RequestAborted.IsCancellationRequested || DeadlinePassed)
+        catch (Exception) when (ClientGone || DeadlinePassed)
         {
             // Reported below.
             status = GrpcStatus.Cancelled;
@@ -397,7 +414,7 @@ internal sealed class GrpcServerCall : IDisposable
             Volatile.Write(ref _completed, true);
         }
 
-        if (_httpContext.RequestAborted.IsCancellationRequested)
+        if (ClientGone)
         {
             // RST_STREAM or a dropped connection: there is no stream left to send a status on.
             GrpcServerLog.CallCancelledByClient(logger, Context.Method);
@@ -462,6 +479,10 @@ internal sealed class GrpcServerCall : IDisposable
             catch (Exception ex) when (ex is not OperationCanceledException && Context.CancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException("The call was cancelled while a request message was being read.", ex, Context.CancellationToken);
+            }
+            catch (IOException ex)
+            {
+                throw ClientReset(ex, "a request message was being read");
             }
 
             var buffer = result.Buffer;
