@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net;
+using AbuseDetector.Service.Internal;
+using AbuseDetector.Transport.Grpc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AbuseDetector.Service;
+
+/// <summary>Registers, maps and runs the AbuseDetector service.</summary>
+public static class AbuseDetectorServiceExtensions
+{
+    /// <summary>
+    /// Adds the service: options from the <c>AbuseDetector</c> section (validated at start), the short command-line flags,
+    /// Kestrel's two loopback endpoints, the model (loaded once at start), the gRPC transport and the service itself.
+    /// </summary>
+    public static WebApplicationBuilder AddAbuseDetectorService(this WebApplicationBuilder builder, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(args);
+
+        // The host logs a start-up failure with its stack trace; RunAbuseDetectorServiceAsync prints the sentence instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Configuration.AddCommandLine(args, AbuseDetectorServiceOptions.CommandLineSwitches.ToDictionary(StringComparer.Ordinal));
+        var services = builder.Services;
+        services.AddOptions<AbuseDetectorServiceOptions>().BindConfiguration(AbuseDetectorServiceOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsValidator>());
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+        {
+            // Kestrel's options are built with the application, before start-up validation: read the ports unvalidated
+            // and leave out-of-range ones to ValidateOnStart, which stops start-up with its sentence.
+            var section = configuration.GetSection(AbuseDetectorServiceOptions.SectionName);
+            var defaults = new AbuseDetectorServiceOptions();
+            if (ReadPort(section, nameof(defaults.GrpcPort), defaults.GrpcPort) is { } grpcPort)
+            {
+                kestrel.Listen(IPAddress.Loopback, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+
+            if (ReadPort(section, nameof(defaults.HttpPort), defaults.HttpPort) is { } httpPort)
+            {
+                kestrel.Listen(IPAddress.Loopback, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        services.TryAddSingleton<LoadedModel>();
+        services.AddHostedService<ModelLoadingService>();
+        services.TryAddSingleton<CallRegistry>();
+        services.TryAddSingleton<AbuseDetectorGrpcService>();
+        services.AddGrpcTransport();
+        return builder;
+    }
+
+    /// <summary>Maps the abuse_detector.v1.AbuseDetector gRPC service, GET /alive (the process is up) and GET /health (the model is loaded).</summary>
+    public static WebApplication MapAbuseDetectorService(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapGet("/alive", () => Results.Text("alive"));
+        app.MapGet("/health", (LoadedModel model) => model.IsLoaded ? Results.Text("healthy") : Results.Text("model not loaded", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGrpcService(app.Services.GetRequiredService<AbuseDetectorGrpcService>().Build());
+        return app;
+    }
+
+    /// <summary>Runs the service until shut down; a bad setting or model prints one sentence to standard error and returns 1.</summary>
+    public static async Task<int> RunAbuseDetectorServiceAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (StartupFailure(ex) is { } sentence)
+        {
+            await Console.Error.WriteLineAsync(sentence);
+            return 1;
+        }
+    }
+
+    private static int? ReadPort(IConfigurationSection section, string key, int defaultPort)
+    {
+        var text = section[key];
+        var port = text is null ? defaultPort : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
+        return port is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort ? port : null;
+    }
+
+    /// <summary>The sentence to print for an exception that stops start-up, or null for a surprise.</summary>
+    internal static string? StartupFailure(Exception exception) => exception switch
+    {
+        OptionsValidationException validation => string.Join(" ", validation.Failures),
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => StartupFailure(e) is not null)
+            => string.Join(" ", aggregate.InnerExceptions.Select(e => StartupFailure(e))),
+        Detection.ModelFormatException model => model.Message,
+        InvalidOperationException { InnerException: ArgumentException { InnerException: FormatException } } binding => binding.Message,
+        IOException io => io.Message,
+        UnauthorizedAccessException access => access.Message,
+        _ => null,
+    };
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AbuseDetector.Service;
+
+/// <summary>Settings of the AbuseDetector service, bound from the <c>AbuseDetector</c> configuration section.</summary>
+public sealed class AbuseDetectorServiceOptions : IValidatableObject
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "AbuseDetector";
+
+    /// <summary>The model file used when none is configured, looked for above the content root and the program folder.</summary>
+    public const string DefaultModelRelativePath = "models/default.model";
+
+    /// <summary>Short command-line flags and the configuration keys they set.</summary>
+    public static IReadOnlyDictionary<string, string> CommandLineSwitches { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--grpc-port"] = $"{SectionName}:{nameof(GrpcPort)}",
+        ["--http-port"] = $"{SectionName}:{nameof(HttpPort)}",
+        ["--model"] = $"{SectionName}:{nameof(ModelPath)}",
+    };
+
+    /// <summary>The loopback port of the gRPC endpoint (HTTP/2 cleartext only); 0 picks a free port.</summary>
+    /// <value>The default value is 50051.</value>
+    [Range(0, 65535, ErrorMessage = "The gRPC port must be between 0 and 65535.")]
+    public int GrpcPort { get; set; } = 50051;
+
+    /// <summary>The loopback port of the HTTP/1.1 endpoint serving /alive and /health; 0 picks a free port.</summary>
+    /// <value>The default value is 8080.</value>
+    [Range(0, 65535, ErrorMessage = "The HTTP port must be between 0 and 65535.")]
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>The model file to load at start.</summary>
+    /// <value>The default value is <c>models/default.model</c> found by walking up from the content root, then from the program folder.</value>
+    [Required(ErrorMessage = "No model found: pass --model, set AbuseDetector__ModelPath, or run from a checkout that has models/default.model.")]
+    public string? ModelPath { get; set; }
+
+    /// <summary>The longest text, in characters, that Classify and a transcript chunk may carry.</summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 1_000_000, ErrorMessage = "MaxTextLength must be between 1 and 1000000 characters.")]
+    public int MaxTextLength { get; set; } = 10_000;
+
+    /// <summary>The most StreamCall streams open at once across all tenants; further calls get RESOURCE_EXHAUSTED.</summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 1_000_000, ErrorMessage = "MaxConcurrentCalls must be between 1 and 1000000.")]
+    public int MaxConcurrentCalls { get; set; } = 10_000;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ModelPath is not null && !File.Exists(ModelPath))
+        {
+            yield return new ValidationResult($"The model file '{ModelPath}' does not exist.", [nameof(ModelPath)]);
+        }
+    }
+}

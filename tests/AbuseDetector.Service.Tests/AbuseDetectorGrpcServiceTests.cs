@@ -1,0 +1,258 @@
+using AbuseDetector.Contracts.V1;
+using Google.Protobuf;
+
+namespace AbuseDetector.Service.Tests;
+
+[Collection(ServiceCollection.Name)]
+public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
+{
+    private const string ClassifyPath = "/abuse_detector.v1.AbuseDetector/Classify";
+    private const string StreamCallPath = "/abuse_detector.v1.AbuseDetector/StreamCall";
+    private const int InvalidArgument = 3;
+    private const int AlreadyExists = 6;
+    private const int FailedPrecondition = 9;
+
+    private readonly int _errorsBefore = service.Errors.Count;
+
+    /// <summary>Fails the test when the service logged an Error during it.</summary>
+    public void Dispose()
+    {
+        var errors = service.Errors.Skip(_errorsBefore).ToList();
+        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task Classify_AbusiveText_FlagsInsultWithEvidenceInsideText()
+    {
+        // Arrange
+        const string text = "you're a useless idiot";
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, ClassifyPath, RawGrpcClient.Frame(new ClassifyRequest { Text = text }.ToByteArray()));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var result = ClassifyResponse.Parser.ParseFrom(Assert.Single(response.Messages).Payload);
+        Assert.Equal(6, result.Scores.Count);
+        Assert.True(result.Scores.Single(s => s.Category == Category.Insult).Flagged);
+        Assert.False(string.IsNullOrEmpty(result.ModelName));
+        var insult = result.Evidence.Where(e => e.Category == Category.Insult).ToList();
+        Assert.NotEmpty(insult);
+        Assert.All(result.Evidence, e =>
+        {
+            Assert.True(e.Start + e.Length <= text.Length);
+            Assert.Equal(text.Substring((int)e.Start, (int)e.Length), e.Text);
+        });
+    }
+
+    [Fact]
+    public async Task Classify_EmptyText_InvalidArgument()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, ClassifyPath, RawGrpcClient.Frame(new ClassifyRequest().ToByteArray()));
+
+        // Assert
+        Assert.Equal(InvalidArgument, response.GrpcStatus);
+        Assert.Empty(response.Messages);
+        Assert.False(string.IsNullOrEmpty(response.GrpcMessage));
+    }
+
+    [Fact]
+    public async Task StreamCall_StartAndThreeChunks_AssessesEachInOrder()
+    {
+        // Arrange
+        var body = Frames(
+            Start(NewCallId()),
+            Chunk(1, "hello I am calling about", isFinal: false),
+            Chunk(2, "hello I am calling about my bill"),
+            Chunk(3, "you're a useless idiot"),
+            new CallEvent { End = new CallEnd { Reason = CallEndReason.Completed } });
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, body);
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
+        Assert.Equal([1UL, 2UL, 3UL], updates.Select(u => u.Seq));
+        Assert.All(updates, u => Assert.Equal(CallUpdate.UpdateOneofCase.Assessment, u.UpdateCase));
+        Assert.Equal([1UL, 2UL, 3UL], updates.Select(u => u.Assessment.Seq));
+        Assert.Equal([false, true, true], updates.Select(u => u.Assessment.IsFinal));
+        Assert.False(updates[1].Assessment.Scores.Single(s => s.Category == Category.Insult).Flagged);
+        Assert.True(updates[2].Assessment.Scores.Single(s => s.Category == Category.Insult).Flagged);
+        Assert.NotEmpty(updates[2].Assessment.Evidence);
+        Assert.All(updates, u => Assert.Equal(Speaker.Customer, u.Assessment.Speaker));
+    }
+
+    [Fact]
+    public async Task StreamCall_ChunkBeforeStart_FailedPrecondition()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Chunk(1, "hello")));
+
+        // Assert
+        Assert.Equal(FailedPrecondition, response.GrpcStatus);
+        Assert.Equal("the first event must be CallStart", response.GrpcMessage);
+        Assert.Empty(response.Messages);
+    }
+
+    [Fact]
+    public async Task StreamCall_StartWithoutTenant_InvalidArgument()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(new CallEvent { Start = new CallStart { CallId = NewCallId() } }));
+
+        // Assert
+        Assert.Equal(InvalidArgument, response.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task StreamCall_SeqBackwards_ChunkErrorAndCallContinues()
+    {
+        // Arrange
+        var body = Frames(
+            Start(NewCallId()),
+            Chunk(5, "first thing"),
+            Chunk(4, "this came late"),
+            Chunk(6, "then this"),
+            new CallEvent { Chunk = new TranscriptChunk { Seq = 7, Text = "no speaker", IsFinal = true } },
+            new CallEvent { Action = new AgentAction { Seq = 8, Kind = AgentActionKind.WarningGiven } },
+            Chunk(9, "and on"),
+            new CallEvent { End = new CallEnd() });
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, body);
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
+        Assert.Equal([1UL, 2UL, 3UL, 4UL, 5UL], updates.Select(u => u.Seq));
+        Assert.Equal(5UL, updates[0].Assessment.Seq);
+        Assert.Equal(CallUpdate.UpdateOneofCase.Error, updates[1].UpdateCase);
+        Assert.Equal(4UL, updates[1].Error.Seq);
+        Assert.Equal("INVALID_ARGUMENT", updates[1].Error.Code);
+        Assert.StartsWith("seq went backwards", updates[1].Error.Message, StringComparison.Ordinal);
+        Assert.Equal(6UL, updates[2].Assessment.Seq);
+        Assert.Equal("INVALID_ARGUMENT", updates[3].Error.Code);
+        Assert.Equal(9UL, updates[4].Assessment.Seq);
+    }
+
+    [Fact]
+    public async Task StreamCall_TextTooLong_ChunkError()
+    {
+        // Arrange
+        var body = Frames(Start(NewCallId()), Chunk(1, new string('a', 10_001)), Chunk(2, "fine"), new CallEvent { End = new CallEnd() });
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, body);
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
+        Assert.Equal("INVALID_ARGUMENT", updates[0].Error.Code);
+        Assert.Equal(2UL, updates[1].Assessment.Seq);
+    }
+
+    [Fact]
+    public async Task StreamCall_DuplicateCallIdWhileLive_AlreadyExists()
+    {
+        // Arrange
+        var callId = NewCallId();
+        await using var first = RawGrpcClient.StartDuplex(service.GrpcAddress, StreamCallPath);
+        await first.SendAsync(Start(callId).ToByteArray());
+        await first.SendAsync(Chunk(1, "hello").ToByteArray());
+        Assert.NotNull(await first.ReadAsync());
+
+        // Act
+        var second = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Start(callId), new CallEvent { End = new CallEnd() }));
+        var otherTenant = await RawGrpcClient.CallAsync(
+            service.GrpcAddress, StreamCallPath, Frames(new CallEvent { Start = new CallStart { CallId = callId, TenantId = "tenant-b" } }, new CallEvent { End = new CallEnd() }));
+
+        // Assert
+        Assert.Equal(AlreadyExists, second.GrpcStatus);
+        Assert.Equal(0, otherTenant.GrpcStatus);
+        await first.SendAsync(new CallEvent { End = new CallEnd() }.ToByteArray());
+        var (status, _, remaining) = await first.ReadToEndAsync();
+        Assert.Equal(0, status);
+        Assert.Empty(remaining);
+        var again = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Start(callId), new CallEvent { End = new CallEnd() }));
+        Assert.Equal(0, again.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task StreamCall_SustainedLoudFinalsAfterCalmOnes_IsShouting()
+    {
+        // Arrange
+        var events = new List<CallEvent> { Start(NewCallId()) };
+        ulong seq = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            events.Add(Chunk(++seq, "I would like to ask about my order", loudness: -30f));
+        }
+
+        events.Add(Chunk(++seq, "why is this not fixed", isFinal: false, loudness: -15f));
+        for (var i = 0; i < 3; i++)
+        {
+            events.Add(Chunk(++seq, "why is this still not fixed", loudness: -15f));
+        }
+
+        events.Add(new CallEvent { End = new CallEnd() });
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames([.. events]));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var shouting = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload).Assessment.Shouting).ToList();
+        Assert.Equal(9, shouting.Count);
+        Assert.All(shouting.Take(5), s => Assert.False(s.IsShouting));
+        Assert.True(shouting[5].IsLoud);
+        Assert.False(shouting[5].IsShouting);
+        Assert.True(shouting[^1].IsShouting);
+        Assert.True(shouting[^1].ExcessDb >= 10f);
+        Assert.InRange(shouting[^1].BaselineDbfs, -31f, -29f);
+    }
+
+    [Fact]
+    public async Task StreamCall_Pcm16WithoutLevel_MeasuresLoudness()
+    {
+        // Arrange: a full-scale square wave measures 0 dBFS.
+        var pcm = new byte[320];
+        for (var i = 0; i < pcm.Length; i += 2)
+        {
+            pcm[i] = 0xFF;
+            pcm[i + 1] = i % 4 == 0 ? (byte)0x7F : (byte)0x80;
+        }
+
+        var chunk = Chunk(1, "HELLO THERE!!!");
+        chunk.Chunk.Pcm16 = ByteString.CopyFrom(pcm);
+        chunk.Chunk.SampleRateHz = 8000;
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Start(NewCallId()), chunk, new CallEvent { End = new CallEnd() }));
+
+        // Assert
+        var shouting = CallUpdate.Parser.ParseFrom(Assert.Single(response.Messages).Payload).Assessment.Shouting;
+        Assert.InRange(shouting.LoudnessDbfs, -0.1f, 0.1f);
+        Assert.True(shouting.TextLooksShouted);
+        Assert.Equal(1f, shouting.CapsRatio);
+    }
+
+    private static string NewCallId() => Guid.NewGuid().ToString("N");
+
+    private static CallEvent Start(string callId) => new() { Start = new CallStart { CallId = callId, TenantId = "tenant-a", AgentId = "agent-1" } };
+
+    private static CallEvent Chunk(ulong seq, string text, bool isFinal = true, float? loudness = null)
+    {
+        var chunk = new TranscriptChunk { Seq = seq, Speaker = Speaker.Customer, Text = text, IsFinal = isFinal };
+        if (loudness is { } level)
+        {
+            chunk.LoudnessDbfs = level;
+        }
+
+        return new CallEvent { Chunk = chunk };
+    }
+
+    private static byte[] Frames(params CallEvent[] events) => [.. events.SelectMany(e => RawGrpcClient.Frame(e.ToByteArray()))];
+}
