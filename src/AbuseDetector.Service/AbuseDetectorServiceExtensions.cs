@@ -48,11 +48,16 @@ public static class AbuseDetectorServiceExtensions
         services.AddHostedService<ModelLoadingService>();
         services.TryAddSingleton<CallRegistry>();
         services.TryAddSingleton<AbuseDetectorGrpcService>();
+        services.TryAddSingleton<HealthGrpcService>();
+        services.TryAddSingleton<ServerReflectionGrpcService>();
         services.AddGrpcTransport();
         return builder;
     }
 
-    /// <summary>Maps the abuse_detector.v1.AbuseDetector gRPC service, GET /alive (the process is up) and GET /health (the model is loaded).</summary>
+    /// <summary>
+    /// Maps the abuse_detector.v1.AbuseDetector gRPC service with the standard grpc.health.v1.Health and
+    /// grpc.reflection.v1alpha.ServerReflection services beside it, GET /alive (the process is up) and GET /health (the model is loaded).
+    /// </summary>
     public static WebApplication MapAbuseDetectorService(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -60,6 +65,8 @@ public static class AbuseDetectorServiceExtensions
         app.MapGet("/alive", () => Results.Text("alive"));
         app.MapGet("/health", (LoadedModel model) => model.IsLoaded ? Results.Text("healthy") : Results.Text("model not loaded", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGrpcService(app.Services.GetRequiredService<AbuseDetectorGrpcService>().Build());
+        app.MapGrpcService(app.Services.GetRequiredService<HealthGrpcService>().Build());
+        app.MapGrpcService(app.Services.GetRequiredService<ServerReflectionGrpcService>().Build());
         return app;
     }
 

@@ -1,0 +1,101 @@
+using AbuseDetector.Contracts.Grpc.Health.V1;
+using Google.Protobuf;
+using ServingStatus = AbuseDetector.Contracts.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace AbuseDetector.Service.Tests;
+
+[Collection(ServiceCollection.Name)]
+public class HealthGrpcServiceTests(ServiceFixture service) : IDisposable
+{
+    private const string CheckPath = "/grpc.health.v1.Health/Check";
+    private const string WatchPath = "/grpc.health.v1.Health/Watch";
+    private const int NotFound = 5;
+
+    private readonly int _errorsBefore = service.Errors.Count;
+
+    /// <summary>Fails the test when the service logged an Error during it.</summary>
+    public void Dispose()
+    {
+        var errors = service.Errors.Skip(_errorsBefore).ToList();
+        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
+        GC.SuppressFinalize(this);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abuse_detector.v1.AbuseDetector")]
+    public async Task Check_ServerOrAbuseDetector_Serving(string serviceName)
+    {
+        // Arrange
+        var request = new HealthCheckRequest { Service = serviceName };
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, CheckPath, RawGrpcClient.Frame(request.ToByteArray()));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var result = HealthCheckResponse.Parser.ParseFrom(Assert.Single(response.Messages).Payload);
+        Assert.Equal(ServingStatus.Serving, result.Status);
+    }
+
+    [Fact]
+    public async Task Check_UnknownService_NotFound()
+    {
+        // Arrange
+        var request = new HealthCheckRequest { Service = "no.such.Service" };
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, CheckPath, RawGrpcClient.Frame(request.ToByteArray()));
+
+        // Assert
+        Assert.Equal(NotFound, response.GrpcStatus);
+        Assert.Empty(response.Messages);
+        Assert.False(string.IsNullOrEmpty(response.GrpcMessage));
+    }
+
+    [Fact]
+    public async Task Watch_Server_SendsServingFirstAndStaysOpenUntilCancelled()
+    {
+        // Arrange
+        var call = RawGrpcClient.StartDuplex(service.GrpcAddress, WatchPath);
+        await using (call)
+        {
+            await call.SendAsync(new HealthCheckRequest().ToByteArray());
+            call.CompleteRequests();
+
+            // Act
+            var first = await call.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            var next = call.ReadAsync();
+            var endedEarly = await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(200))) == next;
+
+            // Assert
+            Assert.NotNull(first);
+            Assert.Equal(ServingStatus.Serving, HealthCheckResponse.Parser.ParseFrom(first).Status);
+            Assert.False(endedEarly, "Watch ended or sent a second message while the status had not changed.");
+        }
+
+        // Disposing the call cancelled it; give the server a moment to see the reset, so an error it logs fails this test.
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Watch_UnknownService_SendsServiceUnknown()
+    {
+        // Arrange
+        var call = RawGrpcClient.StartDuplex(service.GrpcAddress, WatchPath);
+        await using (call)
+        {
+            await call.SendAsync(new HealthCheckRequest { Service = "no.such.Service" }.ToByteArray());
+            call.CompleteRequests();
+
+            // Act
+            var first = await call.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Assert
+            Assert.NotNull(first);
+            Assert.Equal(ServingStatus.ServiceUnknown, HealthCheckResponse.Parser.ParseFrom(first).Status);
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+    }
+}

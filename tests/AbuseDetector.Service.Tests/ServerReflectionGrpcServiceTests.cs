@@ -1,0 +1,112 @@
+using AbuseDetector.Contracts.Grpc.Reflection.V1Alpha;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace AbuseDetector.Service.Tests;
+
+[Collection(ServiceCollection.Name)]
+public class ServerReflectionGrpcServiceTests(ServiceFixture service) : IDisposable
+{
+    private const string InfoPath = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+    private const int NotFound = 5;
+
+    private readonly int _errorsBefore = service.Errors.Count;
+
+    /// <summary>Fails the test when the service logged an Error during it.</summary>
+    public void Dispose()
+    {
+        var errors = service.Errors.Skip(_errorsBefore).ToList();
+        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task ServerReflectionInfo_ListServices_ReturnsTheThreeServices()
+    {
+        // Act
+        var (status, responses) = await AskAsync(new ServerReflectionRequest { ListServices = "*" });
+
+        // Assert
+        Assert.Equal(0, status);
+        var response = Assert.Single(responses);
+        Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.ListServicesResponse, response.MessageResponseCase);
+        Assert.Equal(
+            ["abuse_detector.v1.AbuseDetector", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"],
+            response.ListServicesResponse.Service.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("*", response.OriginalRequest.ListServices);
+    }
+
+    [Theory]
+    [InlineData("abuse_detector.v1.AbuseDetector")]
+    [InlineData("abuse_detector.v1.AbuseDetector.StreamCall")]
+    [InlineData("abuse_detector.v1.ClassifyRequest")]
+    public async Task ServerReflectionInfo_FileContainingSymbol_ReturnsTheContractWithItsMethods(string symbol)
+    {
+        // Act
+        var (status, responses) = await AskAsync(new ServerReflectionRequest { FileContainingSymbol = symbol });
+
+        // Assert
+        Assert.Equal(0, status);
+        var response = Assert.Single(responses);
+        Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.FileDescriptorResponse, response.MessageResponseCase);
+        var file = FileDescriptorProto.Parser.ParseFrom(response.FileDescriptorResponse.FileDescriptorProto[0]);
+        Assert.Equal("abuse_detector/v1/abuse_detector.proto", file.Name);
+        Assert.Equal("abuse_detector.v1", file.Package);
+        var serviceProto = Assert.Single(file.Service);
+        Assert.Equal("AbuseDetector", serviceProto.Name);
+        Assert.Equal(["Classify", "StreamCall"], serviceProto.Method.Select(m => m.Name).Order(StringComparer.Ordinal));
+
+        // The file and its imports are enough to build working descriptors.
+        var built = FileDescriptor.BuildFromByteStrings(response.FileDescriptorResponse.FileDescriptorProto.Reverse());
+        Assert.Contains(built.SelectMany(f => f.Services), s => s.FullName == "abuse_detector.v1.AbuseDetector" && s.Methods.Count == 2);
+    }
+
+    [Fact]
+    public async Task ServerReflectionInfo_FileByFilename_ReturnsHealthProto()
+    {
+        // Act
+        var (status, responses) = await AskAsync(new ServerReflectionRequest { FileByFilename = "grpc/health/v1/health.proto" });
+
+        // Assert
+        Assert.Equal(0, status);
+        var file = FileDescriptorProto.Parser.ParseFrom(Assert.Single(responses).FileDescriptorResponse.FileDescriptorProto[0]);
+        Assert.Equal("grpc.health.v1", file.Package);
+        Assert.Equal(["Check", "Watch"], Assert.Single(file.Service).Method.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task ServerReflectionInfo_UnknownNames_ErrorResponsesInOrderOnOneStream()
+    {
+        // Act
+        var (status, responses) = await AskAsync(
+            new ServerReflectionRequest { FileContainingSymbol = "no.such.Symbol" },
+            new ServerReflectionRequest { FileByFilename = "no/such/file.proto" },
+            new ServerReflectionRequest { ListServices = string.Empty });
+
+        // Assert
+        Assert.Equal(0, status);
+        Assert.Equal(3, responses.Count);
+        Assert.Equal(NotFound, responses[0].ErrorResponse.ErrorCode);
+        Assert.False(string.IsNullOrEmpty(responses[0].ErrorResponse.ErrorMessage));
+        Assert.Equal("no.such.Symbol", responses[0].OriginalRequest.FileContainingSymbol);
+        Assert.Equal(NotFound, responses[1].ErrorResponse.ErrorCode);
+        Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.ListServicesResponse, responses[2].MessageResponseCase);
+    }
+
+    /// <summary>Sends the requests on one stream, ends it, and reads every response and the status.</summary>
+    private async Task<(int? Status, List<ServerReflectionResponse> Responses)> AskAsync(params ServerReflectionRequest[] requests)
+    {
+        var call = RawGrpcClient.StartDuplex(service.GrpcAddress, InfoPath);
+        await using (call)
+        {
+            foreach (var request in requests)
+            {
+                await call.SendAsync(request.ToByteArray());
+            }
+
+            call.CompleteRequests();
+            var (status, _, remaining) = await call.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            return (status, remaining.Select(ServerReflectionResponse.Parser.ParseFrom).ToList());
+        }
+    }
+}
