@@ -47,6 +47,8 @@ public static class AbuseDetectorServiceExtensions
         services.TryAddSingleton<LoadedModel>();
         services.AddHostedService<ModelLoadingService>();
         services.TryAddSingleton<CallRegistry>();
+        services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.AddHostedService<AuthenticationNoticeService>();
         services.TryAddSingleton<AbuseDetectorGrpcService>();
         services.TryAddSingleton<HealthGrpcService>();
         services.TryAddSingleton<ServerReflectionGrpcService>();

@@ -44,12 +44,70 @@ public sealed class AbuseDetectorServiceOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "MaxConcurrentCalls must be between 1 and 1000000.")]
     public int MaxConcurrentCalls { get; set; } = 10_000;
 
+    /// <summary>The most StreamCall streams one tenant may have open at once; its further calls get RESOURCE_EXHAUSTED while other tenants are unaffected.</summary>
+    /// <value>The default value is 1,000.</value>
+    [Range(1, 1_000_000, ErrorMessage = "MaxConcurrentCallsPerTenant must be between 1 and 1000000.")]
+    public int MaxConcurrentCallsPerTenant { get; set; } = 1_000;
+
+    /// <summary>How long a StreamCall stream may go without an event from the client before the service ends it with DEADLINE_EXCEEDED.</summary>
+    /// <value>The default value is 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "IdleStreamTimeout must be between 1 second and 1 day.")]
+    public TimeSpan IdleStreamTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The tenants allowed to call the service and their API keys. When the list is empty the service, which listens on
+    /// loopback only, runs open: any caller may use any tenant id, and a warning says so at start.
+    /// </summary>
+    /// <value>The default value is an empty list (authentication off).</value>
+    public IList<AbuseDetectorTenantOptions> Tenants { get; } = [];
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ModelPath is not null && !File.Exists(ModelPath))
         {
             yield return new ValidationResult($"The model file '{ModelPath}' does not exist.", [nameof(ModelPath)]);
+        }
+
+        foreach (var failure in ValidateTenants())
+        {
+            yield return new ValidationResult(failure, [nameof(Tenants)]);
+        }
+    }
+
+    private IEnumerable<string> ValidateTenants()
+    {
+        var tenantIds = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Tenants.Count; i++)
+        {
+            var tenant = Tenants[i];
+            if (string.IsNullOrWhiteSpace(tenant.TenantId))
+            {
+                yield return $"Tenants:{i} has no TenantId.";
+            }
+            else if (!tenantIds.Add(tenant.TenantId))
+            {
+                yield return $"Tenants:{i} repeats a TenantId listed before it.";
+            }
+
+            if (tenant.ApiKeys.Count == 0)
+            {
+                yield return $"Tenants:{i} has no ApiKeys.";
+            }
+
+            // Never put a key in the message: it is a secret.
+            foreach (var key in tenant.ApiKeys)
+            {
+                if (string.IsNullOrWhiteSpace(key))
+                {
+                    yield return $"Tenants:{i} has an empty API key.";
+                }
+                else if (!keys.Add(key))
+                {
+                    yield return $"Tenants:{i} has an API key listed before it; each key must identify one tenant.";
+                }
+            }
         }
     }
 }

@@ -32,6 +32,49 @@ public class AbuseDetectorServiceOptionsTests
     }
 
     [Fact]
+    public void Validate_IdleStreamTimeoutAndPerTenantLimitOutOfRange_FailsWithSentences()
+    {
+        // Arrange
+        var options = new AbuseDetectorServiceOptions
+        {
+            ModelPath = AbuseDetectorServiceOptionsSetup.FindDefaultModel(AppContext.BaseDirectory),
+            IdleStreamTimeout = TimeSpan.Zero,
+            MaxConcurrentCallsPerTenant = 0,
+        };
+
+        // Act
+        var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
+
+        // Assert
+        Assert.Equal(
+            ["MaxConcurrentCallsPerTenant must be between 1 and 1000000.", "IdleStreamTimeout must be between 1 second and 1 day."],
+            result.Failures);
+    }
+
+    [Fact]
+    public void Validate_TenantWithoutKeysAndSharedKey_FailsWithoutNamingKeys()
+    {
+        // Arrange
+        var options = new AbuseDetectorServiceOptions { ModelPath = AbuseDetectorServiceOptionsSetup.FindDefaultModel(AppContext.BaseDirectory) };
+        var a = new AbuseDetectorTenantOptions { TenantId = "tenant-a" };
+        a.ApiKeys.Add("secret-key");
+        var b = new AbuseDetectorTenantOptions { TenantId = "tenant-b" };
+        b.ApiKeys.Add("secret-key");
+        options.Tenants.Add(a);
+        options.Tenants.Add(b);
+        options.Tenants.Add(new AbuseDetectorTenantOptions { TenantId = "tenant-c" });
+
+        // Act
+        var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
+
+        // Assert
+        Assert.Equal(
+            ["Tenants:1 has an API key listed before it; each key must identify one tenant.", "Tenants:2 has no ApiKeys."],
+            result.Failures);
+        Assert.DoesNotContain(result.Failures!, f => f.Contains("secret-key", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void StartupFailure_ValidationException_IsTheSentence()
     {
         // Arrange

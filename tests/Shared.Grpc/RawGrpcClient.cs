@@ -32,7 +32,7 @@ internal static class RawGrpcClient
     }
 
     /// <summary>Opens a call whose request messages are sent one by one while response messages are read as they arrive.</summary>
-    public static RawGrpcDuplexCall StartDuplex(Uri baseAddress, string path)
+    public static RawGrpcDuplexCall StartDuplex(Uri baseAddress, string path, Action<HttpRequestHeaders>? headers = null)
     {
         var content = new PushContent();
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, path))
@@ -43,6 +43,7 @@ internal static class RawGrpcClient
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        headers?.Invoke(request.Headers);
         return new RawGrpcDuplexCall(request, content, Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead));
     }
 

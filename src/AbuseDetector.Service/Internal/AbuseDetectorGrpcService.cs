@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using AbuseDetector.Contracts.V1;
 using AbuseDetector.Transport.Grpc;
@@ -5,9 +6,19 @@ using Microsoft.Extensions.Options;
 
 namespace AbuseDetector.Service.Internal;
 
-/// <summary>The abuse_detector.v1.AbuseDetector service: Classify and StreamCall.</summary>
+/// <summary>
+/// The abuse_detector.v1.AbuseDetector service: Classify and StreamCall, for callers with a valid API key (when tenants
+/// are configured). A stream ends with DEADLINE_EXCEEDED after IdleStreamTimeout without an event, and with UNAVAILABLE
+/// as soon as the host starts stopping.
+/// </summary>
 internal sealed class AbuseDetectorGrpcService(
-    LoadedModel model, CallRegistry calls, IOptions<AbuseDetectorServiceOptions> options, ILogger<AbuseDetectorGrpcService> logger)
+    LoadedModel model,
+    CallRegistry calls,
+    ApiKeyAuthenticator authenticator,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    IOptions<AbuseDetectorServiceOptions> options,
+    ILogger<AbuseDetectorGrpcService> logger)
 {
     public const string ServiceName = "abuse_detector.v1.AbuseDetector";
 
@@ -19,6 +30,10 @@ internal sealed class AbuseDetectorGrpcService(
     private static readonly GrpcStatus MissingTenantId = new(GrpcStatusCode.InvalidArgument, "CallStart must carry a tenant_id.");
     private static readonly GrpcStatus CallAlreadyLive = new(GrpcStatusCode.AlreadyExists, "A call with this call_id is already live for this tenant.");
     private static readonly GrpcStatus TooManyCalls = new(GrpcStatusCode.ResourceExhausted, "The service is handling as many calls as it is configured for; try again later.");
+    private static readonly GrpcStatus TooManyTenantCalls = new(GrpcStatusCode.ResourceExhausted, "This tenant has as many calls open as it is allowed; end one or try again later.");
+    private static readonly GrpcStatus Unauthenticated = new(GrpcStatusCode.Unauthenticated, "a valid API key is required");
+    private static readonly GrpcStatus WrongTenant = new(GrpcStatusCode.PermissionDenied, "The API key does not belong to the CallStart's tenant_id.");
+    private static readonly GrpcStatus ShuttingDown = new(GrpcStatusCode.Unavailable, "the service is shutting down");
 
     public GrpcServiceDefinition Build() => GrpcServiceDefinition.CreateBuilder(ServiceName)
         .AddUnaryMethod("Classify", ProtobufMarshaller.Create(ClassifyRequest.Parser), ProtobufMarshaller.Create(ClassifyResponse.Parser), ClassifyAsync)
@@ -27,6 +42,16 @@ internal sealed class AbuseDetectorGrpcService(
 
     internal Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, ServerCallContext context)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw RejectClassify(ShuttingDown);
+        }
+
+        if (!authenticator.TryAuthenticate(context.RequestHeaders, out _))
+        {
+            throw RejectClassify(Unauthenticated);
+        }
+
         var maxTextLength = options.Value.MaxTextLength;
         if (request.Text.Length == 0)
         {
@@ -46,47 +71,94 @@ internal sealed class AbuseDetectorGrpcService(
 
     internal async Task StreamCallAsync(IAsyncStreamReader<CallEvent> requests, IServerStreamWriter<CallUpdate> responses, ServerCallContext context)
     {
-        var cancellationToken = context.CancellationToken;
-        if (!await requests.MoveNext(cancellationToken) || requests.Current.EventCase != CallEvent.EventOneofCase.Start)
+        var stopping = lifetime.ApplicationStopping;
+        if (stopping.IsCancellationRequested)
         {
-            throw Reject(FirstEventNotStart);
+            throw Reject(ShuttingDown);
         }
 
-        var start = requests.Current.Start;
-        if (start.CallId.Length == 0)
+        if (!authenticator.TryAuthenticate(context.RequestHeaders, out var authenticatedTenant))
         {
-            throw Reject(MissingCallId);
+            throw Reject(Unauthenticated);
         }
 
-        if (start.TenantId.Length == 0)
-        {
-            throw Reject(MissingTenantId);
-        }
-
+        // The stream ends when the client goes, when no event comes for IdleStreamTimeout, or when the host starts stopping.
         var settings = options.Value;
-        switch (calls.TryAdd(start.TenantId, start.CallId, settings.MaxConcurrentCalls))
-        {
-            case CallRegistration.AlreadyLive:
-                throw Reject(CallAlreadyLive);
-            case CallRegistration.TooMany:
-                throw Reject(TooManyCalls);
-        }
-
+        var callToken = context.CancellationToken;
+        using var idle = new CancellationTokenSource(settings.IdleStreamTimeout, timeProvider);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(callToken, idle.Token, stopping);
+        var cancellationToken = ending.Token;
+        var chunks = 0;
         try
         {
-            ServiceLog.CallStarted(logger, calls.Count);
-            var session = new CallSession(model.Classifier, settings.MaxTextLength);
-            await RunCallAsync(session, requests, responses, cancellationToken);
-            ServiceLog.CallEnded(logger, session.Chunks);
+            if (!await requests.MoveNext(cancellationToken) || requests.Current.EventCase != CallEvent.EventOneofCase.Start)
+            {
+                throw Reject(FirstEventNotStart);
+            }
+
+            idle.CancelAfter(settings.IdleStreamTimeout);
+            var start = requests.Current.Start;
+            if (start.CallId.Length == 0)
+            {
+                throw Reject(MissingCallId);
+            }
+
+            if (start.TenantId.Length == 0)
+            {
+                throw Reject(MissingTenantId);
+            }
+
+            if (!ApiKeyAuthenticator.MayActFor(authenticatedTenant, start.TenantId))
+            {
+                throw Reject(WrongTenant);
+            }
+
+            switch (calls.TryAdd(start.TenantId, start.CallId, settings.MaxConcurrentCalls, settings.MaxConcurrentCallsPerTenant))
+            {
+                case CallRegistration.AlreadyLive:
+                    throw Reject(CallAlreadyLive);
+                case CallRegistration.TooMany:
+                    throw Reject(TooManyCalls);
+                case CallRegistration.TooManyForTenant:
+                    throw Reject(TooManyTenantCalls);
+            }
+
+            try
+            {
+                ServiceLog.CallStarted(logger, calls.Count);
+                var session = new CallSession(model.Classifier, settings.MaxTextLength);
+                try
+                {
+                    await RunCallAsync(session, requests, responses, () => idle.CancelAfter(settings.IdleStreamTimeout), cancellationToken);
+                }
+                finally
+                {
+                    chunks = session.Chunks;
+                }
+
+                ServiceLog.CallEnded(logger, session.Chunks);
+            }
+            finally
+            {
+                calls.Remove(start.TenantId, start.CallId);
+            }
         }
-        finally
+        catch (Exception ex) when (ex is not GrpcRpcException && !callToken.IsCancellationRequested && (stopping.IsCancellationRequested || idle.IsCancellationRequested))
         {
-            calls.Remove(start.TenantId, start.CallId);
+            // The service ended the stream, not the client: say why in the status.
+            var status = stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
+            ServiceLog.CallEndedByService(logger, status.Code.ToString(), chunks);
+            throw new GrpcRpcException(status);
         }
     }
 
+    /// <summary>DEADLINE_EXCEEDED: the server enforces a deadline on the gap between events.</summary>
+    private static GrpcStatus IdleStatus(TimeSpan timeout) =>
+        new(GrpcStatusCode.DeadlineExceeded, string.Create(CultureInfo.InvariantCulture, $"no event for {timeout.TotalSeconds:0.###} s"));
+
     /// <summary>Reads events and queues one update per chunk; a single loop drains the queue, so the response stream has one writer.</summary>
-    private async Task RunCallAsync(CallSession session, IAsyncStreamReader<CallEvent> requests, IServerStreamWriter<CallUpdate> responses, CancellationToken cancellationToken)
+    private async Task RunCallAsync(
+        CallSession session, IAsyncStreamReader<CallEvent> requests, IServerStreamWriter<CallUpdate> responses, Action eventReceived, CancellationToken cancellationToken)
     {
         var updates = Channel.CreateBounded<CallUpdate>(new BoundedChannelOptions(UpdateBufferSize) { SingleReader = true, SingleWriter = true });
         var writing = DrainAsync(updates, responses, cancellationToken);
@@ -94,6 +166,7 @@ internal sealed class AbuseDetectorGrpcService(
         {
             while (await requests.MoveNext(cancellationToken))
             {
+                eventReceived();
                 var update = Handle(session, requests.Current, out var ended);
                 if (update is not null)
                 {
@@ -152,6 +225,12 @@ internal sealed class AbuseDetectorGrpcService(
             updates.Writer.TryComplete(ex);
             throw;
         }
+    }
+
+    private GrpcRpcException RejectClassify(GrpcStatus status)
+    {
+        ServiceLog.ClassifyRejected(logger, status.Code.ToString());
+        return new GrpcRpcException(status);
     }
 
     private GrpcRpcException Reject(GrpcStatus status)

@@ -17,4 +17,13 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 5, EventName = "CallRejected", Level = LogLevel.Information, Message = "StreamCall rejected with {Code}.")]
     public static partial void CallRejected(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 6, EventName = "AuthenticationOff", Level = LogLevel.Warning, Message = "authentication is off: no tenants configured; loopback only")]
+    public static partial void AuthenticationOff(ILogger logger);
+
+    [LoggerMessage(EventId = 7, EventName = "ClassifyRejected", Level = LogLevel.Information, Message = "Classify rejected with {Code}.")]
+    public static partial void ClassifyRejected(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 8, EventName = "CallEndedByService", Level = LogLevel.Information, Message = "StreamCall ended by the service with {Code} after {Chunks} chunks.")]
+    public static partial void CallEndedByService(ILogger logger, string code, int chunks);
 }

@@ -1,0 +1,300 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Http.Headers;
+using AbuseDetector.Transport.Grpc;
+using AbuseDetector.Transport.Grpc.Internal;
+using Google.Protobuf;
+
+namespace AbuseDetector.Client.Internal;
+
+/// <summary>
+/// One HTTP/2 gRPC call from the client side: sends the request, then reads length-prefixed response messages and
+/// the final status (from the trailers, or from the headers of a trailers-only response).
+/// </summary>
+/// <typeparam name="TResponse">The response message type.</typeparam>
+internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
+    where TResponse : class, IMessage<TResponse>
+{
+    private static readonly MediaTypeHeaderValue GrpcContentType = new(GrpcProtocolConstants.ContentType);
+    private static readonly GrpcStatus MissingStatus = new(GrpcStatusCode.Internal, "The response ended without a grpc-status.");
+    private static readonly GrpcStatus CompressedNotRequested = new(GrpcStatusCode.Internal, "The service sent a compressed message although the client accepts only identity.");
+    private static readonly GrpcStatus UnparsableMessage = new(GrpcStatusCode.Internal, "The response message could not be parsed.");
+
+    private readonly MessageParser<TResponse> _parser;
+    private readonly int _maxReceiveMessageSize;
+    private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenSource? _deadline;
+    private readonly CancellationTokenSource _call;
+    private readonly CancellationTokenRegistration _callerRegistration;
+    private readonly HttpRequestMessage _request;
+    private readonly Task<HttpResponseMessage> _responseTask;
+    private HttpResponseMessage? _response;
+    private PipeReader? _reader;
+    private volatile bool _cancelledByReader;
+
+    private GrpcClientCall(
+        HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+    {
+        _parser = parser;
+        _maxReceiveMessageSize = options.MaxReceiveMessageSize;
+        _callerToken = cancellationToken;
+        _call = new CancellationTokenSource();
+        if (options.Deadline is { } deadline)
+        {
+            _deadline = new CancellationTokenSource(deadline);
+            _deadline.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _call);
+        }
+
+        _callerRegistration = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _call);
+
+        content.Headers.ContentType = GrpcContentType;
+        _request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Address!, path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = content,
+        };
+        _request.Headers.TryAddWithoutValidation("te", "trailers");
+        _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.AcceptEncodingHeader, GrpcProtocolConstants.IdentityEncoding);
+        if (options.Deadline is { } timeout)
+        {
+            _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.TimeoutHeader, GrpcTimeout.Format(timeout));
+        }
+
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            _request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        }
+
+        _responseTask = http.SendAsync(_request, HttpCompletionOption.ResponseHeadersRead, _call.Token);
+    }
+
+    /// <summary>Gets a token cancelled when the call is cancelled, by the caller or by the deadline.</summary>
+    public CancellationToken CallToken => _call.Token;
+
+    /// <summary>Gets the final status once the call has ended; <see langword="null"/> before.</summary>
+    public GrpcStatus? Status { get; private set; }
+
+    /// <summary>Raised once, when the call ends for any reason.</summary>
+    public event Action? Ended;
+
+    /// <summary>Sends the request and returns the call, whose response is read with <see cref="ReadNextAsync"/>.</summary>
+    public static GrpcClientCall<TResponse> Start(
+        HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken) =>
+        new(http, options, path, content, parser, cancellationToken);
+
+    /// <summary>Frames <paramref name="message"/> as one uncompressed length-prefixed message.</summary>
+    public static byte[] Frame(IMessage message)
+    {
+        var payload = message.ToByteArray();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(GrpcProtocolConstants.MessagePrefixLength + payload.Length);
+        GrpcFrameWriter.Write(buffer, payload, isCompressed: false);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Cancels the call from the reading side: it ends on the client with <c>CANCELLED</c>.</summary>
+    public void CancelFromReader()
+    {
+        _cancelledByReader = true;
+        _call.Cancel();
+    }
+
+    /// <summary>Reads the next response message; <see langword="null"/> when the call ended with <c>OK</c>.</summary>
+    /// <exception cref="AbuseDetectorRpcException">The call ended with another status.</exception>
+    public async ValueTask<TResponse?> ReadNextAsync()
+    {
+        if (Status is { } status)
+        {
+            return status.IsOk ? null : throw ToException(status);
+        }
+
+        var token = _call.Token;
+        try
+        {
+            if (_reader is null)
+            {
+                _response = await _responseTask.ConfigureAwait(false);
+                if (StatusFromHeaders(_response) is { } headerStatus)
+                {
+                    return Finish(headerStatus);
+                }
+
+                _reader = PipeReader.Create(await _response.Content.ReadAsStreamAsync(token).ConfigureAwait(false));
+            }
+
+            while (true)
+            {
+                var result = await _reader.ReadAsync(token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                switch (GrpcFrameReader.TryRead(buffer, _maxReceiveMessageSize, out var frame, out var consumed, out var error))
+                {
+                    case GrpcFrameReadResult.Frame:
+                        if (frame.IsCompressed)
+                        {
+                            _reader.AdvanceTo(buffer.Start);
+                            return Finish(CompressedNotRequested);
+                        }
+
+                        TResponse message;
+                        try
+                        {
+                            message = _parser.ParseFrom(frame.Payload);
+                        }
+                        catch (InvalidProtocolBufferException)
+                        {
+                            _reader.AdvanceTo(buffer.Start);
+                            return Finish(UnparsableMessage);
+                        }
+
+                        _reader.AdvanceTo(consumed);
+                        return message;
+                    case GrpcFrameReadResult.Error:
+                        _reader.AdvanceTo(buffer.Start);
+                        return Finish(error);
+                    default:
+                        if (result.IsCompleted)
+                        {
+                            var incomplete = !buffer.IsEmpty;
+                            _reader.AdvanceTo(buffer.End);
+                            return Finish(incomplete ? GrpcStatus.IncompleteMessage : StatusFromTrailers(_response));
+                        }
+
+                        _reader.AdvanceTo(buffer.Start, buffer.End);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not AbuseDetectorRpcException)
+        {
+            return Finish(StatusFromException(ex), ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Status is null)
+        {
+            // Abandoned while running: reset the HTTP/2 stream.
+            Status = GrpcStatus.Cancelled;
+            _call.Cancel();
+            Ended?.Invoke();
+        }
+
+        if (_reader is not null)
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+        }
+
+        _response?.Dispose();
+        _request.Dispose();
+        await _callerRegistration.DisposeAsync().ConfigureAwait(false);
+        _deadline?.Dispose();
+        _call.Dispose();
+    }
+
+    /// <summary>The exception that a call ending with <paramref name="status"/> throws.</summary>
+    public static AbuseDetectorRpcException ToException(GrpcStatus status, Exception? inner = null) => new(status.Code, status.Message, inner);
+
+    private TResponse? Finish(GrpcStatus status, Exception? inner = null)
+    {
+        Status ??= status;
+        if (!Status.Value.IsOk)
+        {
+            // Stop the request side and reset the stream if it is still open.
+            _call.Cancel();
+        }
+
+        Ended?.Invoke();
+        return Status.Value.IsOk ? null : throw ToException(Status.Value, inner);
+    }
+
+    private GrpcStatus StatusFromException(Exception ex)
+    {
+        if (_call.IsCancellationRequested)
+        {
+            var byDeadline = _deadline is { IsCancellationRequested: true } && !_callerToken.IsCancellationRequested && !_cancelledByReader;
+            return byDeadline ? GrpcStatus.DeadlineExceeded : GrpcStatus.Cancelled;
+        }
+
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpProtocolException protocol)
+            {
+                return new GrpcStatus(FromHttp2ErrorCode(protocol.ErrorCode), "The service reset the call's HTTP/2 stream: " + protocol.Message);
+            }
+        }
+
+        return ex switch
+        {
+            // Not our cancellation: SocketsHttpHandler reports a stream reset with CANCEL this way.
+            OperationCanceledException => new GrpcStatus(GrpcStatusCode.Cancelled, "The service cancelled the call's HTTP/2 stream."),
+            HttpRequestException or IOException => new GrpcStatus(GrpcStatusCode.Unavailable, "The connection to the service failed: " + ex.Message),
+            _ => new GrpcStatus(GrpcStatusCode.Internal, "The client failed to process the response: " + ex.Message),
+        };
+    }
+
+    // The mapping in the gRPC document "HTTP2 Transport Mapping": RST_STREAM error codes to status codes.
+    private static GrpcStatusCode FromHttp2ErrorCode(long errorCode) => errorCode switch
+    {
+        0x7 => GrpcStatusCode.Unavailable, // REFUSED_STREAM
+        0x8 => GrpcStatusCode.Cancelled, // CANCEL
+        0xb => GrpcStatusCode.ResourceExhausted, // ENHANCE_YOUR_CALM
+        0xc => GrpcStatusCode.PermissionDenied, // INADEQUATE_SECURITY
+        _ => GrpcStatusCode.Internal,
+    };
+
+    /// <summary>The status when the headers already decide it: an HTTP error, a non-gRPC response, or a trailers-only response.</summary>
+    private static GrpcStatus? StatusFromHeaders(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return new GrpcStatus(FromHttpStatus(response.StatusCode), $"The service answered HTTP {(int)response.StatusCode}.");
+        }
+
+        if (ReadStatus(response.Headers) is { } trailersOnly)
+        {
+            return trailersOnly;
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (mediaType is null || !mediaType.StartsWith(GrpcProtocolConstants.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return new GrpcStatus(GrpcStatusCode.Unknown, "The response is not gRPC (content-type " + (mediaType ?? "missing") + ").");
+        }
+
+        return null;
+    }
+
+    private static GrpcStatus StatusFromTrailers(HttpResponseMessage? response) =>
+        response is not null && ReadStatus(response.TrailingHeaders) is { } status ? status : MissingStatus;
+
+    private static GrpcStatus? ReadStatus(HttpHeaders headers)
+    {
+        if (!headers.TryGetValues(GrpcProtocolConstants.StatusTrailer, out var statusValues))
+        {
+            return null;
+        }
+
+        var text = statusValues.FirstOrDefault();
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code))
+        {
+            return new GrpcStatus(GrpcStatusCode.Unknown, "The grpc-status value is not a number.");
+        }
+
+        var message = headers.TryGetValues(GrpcProtocolConstants.MessageTrailer, out var messageValues)
+            ? GrpcMessageEncoding.Decode(string.Join(',', messageValues))
+            : string.Empty;
+        return new GrpcStatus((GrpcStatusCode)code, message);
+    }
+
+    // The mapping in the gRPC document "HTTP to gRPC Status Code Mapping".
+    private static GrpcStatusCode FromHttpStatus(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.BadRequest => GrpcStatusCode.Internal,
+        HttpStatusCode.Unauthorized => GrpcStatusCode.Unauthenticated,
+        HttpStatusCode.Forbidden => GrpcStatusCode.PermissionDenied,
+        HttpStatusCode.NotFound => GrpcStatusCode.Unimplemented,
+        HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => GrpcStatusCode.Unavailable,
+        _ => GrpcStatusCode.Unknown,
+    };
+}
