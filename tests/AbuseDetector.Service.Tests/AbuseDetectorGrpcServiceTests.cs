@@ -4,23 +4,13 @@ using Google.Protobuf;
 namespace AbuseDetector.Service.Tests;
 
 [Collection(ServiceCollection.Name)]
-public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
+public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTestBase(service)
 {
     private const string ClassifyPath = "/abuse_detector.v1.AbuseDetector/Classify";
     private const string StreamCallPath = "/abuse_detector.v1.AbuseDetector/StreamCall";
     private const int InvalidArgument = 3;
     private const int AlreadyExists = 6;
     private const int FailedPrecondition = 9;
-
-    private readonly int _errorsBefore = service.Errors.Count;
-
-    /// <summary>Fails the test when the service logged an Error during it.</summary>
-    public void Dispose()
-    {
-        var errors = service.Errors.Skip(_errorsBefore).ToList();
-        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task Classify_AbusiveText_FlagsInsultWithEvidenceInsideText()
@@ -29,7 +19,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
         const string text = "you're a useless idiot";
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, ClassifyPath, RawGrpcClient.Frame(new ClassifyRequest { Text = text }.ToByteArray()));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, ClassifyPath, RawGrpcClient.Frame(new ClassifyRequest { Text = text }.ToByteArray()));
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
@@ -50,7 +40,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
     public async Task Classify_EmptyText_InvalidArgument()
     {
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, ClassifyPath, RawGrpcClient.Frame(new ClassifyRequest().ToByteArray()));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, ClassifyPath, RawGrpcClient.Frame(new ClassifyRequest().ToByteArray()));
 
         // Assert
         Assert.Equal(InvalidArgument, response.GrpcStatus);
@@ -70,7 +60,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
             new CallEvent { End = new CallEnd { Reason = CallEndReason.Completed } });
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, body);
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, body);
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
@@ -89,7 +79,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
     public async Task StreamCall_ChunkBeforeStart_FailedPrecondition()
     {
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Chunk(1, "hello")));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames(Chunk(1, "hello")));
 
         // Assert
         Assert.Equal(FailedPrecondition, response.GrpcStatus);
@@ -101,7 +91,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
     public async Task StreamCall_StartWithoutTenant_InvalidArgument()
     {
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(new CallEvent { Start = new CallStart { CallId = NewCallId() } }));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames(new CallEvent { Start = new CallStart { CallId = NewCallId() } }));
 
         // Assert
         Assert.Equal(InvalidArgument, response.GrpcStatus);
@@ -122,7 +112,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
             new CallEvent { End = new CallEnd() });
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, body);
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, body);
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
@@ -145,7 +135,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
         var body = Frames(Start(NewCallId()), Chunk(1, new string('a', 10_001)), Chunk(2, "fine"), new CallEvent { End = new CallEnd() });
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, body);
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, body);
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
@@ -159,15 +149,15 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
     {
         // Arrange
         var callId = NewCallId();
-        await using var first = RawGrpcClient.StartDuplex(service.GrpcAddress, StreamCallPath);
+        await using var first = RawGrpcClient.StartDuplex(Service.GrpcAddress, StreamCallPath);
         await first.SendAsync(Start(callId).ToByteArray());
         await first.SendAsync(Chunk(1, "hello").ToByteArray());
         Assert.NotNull(await first.ReadAsync());
 
         // Act
-        var second = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Start(callId), new CallEvent { End = new CallEnd() }));
+        var second = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames(Start(callId), new CallEvent { End = new CallEnd() }));
         var otherTenant = await RawGrpcClient.CallAsync(
-            service.GrpcAddress, StreamCallPath, Frames(new CallEvent { Start = new CallStart { CallId = callId, TenantId = "tenant-b" } }, new CallEvent { End = new CallEnd() }));
+            Service.GrpcAddress, StreamCallPath, Frames(new CallEvent { Start = new CallStart { CallId = callId, TenantId = "tenant-b" } }, new CallEvent { End = new CallEnd() }));
 
         // Assert
         Assert.Equal(AlreadyExists, second.GrpcStatus);
@@ -176,7 +166,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
         var (status, _, remaining) = await first.ReadToEndAsync();
         Assert.Equal(0, status);
         Assert.Empty(remaining);
-        var again = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Start(callId), new CallEvent { End = new CallEnd() }));
+        var again = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames(Start(callId), new CallEvent { End = new CallEnd() }));
         Assert.Equal(0, again.GrpcStatus);
     }
 
@@ -200,7 +190,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
         events.Add(new CallEvent { End = new CallEnd() });
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames([.. events]));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames([.. events]));
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
@@ -230,7 +220,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : IDisposable
         chunk.Chunk.SampleRateHz = 8000;
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, Frames(Start(NewCallId()), chunk, new CallEvent { End = new CallEnd() }));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames(Start(NewCallId()), chunk, new CallEvent { End = new CallEnd() }));
 
         // Assert
         var shouting = CallUpdate.Parser.ParseFrom(Assert.Single(response.Messages).Payload).Assessment.Shouting;

@@ -5,21 +5,11 @@ using ServingStatus = AbuseDetector.Contracts.Grpc.Health.V1.HealthCheckResponse
 namespace AbuseDetector.Service.Tests;
 
 [Collection(ServiceCollection.Name)]
-public class HealthGrpcServiceTests(ServiceFixture service) : IDisposable
+public class HealthGrpcServiceTests(ServiceFixture service) : ServiceTestBase(service)
 {
     private const string CheckPath = "/grpc.health.v1.Health/Check";
     private const string WatchPath = "/grpc.health.v1.Health/Watch";
     private const int NotFound = 5;
-
-    private readonly int _errorsBefore = service.Errors.Count;
-
-    /// <summary>Fails the test when the service logged an Error during it.</summary>
-    public void Dispose()
-    {
-        var errors = service.Errors.Skip(_errorsBefore).ToList();
-        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
-        GC.SuppressFinalize(this);
-    }
 
     [Theory]
     [InlineData("")]
@@ -30,7 +20,7 @@ public class HealthGrpcServiceTests(ServiceFixture service) : IDisposable
         var request = new HealthCheckRequest { Service = serviceName };
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, CheckPath, RawGrpcClient.Frame(request.ToByteArray()));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, CheckPath, RawGrpcClient.Frame(request.ToByteArray()));
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
@@ -45,7 +35,7 @@ public class HealthGrpcServiceTests(ServiceFixture service) : IDisposable
         var request = new HealthCheckRequest { Service = "no.such.Service" };
 
         // Act
-        var response = await RawGrpcClient.CallAsync(service.GrpcAddress, CheckPath, RawGrpcClient.Frame(request.ToByteArray()));
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, CheckPath, RawGrpcClient.Frame(request.ToByteArray()));
 
         // Assert
         Assert.Equal(NotFound, response.GrpcStatus);
@@ -57,7 +47,7 @@ public class HealthGrpcServiceTests(ServiceFixture service) : IDisposable
     public async Task Watch_Server_SendsServingFirstAndStaysOpenUntilCancelled()
     {
         // Arrange
-        var call = RawGrpcClient.StartDuplex(service.GrpcAddress, WatchPath);
+        var call = RawGrpcClient.StartDuplex(Service.GrpcAddress, WatchPath);
         await using (call)
         {
             await call.SendAsync(new HealthCheckRequest().ToByteArray());
@@ -82,7 +72,7 @@ public class HealthGrpcServiceTests(ServiceFixture service) : IDisposable
     public async Task Watch_UnknownService_SendsServiceUnknown()
     {
         // Arrange
-        var call = RawGrpcClient.StartDuplex(service.GrpcAddress, WatchPath);
+        var call = RawGrpcClient.StartDuplex(Service.GrpcAddress, WatchPath);
         await using (call)
         {
             await call.SendAsync(new HealthCheckRequest { Service = "no.such.Service" }.ToByteArray());

@@ -11,7 +11,7 @@ namespace AbuseDetector.Service.Tests;
 /// generic calls: the requests are serialized here, python passes bytes through, and the responses are parsed here.
 /// </summary>
 [Collection(ServiceCollection.Name)]
-public class HealthPythonInteropTests(ServiceFixture service) : IDisposable
+public class HealthPythonInteropTests(ServiceFixture service) : ServiceTestBase(service)
 {
     private const string Python = "/usr/bin/python3";
 
@@ -34,16 +34,6 @@ public class HealthPythonInteropTests(ServiceFixture service) : IDisposable
         """;
 
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
-
-    private readonly int _errorsBefore = service.Errors.Count;
-
-    /// <summary>Fails the test when the service logged an Error during it.</summary>
-    public void Dispose()
-    {
-        var errors = service.Errors.Skip(_errorsBefore).ToList();
-        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task Check_FromPythonGrpcio_Serving()
@@ -83,7 +73,7 @@ public class HealthPythonInteropTests(ServiceFixture service) : IDisposable
     private async Task<(string Status, List<byte[]> Responses)> CallAsync(string path, string kind, IMessage request)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-c", Script, $"127.0.0.1:{service.GrpcPort}", path, kind, Convert.ToHexString(request.ToByteArray()) })
+        foreach (var argument in new[] { "-c", Script, $"127.0.0.1:{Service.GrpcPort}", path, kind, Convert.ToHexString(request.ToByteArray()) })
         {
             start.ArgumentList.Add(argument);
         }

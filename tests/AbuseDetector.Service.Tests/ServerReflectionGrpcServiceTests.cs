@@ -5,20 +5,10 @@ using Google.Protobuf.Reflection;
 namespace AbuseDetector.Service.Tests;
 
 [Collection(ServiceCollection.Name)]
-public class ServerReflectionGrpcServiceTests(ServiceFixture service) : IDisposable
+public class ServerReflectionGrpcServiceTests(ServiceFixture service) : ServiceTestBase(service)
 {
     private const string InfoPath = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
     private const int NotFound = 5;
-
-    private readonly int _errorsBefore = service.Errors.Count;
-
-    /// <summary>Fails the test when the service logged an Error during it.</summary>
-    public void Dispose()
-    {
-        var errors = service.Errors.Skip(_errorsBefore).ToList();
-        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task ServerReflectionInfo_ListServices_ReturnsTheThreeServices()
@@ -96,7 +86,7 @@ public class ServerReflectionGrpcServiceTests(ServiceFixture service) : IDisposa
     /// <summary>Sends the requests on one stream, ends it, and reads every response and the status.</summary>
     private async Task<(int? Status, List<ServerReflectionResponse> Responses)> AskAsync(params ServerReflectionRequest[] requests)
     {
-        var call = RawGrpcClient.StartDuplex(service.GrpcAddress, InfoPath);
+        var call = RawGrpcClient.StartDuplex(Service.GrpcAddress, InfoPath);
         await using (call)
         {
             foreach (var request in requests)

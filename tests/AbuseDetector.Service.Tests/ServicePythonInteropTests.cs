@@ -9,23 +9,24 @@ namespace AbuseDetector.Service.Tests;
 /// classes that Debian's protoc generates from the committed contract at test time.
 /// </summary>
 [Collection(ServiceCollection.Name)]
-public class ServicePythonInteropTests(ServiceFixture service) : IDisposable
+public class ServicePythonInteropTests(ServiceFixture service) : ServiceTestBase(service)
 {
     private const string Python = "/usr/bin/python3";
     private const string Protoc = "protoc";
     private const string ProtoFile = "abuse_detector/v1/abuse_detector.proto";
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly int _errorsBefore = service.Errors.Count;
     private readonly string _generated = Directory.CreateTempSubdirectory("abuse-detector-interop-").FullName;
 
-    /// <summary>Deletes the generated classes, and fails the test when the service logged an Error during it.</summary>
-    public void Dispose()
+    /// <summary>Deletes the generated classes, then checks the service's log.</summary>
+    protected override void Dispose(bool disposing)
     {
-        Directory.Delete(_generated, recursive: true);
-        var errors = service.Errors.Skip(_errorsBefore).ToList();
-        Assert.True(errors.Count == 0, "The service logged errors: " + string.Join("; ", errors));
-        GC.SuppressFinalize(this);
+        if (disposing)
+        {
+            Directory.Delete(_generated, recursive: true);
+        }
+
+        base.Dispose(disposing);
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public class ServicePythonInteropTests(ServiceFixture service) : IDisposable
         Assert.True(File.Exists(script), $"{script} is missing: the test project copies interop/*.py to its output.");
 
         // Act
-        var (exitCode, output) = await RunAsync(Python, [script, $"127.0.0.1:{service.GrpcPort.ToString(CultureInfo.InvariantCulture)}", _generated, scenario]);
+        var (exitCode, output) = await RunAsync(Python, [script, $"127.0.0.1:{Service.GrpcPort.ToString(CultureInfo.InvariantCulture)}", _generated, scenario]);
 
         // Assert
         Assert.False(exitCode == 3, $"python3-grpcio or python3-protobuf is not installed, so the interop tests cannot run (tests/run.sh installs them): {output}");
