@@ -2,41 +2,49 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using AbuseDetector.Service;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace AbuseDetector.Service.Tests;
+namespace AbuseDetector.Testing.Service;
 
 /// <summary>
-/// A real service built as Program.cs builds it, on two free loopback ports, with extra settings added in memory;
-/// for tests that need settings of their own or that stop the host.
+/// A real service built as Program.cs builds it, on two free loopback ports with the committed model, with extra
+/// settings added in memory. Shared by the service and client tests: fixtures wrap one, and tests that need settings
+/// of their own or that stop the host start their own.
 /// </summary>
 public sealed class ServiceInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ServiceInstance(WebApplication app, int grpcPort, ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> logs)
+    private ServiceInstance(WebApplication app, int grpcPort, int httpPort, ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> logs)
     {
         _app = app;
+        GrpcPort = grpcPort;
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
         Logs = logs;
     }
 
+    public int GrpcPort { get; }
+
     public Uri GrpcAddress { get; }
 
-    /// <summary>Every log entry the service wrote at Warning or above.</summary>
+    public Uri HttpAddress { get; }
+
+    /// <summary>Every log entry the service wrote at Information or above.</summary>
     public ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> Logs { get; }
 
     public IEnumerable<string> Errors => Logs.Where(l => l.Level >= LogLevel.Error).Select(l => $"{l.EventName}: {l.Message}");
 
-    public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var grpcPort = FreePort();
-        string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", FreePort().ToString(CultureInfo.InvariantCulture)];
+        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
         var logs = new ConcurrentQueue<(LogLevel, string?, string)>();
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new LogRecorder(logs));
         builder.AddAbuseDetectorService(args);
@@ -44,7 +52,7 @@ public sealed class ServiceInstance : IAsyncDisposable
         var app = builder.Build();
         app.MapAbuseDetectorService();
         await app.StartAsync();
-        return new ServiceInstance(app, grpcPort, logs);
+        return new ServiceInstance(app, grpcPort, httpPort, logs);
     }
 
     /// <summary>Stops the host, as Ctrl+C or SIGTERM would.</summary>
@@ -84,43 +92,4 @@ public sealed class ServiceInstance : IAsyncDisposable
         {
         }
     }
-}
-
-/// <summary>
-/// A service with two tenants configured (tenant-a with key-a, tenant-b with key-b) and at most 2 calls per tenant;
-/// shared by the authentication and limit tests.
-/// </summary>
-public sealed class TenantServiceFixture : IAsyncLifetime
-{
-    public const string KeyA = "key-a-0123456789";
-    public const string KeyB = "key-b-9876543210";
-
-    private ServiceInstance? _service;
-
-    public ServiceInstance Service => _service ?? throw new InvalidOperationException("The service has not started.");
-
-    public static Dictionary<string, string?> Settings() => new()
-    {
-        ["AbuseDetector:Tenants:0:TenantId"] = "tenant-a",
-        ["AbuseDetector:Tenants:0:ApiKeys:0"] = KeyA,
-        ["AbuseDetector:Tenants:1:TenantId"] = "tenant-b",
-        ["AbuseDetector:Tenants:1:ApiKeys:0"] = KeyB,
-        ["AbuseDetector:MaxConcurrentCallsPerTenant"] = "2",
-    };
-
-    public async Task InitializeAsync() => _service = await ServiceInstance.StartAsync(Settings());
-
-    public async Task DisposeAsync()
-    {
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class TenantServiceCollection : ICollectionFixture<TenantServiceFixture>
-{
-    public const string Name = "AbuseDetector service with tenants";
 }
