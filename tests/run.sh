@@ -10,6 +10,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if ! /usr/bin/python3 -c 'import grpc' 2>/dev/null; then apt-get update -qq && apt-get install -y -qq python3-grpcio; fi
 if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import google.protobuf' 2>/dev/null; then apt-get update -qq && apt-get install -y -qq protobuf-compiler python3-protobuf; fi
 
+# The alert, incident and end-to-end tests start their own redis-server on a free loopback port.
+if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
+
 dotnet restore AbuseDetector.sln
 dotnet build AbuseDetector.sln -c Release --no-restore
 
