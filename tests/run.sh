@@ -8,7 +8,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # The gRPC transport's interop tests drive the server from python3-grpcio (Debian's /usr/bin/python3).
 if ! /usr/bin/python3 -c 'import grpc' 2>/dev/null; then apt-get update -qq && apt-get install -y -qq python3-grpcio; fi
-if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import google.protobuf' 2>/dev/null; then apt-get update -qq && apt-get install -y -qq protobuf-compiler python3-protobuf; fi
+# protoc needs the well-known types (google/protobuf/timestamp.proto) from libprotobuf-dev.
+if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || [ ! -f /usr/include/google/protobuf/timestamp.proto ]; then
+  apt-get update -qq && apt-get install -y -qq protobuf-compiler python3-protobuf libprotobuf-dev
+fi
 
 # The alert, incident and end-to-end tests start their own redis-server on a free loopback port.
 if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi

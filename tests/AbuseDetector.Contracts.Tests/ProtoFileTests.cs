@@ -75,7 +75,7 @@ public sealed class ProtoFileTests
             .ToList();
 
         // Act & Assert
-        Assert.Equal(4, enums.Count);
+        Assert.Equal(8, enums.Count);
         Assert.All(enums, enumType =>
         {
             var zero = Assert.Single(enumType.Values, v => v.Number == 0);
@@ -91,6 +91,10 @@ public sealed class ProtoFileTests
         Assert.Equal(AgentActionKind.Unspecified, new AgentAction().Kind);
         Assert.Equal(CallEndReason.Unspecified, new CallEnd().Reason);
         Assert.Equal(Category.Unspecified, new CategoryScore().Category);
+        Assert.Equal(EscalationLevel.Unspecified, new EscalationChange().Level);
+        Assert.Equal(AlertKind.Unspecified, new Alert().Kind);
+        Assert.Equal(AlertSeverity.Unspecified, new Alert().Severity);
+        Assert.Equal(IncidentOutcome.Unspecified, new Incident().Outcome);
     }
 
     private static IEnumerable<EnumDescriptor> NestedEnums(MessageDescriptor message) =>

@@ -39,16 +39,17 @@ public class ServerReflectionGrpcServiceTests(ServiceFixture service) : ServiceT
         Assert.Equal(0, status);
         var response = Assert.Single(responses);
         Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.FileDescriptorResponse, response.MessageResponseCase);
-        var file = FileDescriptorProto.Parser.ParseFrom(response.FileDescriptorResponse.FileDescriptorProto[0]);
-        Assert.Equal("abuse_detector/v1/abuse_detector.proto", file.Name);
+        var files = response.FileDescriptorResponse.FileDescriptorProto.Select(FileDescriptorProto.Parser.ParseFrom).ToList();
+        var file = Assert.Single(files, f => f.Name == "abuse_detector/v1/abuse_detector.proto");
         Assert.Equal("abuse_detector.v1", file.Package);
         var serviceProto = Assert.Single(file.Service);
         Assert.Equal("AbuseDetector", serviceProto.Name);
-        Assert.Equal(["Classify", "StreamCall"], serviceProto.Method.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["Classify", "GetIncident", "ListIncidents", "StreamCall", "WatchAlerts"], serviceProto.Method.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Contains(files, f => f.Name == "google/protobuf/timestamp.proto");
 
         // The file and its imports are enough to build working descriptors.
         var built = FileDescriptor.BuildFromByteStrings(response.FileDescriptorResponse.FileDescriptorProto.Reverse());
-        Assert.Contains(built.SelectMany(f => f.Services), s => s.FullName == "abuse_detector.v1.AbuseDetector" && s.Methods.Count == 2);
+        Assert.Contains(built.SelectMany(f => f.Services), s => s.FullName == "abuse_detector.v1.AbuseDetector" && s.Methods.Count == 5);
     }
 
     [Fact]
