@@ -1,9 +1,18 @@
 using AbuseDetector.Cli;
+using AbuseDetector.Client;
 using AbuseDetector.Detection;
 
-return Run(args);
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // The first Ctrl+C ends streaming commands cleanly; the process exits through the normal path.
+    e.Cancel = true;
+    interrupted.Cancel();
+};
 
-static int Run(string[] args)
+return await RunAsync(args, interrupted.Token);
+
+static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
 {
     if (args.Length == 0)
     {
@@ -26,6 +35,9 @@ static int Run(string[] args)
             "train" => TrainCommand.Run(CommandLine.Parse(rest), Console.Out),
             "eval" => EvalCommand.Run(CommandLine.Parse(rest, "json"), Console.Out),
             "classify" => ClassifyCommand.Run(CommandLine.Parse(rest, "json"), Console.In, Console.Out),
+            "replay" => await ReplayCommand.RunAsync(CommandLine.Parse(rest, "json"), Console.Out, cancellationToken),
+            "watch" => await WatchCommand.RunAsync(CommandLine.Parse(rest, "json"), Console.Out, cancellationToken),
+            "incidents" => await IncidentsCommand.RunAsync(CommandLine.Parse(rest, "json"), Console.Out, cancellationToken),
             _ => throw new UsageException($"Unknown command '{args[0]}'; run 'abuse-detector help' for the list."),
         };
     }
@@ -33,6 +45,21 @@ static int Run(string[] args)
     {
         Console.Error.WriteLine($"abuse-detector: {e.Message}");
         return 2;
+    }
+    catch (AbuseDetectorRpcException e)
+    {
+        Console.Error.WriteLine($"abuse-detector: the service answered {e.StatusCode}: {e.StatusMessage}");
+        return 1;
+    }
+    catch (HttpRequestException e)
+    {
+        Console.Error.WriteLine($"abuse-detector: could not reach the service ({e.Message}); is it running? Set --server.");
+        return 1;
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("abuse-detector: interrupted.");
+        return 130;
     }
     catch (Exception e) when (e is ModelFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
     {

@@ -7,7 +7,7 @@ namespace AbuseDetector.Client;
 /// A client of the AbuseDetector gRPC service (<c>abuse_detector.v1.AbuseDetector</c>) over HTTP/2; on an <c>http://</c> address
 /// it speaks HTTP/2 without TLS by prior knowledge (h2c). Thread-safe: create one per service address and reuse it for every call.
 /// </summary>
-public sealed class AbuseDetectorClient : IDisposable
+public sealed partial class AbuseDetectorClient : IDisposable
 {
     private const string ClassifyPath = "/abuse_detector.v1.AbuseDetector/Classify";
     private const string StreamCallPath = "/abuse_detector.v1.AbuseDetector/StreamCall";
