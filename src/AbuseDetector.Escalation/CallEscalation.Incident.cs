@@ -1,0 +1,52 @@
+namespace AbuseDetector.Escalation;
+
+public sealed partial class CallEscalation
+{
+    private readonly List<IncidentUtterance> _timeline = [];
+    private readonly List<IncidentWarning> _warnings = [];
+    private DateTimeOffset? _endedAt;
+
+    /// <summary>
+    /// The incident notes, once due: when the call reached final_warning, or when it ended after abuse
+    /// (<see cref="HadAbuse"/>); null before. While the call goes on this is a snapshot with outcome
+    /// <see cref="IncidentOutcome.Ongoing"/>, ending at the last event seen.
+    /// </summary>
+    public Incident? Incident
+    {
+        get
+        {
+            var due = HighestLevel >= EscalationLevel.FinalWarning || (IsEnded && HadAbuse);
+            if (!due)
+            {
+                return null;
+            }
+
+            return new Incident(
+                _call,
+                _startedAt,
+                _endedAt ?? _lastEventAt,
+                HighestLevel,
+                _outcome,
+                _timeline.ToArray(),
+                _warnings.ToArray(),
+                _supervisorAlerted,
+                _threatRaised);
+        }
+    }
+
+    private void Record(in ChunkSignal chunk, string speaker, IReadOnlyList<string> categories)
+    {
+        if (_timeline.Count < _options.MaxIncidentUtterances)
+        {
+            _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, Excerpt(chunk.Text), categories, _level));
+        }
+    }
+
+    private void AddWarning(IncidentWarning warning)
+    {
+        if (_warnings.Count < _options.MaxIncidentUtterances)
+        {
+            _warnings.Add(warning);
+        }
+    }
+}

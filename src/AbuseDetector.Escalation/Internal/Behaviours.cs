@@ -1,0 +1,108 @@
+using AbuseDetector.Detection;
+
+namespace AbuseDetector.Escalation.Internal;
+
+/// <summary>The behaviours alerts and scripts name, and how a chunk's flags map to them.</summary>
+internal static class Behaviours
+{
+    public const string Threat = "threat";
+    public const string Hate = "hate";
+    public const string Insult = "insult";
+    public const string Abuse = "abuse";
+    public const string Shouting = "shouting";
+    public const string Swearing = "swearing";
+
+    /// <summary>Abuse aimed at the agent rather than at the situation: it weighs a full strike.</summary>
+    public const AbuseFlags DirectedAbuse = AbuseFlags.Insult | AbuseFlags.Hate | AbuseFlags.Directed;
+
+    /// <summary>Swearing or abuse not aimed at the agent ("this bloody printer").</summary>
+    public const AbuseFlags Venting = AbuseFlags.Swearing | AbuseFlags.Abusive;
+
+    /// <summary>What an agent may be coached on, swearing aside.</summary>
+    public const AbuseFlags AgentMisconduct = AbuseFlags.Insult | AbuseFlags.Directed | AbuseFlags.Threat | AbuseFlags.Hate | AbuseFlags.Abusive;
+
+    /// <summary>The gravest behaviour in a chunk; shouting outranks swearing because it weighs more.</summary>
+    public static string Dominant(AbuseFlags flags, bool isShouting)
+    {
+        if ((flags & AbuseFlags.Threat) != 0)
+        {
+            return Threat;
+        }
+
+        if ((flags & AbuseFlags.Hate) != 0)
+        {
+            return Hate;
+        }
+
+        if ((flags & AbuseFlags.Insult) != 0)
+        {
+            return Insult;
+        }
+
+        if ((flags & (AbuseFlags.Directed | AbuseFlags.Abusive)) != 0)
+        {
+            return Abuse;
+        }
+
+        if (isShouting)
+        {
+            return Shouting;
+        }
+
+        return (flags & AbuseFlags.Swearing) != 0 ? Swearing : string.Empty;
+    }
+
+    /// <summary>How a behaviour reads in a reason sentence about the caller.</summary>
+    public static string CallerDid(string behaviour) => behaviour switch
+    {
+        Threat => "the caller threatened violence",
+        Hate => "the caller used hateful language",
+        Insult => "the caller insulted the agent",
+        Abuse => "the caller was abusive towards the agent",
+        Shouting => "the caller was shouting",
+        Swearing => "the caller kept swearing",
+        _ => "the caller's behaviour",
+    };
+
+    /// <summary>How a behaviour reads in a coaching sentence about the agent.</summary>
+    public static string AgentDid(string behaviour) => behaviour switch
+    {
+        Threat => "The agent threatened the caller.",
+        Hate => "The agent used hateful language.",
+        Insult => "The agent insulted the caller.",
+        Abuse => "The agent was abusive towards the caller.",
+        _ => "The agent swore on the call.",
+    };
+
+    /// <summary>The category names for an incident timeline ("swearing", "insult", ..., "shouting").</summary>
+    public static IReadOnlyList<string> CategoryNames(AbuseFlags flags, bool isShouting)
+    {
+        var names = new List<string>(4);
+        foreach (var category in AbuseCategories.All)
+        {
+            if ((flags & category.ToFlag()) != 0)
+            {
+                names.Add(category.ToName());
+            }
+        }
+
+        if (isShouting)
+        {
+            names.Add(Shouting);
+        }
+
+        return names;
+    }
+
+    /// <summary>How grave a behaviour is, for naming the worst one on a call; 0 for none.</summary>
+    public static int Gravity(string behaviour) => behaviour switch
+    {
+        Threat => 6,
+        Hate => 5,
+        Insult => 4,
+        Abuse => 3,
+        Shouting => 2,
+        Swearing => 1,
+        _ => 0,
+    };
+}

@@ -1,0 +1,80 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AbuseDetector.Escalation.Tests;
+
+public sealed class EscalationOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_Valid()
+    {
+        // Act
+        var errors = Validate(new EscalationOptions());
+
+        // Assert
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Defaults_MatchTheDocumentedValues()
+    {
+        // Act
+        var options = new EscalationOptions();
+
+        // Assert
+        Assert.Equal(1.0, options.DirectedAbuseWeight);
+        Assert.Equal(0.34, options.VentingWeight);
+        Assert.Equal(1.0, options.ShoutingWeight);
+        Assert.Equal(1.0, options.StrikesPerLevel);
+        Assert.Equal(1, options.MaxStepsPerUtterance);
+        Assert.Equal(EscalationLevel.EndCallPermitted, options.ThreatLevel);
+        Assert.Equal(EscalationLevel.FinalWarning, options.SupervisorAtLevel);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.CalmPeriod);
+        Assert.False(options.RequireAgentWarningBeforeFinalSteps);
+        Assert.True(options.CoachOnAgentSwearing);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.CoachingCooldown);
+        Assert.True(options.RedactDigits);
+    }
+
+    public static TheoryData<string, Action<EscalationOptions>> BadSettings => new()
+    {
+        { nameof(EscalationOptions.DirectedAbuseWeight), o => o.DirectedAbuseWeight = -1 },
+        { nameof(EscalationOptions.VentingWeight), o => o.VentingWeight = 11 },
+        { nameof(EscalationOptions.ShoutingWeight), o => o.ShoutingWeight = double.NaN },
+        { nameof(EscalationOptions.StrikesPerLevel), o => o.StrikesPerLevel = 0 },
+        { nameof(EscalationOptions.MaxStepsPerUtterance), o => o.MaxStepsPerUtterance = 0 },
+        { nameof(EscalationOptions.CalmPeriod), o => o.CalmPeriod = TimeSpan.FromSeconds(1) },
+        { nameof(EscalationOptions.CalmPeriod), o => o.CalmPeriod = TimeSpan.FromHours(2) },
+        { nameof(EscalationOptions.CoachingCooldown), o => o.CoachingCooldown = TimeSpan.FromSeconds(-1) },
+        { nameof(EscalationOptions.MaxExcerptLength), o => o.MaxExcerptLength = 0 },
+        { nameof(EscalationOptions.MaxIncidentUtterances), o => o.MaxIncidentUtterances = 0 },
+        { nameof(EscalationOptions.ThreatLevel), o => o.ThreatLevel = EscalationLevel.None },
+        { nameof(EscalationOptions.ThreatLevel), o => o.ThreatLevel = (EscalationLevel)9 },
+        { nameof(EscalationOptions.SupervisorAtLevel), o => o.SupervisorAtLevel = EscalationLevel.None },
+        { nameof(EscalationOptions.DirectedAbuseWeight), o => (o.DirectedAbuseWeight, o.VentingWeight, o.ShoutingWeight) = (0, 0, 0) },
+        { nameof(EscalationOptions.Scripts), o => o.Scripts["acme"] = new ScriptSet() },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void Validate_BadSetting_RejectedNamingIt(string member, Action<EscalationOptions> spoil)
+    {
+        // Arrange
+        var options = new EscalationOptions();
+        spoil(options);
+
+        // Act
+        var errors = Validate(options);
+
+        // Assert
+        var error = Assert.Single(errors);
+        Assert.Contains(member, error.MemberNames);
+        Assert.Contains(member, error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    private static List<ValidationResult> Validate(EscalationOptions options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
+}
