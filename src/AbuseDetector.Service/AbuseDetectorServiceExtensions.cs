@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using AbuseDetector.Escalation;
 using AbuseDetector.Service.Internal;
 using AbuseDetector.Transport.Grpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -49,6 +50,10 @@ public static class AbuseDetectorServiceExtensions
         services.TryAddSingleton<CallRegistry>();
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.AddHostedService<AuthenticationNoticeService>();
+        services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(provider => new ScriptBook(provider.GetRequiredService<IOptions<EscalationOptions>>().Value.Scripts));
+        services.TryAddSingleton<AlertHub>();
+        services.TryAddSingleton<AlertDispatcher>();
         services.TryAddSingleton<AbuseDetectorGrpcService>();
         services.TryAddSingleton<HealthGrpcService>();
         services.TryAddSingleton<ServerReflectionGrpcService>();

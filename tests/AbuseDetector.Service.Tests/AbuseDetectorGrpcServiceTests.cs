@@ -64,15 +64,27 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
-        var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
-        Assert.Equal([1UL, 2UL, 3UL], updates.Select(u => u.Seq));
-        Assert.All(updates, u => Assert.Equal(CallUpdate.UpdateOneofCase.Assessment, u.UpdateCase));
+        var all = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (ulong)i), all.Select(u => u.Seq));
+        var updates = all.Where(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Assessment).ToList();
         Assert.Equal([1UL, 2UL, 3UL], updates.Select(u => u.Assessment.Seq));
         Assert.Equal([false, true, true], updates.Select(u => u.Assessment.IsFinal));
         Assert.False(updates[1].Assessment.Scores.Single(s => s.Category == Category.Insult).Flagged);
         Assert.True(updates[2].Assessment.Scores.Single(s => s.Category == Category.Insult).Flagged);
         Assert.NotEmpty(updates[2].Assessment.Evidence);
         Assert.All(updates, u => Assert.Equal(Speaker.Customer, u.Assessment.Speaker));
+
+        // The insult moves the call to notice right after its assessment, with the script line and an alert for the agent.
+        var afterInsult = all.SkipWhile(u => u != updates[2]).Skip(1).ToList();
+        Assert.Equal(CallUpdate.UpdateOneofCase.Escalation, afterInsult[0].UpdateCase);
+        Assert.Equal(EscalationLevel.Notice, afterInsult[0].Escalation.Level);
+        Assert.Equal(EscalationLevel.None, afterInsult[0].Escalation.PreviousLevel);
+        Assert.Equal(3UL, afterInsult[0].Escalation.Seq);
+        Assert.Contains("do you realise", afterInsult[0].Escalation.RecommendedScript, StringComparison.Ordinal);
+        Assert.Equal(CallUpdate.UpdateOneofCase.Alert, afterInsult[1].UpdateCase);
+        Assert.Equal(AlertKind.LevelChanged, afterInsult[1].Alert.Kind);
+        Assert.True(afterInsult[1].Alert.ForAgent);
+        Assert.Equal(3UL, afterInsult[1].Alert.Seq);
     }
 
     [Fact]
@@ -117,7 +129,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
         // Assert
         Assert.Equal(0, response.GrpcStatus);
         var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
-        Assert.Equal([1UL, 2UL, 3UL, 4UL, 5UL], updates.Select(u => u.Seq));
+        Assert.Equal(Enumerable.Range(1, updates.Count).Select(i => (ulong)i), updates.Select(u => u.Seq));
         Assert.Equal(5UL, updates[0].Assessment.Seq);
         Assert.Equal(CallUpdate.UpdateOneofCase.Error, updates[1].UpdateCase);
         Assert.Equal(4UL, updates[1].Error.Seq);
@@ -125,7 +137,12 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
         Assert.StartsWith("seq went backwards", updates[1].Error.Message, StringComparison.Ordinal);
         Assert.Equal(6UL, updates[2].Assessment.Seq);
         Assert.Equal("INVALID_ARGUMENT", updates[3].Error.Code);
-        Assert.Equal(9UL, updates[4].Assessment.Seq);
+
+        // The agent's warning moves the call to notice; the call carries on with chunk 9.
+        Assert.Equal(EscalationLevel.Notice, updates[4].Escalation.Level);
+        Assert.Equal(8UL, updates[4].Escalation.Seq);
+        Assert.Equal(AlertKind.LevelChanged, updates[5].Alert.Kind);
+        Assert.Equal(9UL, updates[6].Assessment.Seq);
     }
 
     [Fact]
@@ -194,7 +211,9 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
 
         // Assert
         Assert.Equal(0, response.GrpcStatus);
-        var shouting = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload).Assessment.Shouting).ToList();
+        var shouting = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload))
+            .Where(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Assessment)
+            .Select(u => u.Assessment.Shouting).ToList();
         Assert.Equal(9, shouting.Count);
         Assert.All(shouting.Take(5), s => Assert.False(s.IsShouting));
         Assert.True(shouting[5].IsLoud);

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Threading.Channels;
 using AbuseDetector.Contracts.V1;
+using AbuseDetector.Escalation;
 using AbuseDetector.Transport.Grpc;
 using Microsoft.Extensions.Options;
+using CallEndReason = AbuseDetector.Escalation.CallEndReason;
 
 namespace AbuseDetector.Service.Internal;
 
@@ -11,13 +13,17 @@ namespace AbuseDetector.Service.Internal;
 /// are configured). A stream ends with DEADLINE_EXCEEDED after IdleStreamTimeout without an event, and with UNAVAILABLE
 /// as soon as the host starts stopping.
 /// </summary>
-internal sealed class AbuseDetectorGrpcService(
+internal sealed partial class AbuseDetectorGrpcService(
     LoadedModel model,
     CallRegistry calls,
     ApiKeyAuthenticator authenticator,
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     IOptions<AbuseDetectorServiceOptions> options,
+    IOptions<EscalationOptions> escalationOptions,
+    ScriptBook scripts,
+    AlertDispatcher alerts,
+    AlertHub alertHub,
     ILogger<AbuseDetectorGrpcService> logger)
 {
     public const string ServiceName = "abuse_detector.v1.AbuseDetector";
@@ -38,6 +44,7 @@ internal sealed class AbuseDetectorGrpcService(
     public GrpcServiceDefinition Build() => GrpcServiceDefinition.CreateBuilder(ServiceName)
         .AddUnaryMethod("Classify", ProtobufMarshaller.Create(ClassifyRequest.Parser), ProtobufMarshaller.Create(ClassifyResponse.Parser), ClassifyAsync)
         .AddDuplexStreamingMethod("StreamCall", ProtobufMarshaller.Create(CallEvent.Parser), ProtobufMarshaller.Create(CallUpdate.Parser), StreamCallAsync)
+        .AddServerStreamingMethod("WatchAlerts", ProtobufMarshaller.Create(WatchAlertsRequest.Parser), ProtobufMarshaller.Create(Contracts.V1.Alert.Parser), WatchAlertsAsync)
         .Build();
 
     internal Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, ServerCallContext context)
@@ -126,7 +133,14 @@ internal sealed class AbuseDetectorGrpcService(
             try
             {
                 ServiceLog.CallStarted(logger, calls.Count);
-                var session = new CallSession(model.Classifier, settings.MaxTextLength);
+                var startedAt = timeProvider.GetUtcNow();
+                var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
+                var session = new CallSession(
+                    model.Classifier,
+                    settings.MaxTextLength,
+                    new CallEscalation(participants, startedAt, escalationOptions.Value, scripts),
+                    new CallClock(timeProvider, startedAt),
+                    alerts);
                 try
                 {
                     await RunCallAsync(session, requests, responses, () => idle.CancelAfter(settings.IdleStreamTimeout), cancellationToken);
@@ -164,11 +178,13 @@ internal sealed class AbuseDetectorGrpcService(
         var writing = DrainAsync(updates, responses, cancellationToken);
         try
         {
+            var pending = new List<CallUpdate>(4);
             while (await requests.MoveNext(cancellationToken))
             {
                 eventReceived();
-                var update = Handle(session, requests.Current, out var ended);
-                if (update is not null)
+                pending.Clear();
+                var ended = Handle(session, requests.Current, pending);
+                foreach (var update in pending)
                 {
                     if (update.UpdateCase == CallUpdate.UpdateOneofCase.Error)
                     {
@@ -186,27 +202,38 @@ internal sealed class AbuseDetectorGrpcService(
         }
         finally
         {
+            // A stream that broke without a CallEnd still closes the call's escalation, so its incident and call_ended alert are kept.
+            if (!session.Ended)
+            {
+                session.End(CallEndReason.Dropped, []);
+            }
+
             updates.Writer.TryComplete();
             await writing;
         }
     }
 
-    private static CallUpdate? Handle(CallSession session, CallEvent callEvent, out bool ended)
+    /// <summary>Adds the updates for one event; true when the event ends the call.</summary>
+    private static bool Handle(CallSession session, CallEvent callEvent, List<CallUpdate> updates)
     {
-        ended = false;
         switch (callEvent.EventCase)
         {
             case CallEvent.EventOneofCase.Chunk:
-                return session.Assess(callEvent.Chunk);
+                session.Assess(callEvent.Chunk, updates);
+                return false;
             case CallEvent.EventOneofCase.Action:
-                return null;
+                // The call stays open after CALL_ENDED_BY_AGENT until the platform's CallEnd, so its last sends never fail.
+                session.Act(callEvent.Action, updates);
+                return false;
             case CallEvent.EventOneofCase.End:
-                ended = true;
-                return null;
+                session.End(callEvent.End.Reason.ToEngine(), updates);
+                return true;
             case CallEvent.EventOneofCase.Start:
-                return session.Error(0, "FAILED_PRECONDITION", "CallStart was already sent on this stream.");
+                updates.Add(session.Error(0, "FAILED_PRECONDITION", "CallStart was already sent on this stream."));
+                return false;
             default:
-                return session.Error(0, "INVALID_ARGUMENT", "The event has no kind set.");
+                updates.Add(session.Error(0, "INVALID_ARGUMENT", "The event has no kind set."));
+                return false;
         }
     }
 

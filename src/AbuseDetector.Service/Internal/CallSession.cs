@@ -1,13 +1,18 @@
 using AbuseDetector.Contracts.V1;
 using AbuseDetector.Detection;
+using AbuseDetector.Escalation;
+using Alert = AbuseDetector.Escalation.Alert;
+using CallEndReason = AbuseDetector.Escalation.CallEndReason;
+using Incident = AbuseDetector.Escalation.Incident;
+using AlertKind = AbuseDetector.Escalation.AlertKind;
 
 namespace AbuseDetector.Service.Internal;
 
 /// <summary>
-/// The state of one live call: the update sequence, the last final chunk's seq and one shouting baseline per speaker.
-/// Used by one stream's reading loop only; not thread-safe.
+/// The state of one live call: the update sequence, the last final chunk's seq, one shouting baseline per speaker and
+/// the call's escalation. Used by one stream's reading loop only; not thread-safe.
 /// </summary>
-internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength)
+internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength, CallEscalation escalation, CallClock clock, AlertDispatcher alerts)
 {
     private static readonly ShoutingOptions Shouting = new();
 
@@ -17,10 +22,118 @@ internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength)
 
     public int Chunks { get; private set; }
 
-    /// <summary>Scores one chunk, or explains why it cannot be scored; never throws for a bad chunk.</summary>
-    public CallUpdate Assess(TranscriptChunk chunk)
+    /// <summary>True once the call has ended, by a CallEnd or by <see cref="End"/> when the stream broke.</summary>
+    public bool Ended => escalation.IsEnded;
+
+    /// <summary>The incident notes, once the call has one.</summary>
+    public Incident? Incident => escalation.Incident;
+
+    /// <summary>The call's escalation: its level and history.</summary>
+    public CallEscalation Escalation => escalation;
+
+    /// <summary>
+    /// Scores one chunk and moves the call's escalation on, adding the assessment, then any level change and alerts, to
+    /// <paramref name="updates"/>; or adds an error saying why the chunk cannot be scored. Never throws for a bad chunk.
+    /// </summary>
+    public void Assess(TranscriptChunk chunk, List<CallUpdate> updates)
     {
         Chunks++;
+        if (CheckChunk(chunk) is { } error)
+        {
+            updates.Add(error);
+            return;
+        }
+
+        var classification = classifier.Classify(chunk.Text);
+        var shouting = MeasureShouting(chunk, _speakers[(int)chunk.Speaker]);
+        var assessment = new Assessment
+        {
+            Seq = chunk.Seq,
+            IsFinal = chunk.IsFinal,
+            Speaker = chunk.Speaker,
+            Shouting = shouting,
+            ModelName = classifier.ModelName,
+        };
+        ContractMapping.AddResults(classifier, classification, chunk.Text, assessment.Scores, assessment.Evidence);
+        if (chunk.IsFinal)
+        {
+            _lastFinalSeq = chunk.Seq;
+        }
+
+        updates.Add(new CallUpdate { Seq = ++_updateSeq, Assessment = assessment });
+        var signal = new ChunkSignal(
+            chunk.Seq,
+            chunk.Speaker == Speaker.Agent ? CallSpeaker.Agent : CallSpeaker.Customer,
+            chunk.IsFinal,
+            clock.At(Math.Max(chunk.EndMs, chunk.StartMs)),
+            chunk.StartMs,
+            chunk.Text,
+            classification.Flags,
+            shouting.IsShouting && chunk.IsFinal,
+            classification.Evidence.Count == 0 ? null : ChunkEvidence.FromSpans(chunk.Text, classification.Evidence));
+        Apply(escalation.Observe(signal), chunk.Seq, updates);
+    }
+
+    /// <summary>Moves the protocol on for something the agent did; an action of no known kind gets an error update.</summary>
+    public void Act(AgentAction action, List<CallUpdate> updates)
+    {
+        if (action.Kind.ToEngine() is not { } kind)
+        {
+            updates.Add(Error(action.Seq, "INVALID_ARGUMENT", "The agent action's kind must be set to a known AgentActionKind."));
+            return;
+        }
+
+        Apply(escalation.OnAgentAction(kind, action.Seq, clock.At(0), action.HasNote ? action.Note : null), action.Seq, updates);
+    }
+
+    /// <summary>Ends the call's escalation: the call_ended alert and the final incident notes, when the call had abuse.</summary>
+    public void End(CallEndReason reason, List<CallUpdate> updates)
+    {
+        if (!escalation.IsEnded)
+        {
+            Apply(escalation.End(reason, clock.At(0)), 0, updates);
+        }
+    }
+
+    /// <summary>An alert raised outside the engine for this call, such as a repeat-caller heads-up.</summary>
+    public void Raise(Alert alert, List<CallUpdate> updates)
+    {
+        alerts.Raise(alert);
+        updates.Add(new CallUpdate { Seq = ++_updateSeq, Alert = alert.ToContract() });
+    }
+
+    /// <summary>
+    /// Raises the step's alerts and adds them to the call's own stream, except coaching alerts: those are about the agent
+    /// and go to supervisors only.
+    /// </summary>
+    private void Apply(EscalationStep step, ulong seq, List<CallUpdate> updates)
+    {
+        if (step.LevelChanged)
+        {
+            var category = "";
+            foreach (var alert in step.Alerts)
+            {
+                if (alert.Kind == AlertKind.LevelChanged)
+                {
+                    category = alert.Category;
+                }
+            }
+
+            updates.Add(new CallUpdate { Seq = ++_updateSeq, Escalation = EscalationMapping.ToChange(step, seq, category) });
+        }
+
+        foreach (var alert in step.Alerts)
+        {
+            alerts.Raise(alert);
+            if (alert.Kind != AlertKind.Coaching)
+            {
+                updates.Add(new CallUpdate { Seq = ++_updateSeq, Alert = alert.ToContract() });
+            }
+        }
+    }
+
+    private CallUpdate? CheckChunk(TranscriptChunk chunk)
+    {
         if (_lastFinalSeq is { } last && chunk.Seq <= last)
         {
             return Error(chunk.Seq, "INVALID_ARGUMENT", $"seq went backwards: {chunk.Seq} is not greater than the last final chunk's seq {last}.");
@@ -41,22 +154,7 @@ internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength)
             return Error(chunk.Seq, "INVALID_ARGUMENT", "pcm16 must hold whole 16-bit samples (an even number of bytes).");
         }
 
-        var classification = classifier.Classify(chunk.Text);
-        var assessment = new Assessment
-        {
-            Seq = chunk.Seq,
-            IsFinal = chunk.IsFinal,
-            Speaker = chunk.Speaker,
-            Shouting = MeasureShouting(chunk, _speakers[(int)chunk.Speaker]),
-            ModelName = classifier.ModelName,
-        };
-        ContractMapping.AddResults(classifier, classification, chunk.Text, assessment.Scores, assessment.Evidence);
-        if (chunk.IsFinal)
-        {
-            _lastFinalSeq = chunk.Seq;
-        }
-
-        return new CallUpdate { Seq = ++_updateSeq, Assessment = assessment };
+        return null;
     }
 
     /// <summary>An update reporting an event the call could not use.</summary>
