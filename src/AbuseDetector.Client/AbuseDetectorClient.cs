@@ -19,6 +19,12 @@ public sealed partial class AbuseDetectorClient : IDisposable
     /// <param name="options">The address and call settings; copied, so later changes to it have no effect.</param>
     /// <exception cref="ArgumentException">The options are invalid, such as a missing or relative address.</exception>
     public AbuseDetectorClient(AbuseDetectorClientOptions options)
+        : this(options, handler: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance with the HTTP handler given: for tests that look at the requests and responses.</summary>
+    internal AbuseDetectorClient(AbuseDetectorClientOptions options, HttpMessageHandler? handler)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -28,9 +34,10 @@ public sealed partial class AbuseDetectorClient : IDisposable
             ApiKey = options.ApiKey,
             Deadline = options.Deadline,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+            CompressRequests = options.CompressRequests,
         };
 
-        var handler = new SocketsHttpHandler
+        handler ??= new SocketsHttpHandler
         {
             // A connection carries as many streams as the server allows (100 on Kestrel by default); open more beyond that.
             EnableMultipleHttp2Connections = true,
@@ -50,7 +57,7 @@ public sealed partial class AbuseDetectorClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var call = GrpcClientCall<ClassifyResponse>.Start(
-            _http, _options, ClassifyPath, new ByteArrayContent(GrpcClientCall<ClassifyResponse>.Frame(request)), ClassifyResponse.Parser, cancellationToken);
+            _http, _options, ClassifyPath, new ByteArrayContent(GrpcClientCall<ClassifyResponse>.Frame(request, _options.CompressRequests)), ClassifyResponse.Parser, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             var response = await call.ReadNextAsync().ConfigureAwait(false)
@@ -73,7 +80,7 @@ public sealed partial class AbuseDetectorClient : IDisposable
         ArgumentNullException.ThrowIfNull(start);
         var call = OpenCallStream(cancellationToken, out var requests);
         // The queue is new and empty, so this completes synchronously.
-        _ = requests.WriteAsync(GrpcClientCall<CallUpdate>.Frame(new CallEvent { Start = start }), CancellationToken.None);
+        _ = requests.WriteAsync(GrpcClientCall<CallUpdate>.Frame(new CallEvent { Start = start }, _options.CompressRequests), CancellationToken.None);
         return new CallStream(call, requests);
     }
 

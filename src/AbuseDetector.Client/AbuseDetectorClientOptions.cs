@@ -25,6 +25,13 @@ public sealed class AbuseDetectorClientOptions
     /// <value>The default value is 4,194,304 (4 MiB).</value>
     public int MaxReceiveMessageSize { get; set; } = DefaultMaxReceiveMessageSize;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether request messages are sent compressed with gzip (<c>grpc-encoding: gzip</c>).
+    /// Responses compressed with gzip are always accepted, whatever this says.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: transcript chunks are short, and compressing them costs more than it saves.</value>
+    public bool CompressRequests { get; set; }
+
     internal void Validate()
     {
         if (Address is null || !Address.IsAbsoluteUri || (Address.Scheme != Uri.UriSchemeHttp && Address.Scheme != Uri.UriSchemeHttps))

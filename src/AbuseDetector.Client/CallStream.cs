@@ -99,7 +99,7 @@ public sealed class CallStream : IAsyncDisposable
 
         try
         {
-            await _requests.WriteAsync(GrpcClientCall<CallUpdate>.Frame(callEvent), cancellationToken).ConfigureAwait(false);
+            await _requests.WriteAsync(GrpcClientCall<CallUpdate>.Frame(callEvent, _call.CompressRequests), cancellationToken).ConfigureAwait(false);
         }
         catch (System.Threading.Channels.ChannelClosedException ex)
         {

@@ -12,6 +12,7 @@ public sealed class GrpcMetadata : IEnumerable<GrpcMetadataEntry>
     public const string BinarySuffix = "-bin";
 
     private readonly List<GrpcMetadataEntry> _entries = [];
+    private string? _readOnlyReason;
 
     /// <summary>Gets the number of entries.</summary>
     public int Count => _entries.Count;
@@ -20,8 +21,10 @@ public sealed class GrpcMetadata : IEnumerable<GrpcMetadataEntry>
     /// <param name="key">A key of lower-case letters, digits, <c>-</c>, <c>_</c> and <c>.</c>, not ending in <c>-bin</c> and not starting with <c>grpc-</c>.</param>
     /// <param name="value">Printable ASCII text.</param>
     /// <exception cref="ArgumentException">The key or value is not allowed.</exception>
+    /// <exception cref="InvalidOperationException">The metadata was already sent, such as response headers after the first response message.</exception>
     public void Add(string key, string value)
     {
+        ThrowIfReadOnly();
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(value);
         if (IsBinaryKey(key))
@@ -44,8 +47,10 @@ public sealed class GrpcMetadata : IEnumerable<GrpcMetadataEntry>
     /// <param name="key">A key of lower-case letters, digits, <c>-</c>, <c>_</c> and <c>.</c>, ending in <c>-bin</c>.</param>
     /// <param name="value">The bytes.</param>
     /// <exception cref="ArgumentException">The key is not allowed.</exception>
+    /// <exception cref="InvalidOperationException">The metadata was already sent, such as response headers after the first response message.</exception>
     public void Add(string key, ReadOnlyMemory<byte> value)
     {
+        ThrowIfReadOnly();
         ValidateKey(key);
         if (!IsBinaryKey(key))
         {
@@ -84,8 +89,30 @@ public sealed class GrpcMetadata : IEnumerable<GrpcMetadataEntry>
 
     internal static bool IsBinaryKey(string key) => key.EndsWith(BinarySuffix, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Gets a value indicating whether entries can no longer be added, because the metadata was sent.</summary>
+    internal bool IsReadOnly => _readOnlyReason is not null;
+
     /// <summary>Adds an entry received from the client, whose key the HTTP/2 layer has already checked.</summary>
     internal void AddReceived(GrpcMetadataEntry entry) => _entries.Add(entry);
+
+    /// <summary>Adds entries already checked by the public <c>Add</c> methods of another instance.</summary>
+    internal void AddRange(GrpcMetadata other)
+    {
+        ThrowIfReadOnly();
+        _entries.AddRange(other._entries);
+    }
+
+    /// <summary>Refuses further entries: once metadata is on the wire, a later entry would be silently lost.</summary>
+    /// <param name="reason">The message of the <see cref="InvalidOperationException"/> a later <c>Add</c> throws.</param>
+    internal void MakeReadOnly(string reason) => _readOnlyReason ??= reason;
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnlyReason is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
+    }
 
     private static void ValidateKey(string key)
     {

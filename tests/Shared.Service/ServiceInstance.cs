@@ -38,7 +38,9 @@ public sealed class ServiceInstance : IAsyncDisposable
 
     public IEnumerable<string> Errors => Logs.Where(l => l.Level >= LogLevel.Error).Select(l => $"{l.EventName}: {l.Message}");
 
-    public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration added in memory.</param>
+    /// <param name="configureServices">Runs after the service's own registrations, for settings configuration does not reach (such as the gRPC transport's options).</param>
+    public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var (grpcPort, httpPort) = (FreePort(), FreePort());
         string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
@@ -48,6 +50,7 @@ public sealed class ServiceInstance : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new LogRecorder(logs));
         builder.AddAbuseDetectorService(args);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapAbuseDetectorService();

@@ -17,7 +17,9 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
 {
     private static readonly MediaTypeHeaderValue GrpcContentType = new(GrpcProtocolConstants.ContentType);
     private static readonly GrpcStatus MissingStatus = new(GrpcStatusCode.Internal, "The response ended without a grpc-status.");
-    private static readonly GrpcStatus CompressedNotRequested = new(GrpcStatusCode.Internal, "The service sent a compressed message although the client accepts only identity.");
+    private static readonly GrpcStatus CompressedWithoutEncoding = new(GrpcStatusCode.Internal, "The service sent a compressed message but named no grpc-encoding.");
+    private static readonly GrpcStatus UnofferedEncoding = new(
+        GrpcStatusCode.Internal, $"The service compressed a message with a grpc-encoding the client did not offer; it accepts {GrpcProtocolConstants.AcceptedEncodings}.");
     private static readonly GrpcStatus UnparsableMessage = new(GrpcStatusCode.Internal, "The response message could not be parsed.");
 
     private readonly MessageParser<TResponse> _parser;
@@ -30,12 +32,14 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     private readonly Task<HttpResponseMessage> _responseTask;
     private HttpResponseMessage? _response;
     private PipeReader? _reader;
+    private string? _responseEncoding;
     private volatile bool _cancelledByReader;
 
     private GrpcClientCall(
         HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken)
     {
         _parser = parser;
+        CompressRequests = options.CompressRequests;
         _maxReceiveMessageSize = options.MaxReceiveMessageSize;
         _callerToken = cancellationToken;
         _call = new CancellationTokenSource();
@@ -55,7 +59,11 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
             Content = content,
         };
         _request.Headers.TryAddWithoutValidation("te", "trailers");
-        _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.AcceptEncodingHeader, GrpcProtocolConstants.IdentityEncoding);
+        _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.AcceptEncodingHeader, GrpcProtocolConstants.AcceptedEncodings);
+        if (options.CompressRequests)
+        {
+            _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.EncodingHeader, GrpcProtocolConstants.GzipEncoding);
+        }
         if (options.Deadline is { } timeout)
         {
             _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.TimeoutHeader, GrpcTimeout.Format(timeout));
@@ -72,6 +80,9 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     /// <summary>Gets a token cancelled when the call is cancelled, by the caller or by the deadline.</summary>
     public CancellationToken CallToken => _call.Token;
 
+    /// <summary>Gets a value indicating whether request messages are framed compressed with gzip.</summary>
+    public bool CompressRequests { get; }
+
     /// <summary>Gets the final status once the call has ended; <see langword="null"/> before.</summary>
     public GrpcStatus? Status { get; private set; }
 
@@ -83,12 +94,17 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken) =>
         new(http, options, path, content, parser, cancellationToken);
 
-    /// <summary>Frames <paramref name="message"/> as one uncompressed length-prefixed message.</summary>
-    public static byte[] Frame(IMessage message)
+    /// <summary>Frames <paramref name="message"/> as one length-prefixed message, compressed with gzip when <paramref name="compress"/>.</summary>
+    public static byte[] Frame(IMessage message, bool compress)
     {
         var payload = message.ToByteArray();
+        if (compress)
+        {
+            payload = GzipMessageCompression.Compress(payload);
+        }
+
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(GrpcProtocolConstants.MessagePrefixLength + payload.Length);
-        GrpcFrameWriter.Write(buffer, payload, isCompressed: false);
+        GrpcFrameWriter.Write(buffer, payload, compress);
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -119,6 +135,7 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
                     return Finish(headerStatus);
                 }
 
+                _responseEncoding = _response.Headers.TryGetValues(GrpcProtocolConstants.EncodingHeader, out var encodings) ? encodings.FirstOrDefault() : null;
                 _reader = PipeReader.Create(await _response.Content.ReadAsStreamAsync(token).ConfigureAwait(false));
             }
 
@@ -129,16 +146,22 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
                 switch (GrpcFrameReader.TryRead(buffer, _maxReceiveMessageSize, out var frame, out var consumed, out var error))
                 {
                     case GrpcFrameReadResult.Frame:
+                        var payload = frame.Payload;
                         if (frame.IsCompressed)
                         {
-                            _reader.AdvanceTo(buffer.Start);
-                            return Finish(CompressedNotRequested);
+                            if (!TryDecompress(payload, out var decompressed, out var decompressError))
+                            {
+                                _reader.AdvanceTo(buffer.Start);
+                                return Finish(decompressError);
+                            }
+
+                            payload = new System.Buffers.ReadOnlySequence<byte>(decompressed);
                         }
 
                         TResponse message;
                         try
                         {
-                            message = _parser.ParseFrom(frame.Payload);
+                            message = _parser.ParseFrom(payload);
                         }
                         catch (InvalidProtocolBufferException)
                         {
@@ -190,6 +213,26 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         await _callerRegistration.DisposeAsync().ConfigureAwait(false);
         _deadline?.Dispose();
         _call.Dispose();
+    }
+
+    /// <summary>Decompresses a compressed response message in the response's <c>grpc-encoding</c>, within the receive size limit.</summary>
+    private bool TryDecompress(in System.Buffers.ReadOnlySequence<byte> compressed, out byte[] decompressed, out GrpcStatus error)
+    {
+        decompressed = [];
+        if (string.IsNullOrEmpty(_responseEncoding) || string.Equals(_responseEncoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+        {
+            error = CompressedWithoutEncoding;
+            return false;
+        }
+
+        if (!string.Equals(_responseEncoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
+        {
+            error = UnofferedEncoding;
+            return false;
+        }
+
+        // The limit applies to the decompressed size, so a small "gzip bomb" cannot exhaust memory.
+        return GzipMessageCompression.TryDecompress(compressed, _maxReceiveMessageSize, out decompressed, out error);
     }
 
     /// <summary>The exception that a call ending with <paramref name="status"/> throws.</summary>

@@ -19,6 +19,22 @@ internal sealed class GrpcServerCall : IDisposable
     private static readonly GrpcStatus AdditionalRequestData = new(GrpcStatusCode.Internal, "The request has more than the one message this method takes.");
     private static readonly GrpcStatus InvalidRequestMessage = new(GrpcStatusCode.InvalidArgument, "The request message could not be parsed.");
     private static readonly GrpcStatus InvalidTimeout = new(GrpcStatusCode.Internal, "The grpc-timeout header is not valid.");
+    private static readonly GrpcStatus UnsupportedEncoding = new(
+        GrpcStatusCode.Unimplemented, $"The request's grpc-encoding is not supported; this server accepts {GrpcProtocolConstants.AcceptedEncodings}.");
+
+    private const string HeadersSentReason =
+        "Response headers cannot be added: they were already sent (by WriteResponseHeadersAsync, with the first response message, or with the status). Add them before then.";
+
+    private const string TrailersSentReason = "Response trailers cannot be added: the call has ended and its trailers were sent.";
+
+    // RST_STREAM error code the protocol document asks a server to send when it cancels a call at its deadline.
+    private const int Http2CancelErrorCode = 0x8;
+
+    // How long a handler may keep running after its deadline ended the call before a warning says it ignores its token.
+    private static readonly TimeSpan HandlerGracePeriod = TimeSpan.FromSeconds(1);
+
+    // How long the deadline waits for a write in progress (its flush was cancelled by the deadline) before resetting without a status.
+    private static readonly TimeSpan WriteDrainTimeout = TimeSpan.FromSeconds(1);
 
     // The longest delay a CancellationTokenSource timer accepts; a longer grpc-timeout means no deadline in practice.
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
@@ -35,8 +51,10 @@ internal sealed class GrpcServerCall : IDisposable
     private readonly CancellationTokenSource _callSource;
     private readonly TimeSpan _timeout;
     private readonly bool _compressResponses;
-    private int _writing;
+    // One writer at a time: messages, response headers, and the status the deadline sends.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private bool _completed;
+    private volatile bool _endedByDeadline;
     private bool _responseHeadersApplied;
 
     private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout)
@@ -61,7 +79,8 @@ internal sealed class GrpcServerCall : IDisposable
             && GrpcAcceptEncoding.Parse(httpContext.Request.Headers[GrpcProtocolConstants.AcceptEncodingHeader].ToString())
                 .Contains(GrpcProtocolConstants.GzipEncoding);
 
-        Context = new ServerCallContext(httpContext, method, FormatPeer(httpContext.Connection), deadline, ReadRequestMetadata(httpContext.Request.Headers), _callSource.Token);
+        Context = new ServerCallContext(
+            httpContext, method, FormatPeer(httpContext.Connection), deadline, ReadRequestMetadata(httpContext.Request.Headers), _callSource.Token, WriteResponseHeadersAsync);
     }
 
     public ServerCallContext Context { get; }
@@ -102,6 +121,16 @@ internal sealed class GrpcServerCall : IDisposable
             }
 
             timeout = parsed;
+        }
+
+        // Checked before the method runs, as gRPC core does: a message in an unknown coding could not be read anyway.
+        var encoding = httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString();
+        if (!string.IsNullOrEmpty(encoding) && !GrpcProtocolConstants.IsAcceptedEncoding(encoding))
+        {
+            GrpcServerLog.UnsupportedRequestEncoding(dependencies.Logger, method);
+            PrepareResponse(httpContext.Response);
+            WriteStatusHeaders(httpContext.Response.Headers, UnsupportedEncoding);
+            return;
         }
 
         using var call = new GrpcServerCall(httpContext, dependencies, method, timeout);
@@ -170,16 +199,7 @@ internal sealed class GrpcServerCall : IDisposable
     /// <summary>Serializes, frames (and maybe compresses) one response message and flushes it.</summary>
     public async Task WriteMessageAsync<T>(T message, Marshaller<T> marshaller, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _completed))
-        {
-            throw new InvalidOperationException("The response message cannot be written because the call has completed.");
-        }
-
-        if (Interlocked.Exchange(ref _writing, 1) == 1)
-        {
-            throw new InvalidOperationException("The response message cannot be written because a previous write is still in progress; there is one writer per response stream.");
-        }
-
+        EnterWrite("The response message");
         try
         {
             Context.CancellationToken.ThrowIfCancellationRequested();
@@ -188,6 +208,8 @@ internal sealed class GrpcServerCall : IDisposable
             var payload = marshaller.Serialize(message);
             if (_dependencies.Options.MaxSendMessageSize is { } max && payload.Length > max)
             {
+                // Checked before anything of the message is written, so the client never sees part of it.
+                GrpcServerLog.ResponseMessageTooLarge(_dependencies.Logger, Context.Method, payload.Length, max);
                 throw new GrpcRpcException(new GrpcStatus(
                     GrpcStatusCode.ResourceExhausted,
                     string.Create(CultureInfo.InvariantCulture, $"The response message of {payload.Length} bytes exceeds the maximum send message size of {max} bytes.")));
@@ -215,7 +237,44 @@ internal sealed class GrpcServerCall : IDisposable
         }
         finally
         {
-            Volatile.Write(ref _writing, 0);
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Sends the response headers now (see <see cref="ServerCallContext.WriteResponseHeadersAsync"/>).</summary>
+    public async Task WriteResponseHeadersAsync(GrpcMetadata? responseHeaders, CancellationToken cancellationToken)
+    {
+        EnterWrite("The response headers");
+        try
+        {
+            if (_responseHeadersApplied)
+            {
+                throw new InvalidOperationException("The response headers have already been sent; they can be sent only once per call.");
+            }
+
+            if (responseHeaders is not null)
+            {
+                Context.ResponseHeaders.AddRange(responseHeaders);
+            }
+
+            ApplyResponseHeaders();
+            var response = _httpContext.Response;
+            using var linked = Link(cancellationToken);
+            var token = linked?.Token ?? Context.CancellationToken;
+            await response.StartAsync(token);
+            await response.BodyWriter.FlushAsync(token);
+        }
+        catch (Exception ex) when (ex is not InvalidOperationException && Context.CancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The call was cancelled while the response headers were being written.", ex, Context.CancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw ClientReset(ex, "the response headers were being written");
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
@@ -223,6 +282,30 @@ internal sealed class GrpcServerCall : IDisposable
     {
         _callSource.Dispose();
         _deadlineSource?.Dispose();
+        _writeGate.Dispose();
+    }
+
+    /// <summary>Takes the write gate, or throws when another write holds it or the call has completed.</summary>
+    private void EnterWrite(string what)
+    {
+        if (!_writeGate.Wait(0))
+        {
+            throw new InvalidOperationException($"{what} cannot be written because a previous write is still in progress; there is one writer per response stream.");
+        }
+
+        if (!Volatile.Read(ref _completed))
+        {
+            return;
+        }
+
+        _writeGate.Release();
+        if (_endedByDeadline)
+        {
+            // The usual outcome for a method that ignored its token: it sees the cancellation it missed.
+            throw new OperationCanceledException($"{what} cannot be written because the call's deadline passed and the server ended the call.", Context.CancellationToken);
+        }
+
+        throw new InvalidOperationException($"{what} cannot be written because the call has completed.");
     }
 
     private static async Task<bool> CheckRequestAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method)
@@ -269,7 +352,7 @@ internal sealed class GrpcServerCall : IDisposable
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcProtocolConstants.ContentType;
-        response.Headers[GrpcProtocolConstants.AcceptEncodingHeader] = GrpcProtocolConstants.GzipEncoding;
+        response.Headers[GrpcProtocolConstants.AcceptEncodingHeader] = GrpcProtocolConstants.AcceptedEncodings;
     }
 
     private static void WriteStatusHeaders(IHeaderDictionary headers, GrpcStatus status)
@@ -389,10 +472,35 @@ internal sealed class GrpcServerCall : IDisposable
         }
 
         var logger = _dependencies.Logger;
+        Task handler;
+        try
+        {
+            handler = invoke(this);
+        }
+        catch (Exception ex)
+        {
+            handler = Task.FromException(ex);
+        }
+
+        if (_deadlineSource is not null && !handler.IsCompleted)
+        {
+            var deadlinePassed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (_deadlineSource.Token.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), deadlinePassed))
+            {
+                await Task.WhenAny(handler, deadlinePassed.Task);
+            }
+
+            if (!handler.IsCompleted && !ClientGone)
+            {
+                await EndAtDeadlineAsync(handler);
+                return;
+            }
+        }
+
         GrpcStatus status;
         try
         {
-            await invoke(this);
+            await handler;
             status = Context.Status;
         }
         catch (GrpcRpcException ex)
@@ -431,6 +539,86 @@ internal sealed class GrpcServerCall : IDisposable
         EndCall(status);
     }
 
+    /// <summary>
+    /// Ends a call whose method is still running at the deadline: sends DEADLINE_EXCEEDED if the response can still take it,
+    /// resets the stream with CANCEL as the protocol document asks, then waits for the method so that it never touches
+    /// an <see cref="HttpContext"/> Kestrel has reused for another request.
+    /// </summary>
+    private async Task EndAtDeadlineAsync(Task handler)
+    {
+        var logger = _dependencies.Logger;
+        var method = Context.Method;
+        GrpcServerLog.DeadlineExceeded(logger, method, _timeout);
+
+        // A write in progress ends promptly: the deadline cancelled its flush.
+        bool gateTaken;
+        using (var drain = new CancellationTokenSource(WriteDrainTimeout, _dependencies.TimeProvider))
+        {
+            try
+            {
+                await _writeGate.WaitAsync(drain.Token);
+                gateTaken = true;
+            }
+            catch (OperationCanceledException)
+            {
+                gateTaken = false;
+            }
+        }
+
+        _endedByDeadline = true;
+        Volatile.Write(ref _completed, true);
+        if (gateTaken)
+        {
+            _writeGate.Release();
+            GrpcServerLog.RpcStatus(logger, method, GrpcStatusCode.DeadlineExceeded);
+            try
+            {
+                EndCall(GrpcStatus.DeadlineExceeded);
+                await _httpContext.Response.CompleteAsync();
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+            {
+                // The client went away meanwhile; the reset below is all that is left to do.
+            }
+        }
+
+        try
+        {
+            if (_httpContext.Features.Get<IHttpResetFeature>() is { } reset)
+            {
+                reset.Reset(Http2CancelErrorCode);
+            }
+            else
+            {
+                _httpContext.Abort();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The stream is already closed.
+        }
+
+        if (!handler.IsCompleted)
+        {
+            await Task.WhenAny(handler, Task.Delay(HandlerGracePeriod, _dependencies.TimeProvider));
+            if (!handler.IsCompleted)
+            {
+                GrpcServerLog.HandlerIgnoredDeadline(logger, method);
+            }
+        }
+
+        try
+        {
+            await handler;
+            GrpcServerLog.HandlerEndedAfterDeadline(logger, method, "returned");
+        }
+        catch (Exception ex)
+        {
+            // Expected: the method's writes fail once the call has ended. Its status can no longer be sent.
+            GrpcServerLog.HandlerEndedAfterDeadline(logger, method, ex.GetType().Name);
+        }
+    }
+
     private void EndCall(GrpcStatus status)
     {
         var response = _httpContext.Response;
@@ -438,11 +626,13 @@ internal sealed class GrpcServerCall : IDisposable
         {
             // Trailers-only: the status goes in the only HEADERS frame, which ends the stream.
             ApplyResponseHeaders();
+            Context.ResponseTrailers.MakeReadOnly(TrailersSentReason);
             WriteMetadata(Context.ResponseTrailers, (key, value) => response.Headers.Append(key, value));
             WriteStatusHeaders(response.Headers, status);
             return;
         }
 
+        Context.ResponseTrailers.MakeReadOnly(TrailersSentReason);
         WriteMetadata(Context.ResponseTrailers, (key, value) => response.AppendTrailer(key, value));
         response.AppendTrailer(GrpcProtocolConstants.StatusTrailer, ((int)status.Code).ToString(CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(status.Message))
@@ -459,6 +649,7 @@ internal sealed class GrpcServerCall : IDisposable
         }
 
         _responseHeadersApplied = true;
+        Context.ResponseHeaders.MakeReadOnly(HeadersSentReason);
         var headers = _httpContext.Response.Headers;
         WriteMetadata(Context.ResponseHeaders, (key, value) => headers.Append(key, value));
     }
@@ -552,7 +743,7 @@ internal sealed class GrpcServerCall : IDisposable
 
         if (!string.Equals(encoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
         {
-            throw new GrpcRpcException(new GrpcStatus(GrpcStatusCode.Unimplemented, "The request's grpc-encoding is not supported; this server accepts gzip."));
+            throw new GrpcRpcException(UnsupportedEncoding);
         }
 
         return GzipMessageCompression.TryDecompress(frame.Payload, maxSize, out var decompressed, out var error)

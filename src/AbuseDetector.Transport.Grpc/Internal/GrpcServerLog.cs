@@ -31,4 +31,16 @@ internal static partial class GrpcServerLog
 
     [LoggerMessage(EventId = 9, EventName = "InvalidTimeout", Level = LogLevel.Information, Message = "A request to {Method} had a grpc-timeout header that is not valid.")]
     public static partial void InvalidTimeout(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 10, EventName = "UnsupportedRequestEncoding", Level = LogLevel.Information, Message = "A request to {Method} was refused because its grpc-encoding is not one this server accepts.")]
+    public static partial void UnsupportedRequestEncoding(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 11, EventName = "ResponseMessageTooLarge", Level = LogLevel.Information, Message = "A response message of {Size} bytes from {Method} exceeds the maximum send message size of {MaxSize} bytes; the call ends with RESOURCE_EXHAUSTED.")]
+    public static partial void ResponseMessageTooLarge(ILogger logger, string method, int size, int maxSize);
+
+    [LoggerMessage(EventId = 12, EventName = "HandlerIgnoredDeadline", Level = LogLevel.Warning, Message = "The service method {Method} is still running after its deadline ended the call; it should observe ServerCallContext.CancellationToken.")]
+    public static partial void HandlerIgnoredDeadline(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 13, EventName = "HandlerEndedAfterDeadline", Level = LogLevel.Debug, Message = "The service method {Method} ended after its deadline ended the call ({Outcome}).")]
+    public static partial void HandlerEndedAfterDeadline(ILogger logger, string method, string outcome);
 }

@@ -16,13 +16,20 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     /// <summary>The largest request message the test server accepts.</summary>
     public const int MaxReceiveMessageSize = 1024 * 1024;
 
+    /// <summary>The largest response message the test server sends.</summary>
+    public const int MaxSendMessageSize = 64 * 1024;
+
     private WebApplication? _app;
+    private int _http1Port;
 
     internal TestService Service { get; } = new();
 
     public int Port { get; private set; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>An HTTP/1.1-only endpoint of the same server, for the tests of refusing HTTP/1.1.</summary>
+    public Uri Http1Address => new($"http://127.0.0.1:{_http1Port}");
 
     /// <summary>Every log entry the server wrote at Warning or above.</summary>
     public ConcurrentQueue<(LogLevel Level, EventId EventId, string Message)> Problems { get; } = new();
@@ -32,11 +39,16 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new RecordingLoggerProvider(Problems));
+        _http1Port = FreePort();
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, _http1Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
         builder.Services.AddGrpcTransport(options =>
         {
             options.MaxReceiveMessageSize = MaxReceiveMessageSize;
+            options.MaxSendMessageSize = MaxSendMessageSize;
             options.ResponseCompression = true;
         });
 
@@ -44,8 +56,9 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         _app.MapGrpcService(Service.Build());
         await _app.StartAsync();
 
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Port = new Uri(address).Port;
+        Port = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a).Port)
+            .Single(p => p != _http1Port);
     }
 
     /// <summary>Fails when the server logged an Error the tests did not provoke (only the Crash method's is expected) after the first <paramref name="skip"/> entries.</summary>
@@ -61,11 +74,23 @@ public sealed class GrpcServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Ends the methods that ignore their token, so that the host stops at once.
+        await Service.Stopping.CancelAsync();
+        Service.StallRelease.TrySetResult();
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        Service.Stopping.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class RecordingLoggerProvider(ConcurrentQueue<(LogLevel, EventId, string)> problems) : ILoggerProvider

@@ -8,6 +8,9 @@ namespace AbuseDetector.Transport.Grpc.Tests.Functional;
 [Collection(GrpcServerCollection.Name)]
 public class HttpClientGrpcTests(GrpcServerFixture server) : IDisposable
 {
+    // Only guards against a hung call failing the whole run; no assertion depends on timing.
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(20);
+
     private readonly int _problemsBefore = server.Problems.Count;
 
     /// <summary>Fails the test when the server logged an unexpected Error during it.</summary>
@@ -30,7 +33,7 @@ public class HttpClientGrpcTests(GrpcServerFixture server) : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Equal("application/grpc", response.ContentType);
-        Assert.Equal("gzip", response.HeadersAndTrailers["grpc-accept-encoding"]);
+        Assert.Equal("identity,gzip", response.HeadersAndTrailers["grpc-accept-encoding"]);
         Assert.Equal("echo", response.HeadersAndTrailers["x-handler"]);
         var message = Assert.Single(response.Messages);
         Assert.False(message.Compressed);
@@ -229,5 +232,180 @@ public class HttpClientGrpcTests(GrpcServerFixture server) : IDisposable
         // Assert
         Assert.Equal(13, response.GrpcStatus);
         Assert.Empty(response.Messages);
+    }
+
+    [Fact]
+    public async Task Deadline_UnaryHandlerIgnoresToken_ServerEndsCallWithDeadlineExceededTrailersOnly()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(server.BaseAddress, "/test.Echo/Stall", RawGrpcClient.Frame([1]), headers: h => h.Add("grpc-timeout", "200m"))
+            .WaitAsync(HangGuard);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, response.GrpcStatus);
+        Assert.Empty(response.Messages);
+        Assert.False(response.HasTrailers);
+    }
+
+    [Fact]
+    public async Task Deadline_StreamingHandlerIgnoresToken_TrailersAfterMessageAndLaterWriteFailsCleanly()
+    {
+        // Arrange
+        server.Service.ResetStall();
+        var problemsBefore = server.Problems.Count;
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(server.BaseAddress, "/test.Echo/StallStream", RawGrpcClient.Frame([7]), headers: h => h.Add("grpc-timeout", "300m"))
+            .WaitAsync(HangGuard);
+        var warned = await WaitForAsync(() => server.Problems.Skip(problemsBefore).Any(p => p.Level == LogLevel.Warning && p.EventId.Name == "HandlerIgnoredDeadline"));
+        server.Service.StallRelease.TrySetResult();
+        var laterWrite = await server.Service.StalledWriteOutcome.Task.WaitAsync(HangGuard);
+
+        // Assert
+        Assert.Equal(4, response.GrpcStatus);
+        Assert.True(response.HasTrailers);
+        Assert.Equal([7], Assert.Single(response.Messages).Payload);
+        Assert.IsAssignableFrom<OperationCanceledException>(laterWrite);
+        Assert.True(warned, "The server did not warn that the method ignored its deadline.");
+    }
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        while (!condition())
+        {
+            if (guard.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        return true;
+    }
+
+    [Fact]
+    public async Task UnsupportedEncoding_ReturnsUnimplementedWithAcceptEncoding()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(
+            server.BaseAddress, "/test.Echo/Echo", RawGrpcClient.Frame([1], compressed: true), headers: h => h.Add("grpc-encoding", "snappy"));
+
+        // Assert
+        Assert.Equal(12, response.GrpcStatus);
+        Assert.Contains("grpc-encoding", GrpcMessageEncoding.Decode(response.GrpcMessage!), StringComparison.Ordinal);
+        Assert.Equal("identity,gzip", response.HeadersAndTrailers["grpc-accept-encoding"]);
+        Assert.Empty(response.Messages);
+    }
+
+    [Fact]
+    public async Task IdentityEncoding_UncompressedMessage_IsAccepted()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(server.BaseAddress, "/test.Echo/Echo", RawGrpcClient.Frame([1, 2]), headers: h => h.Add("grpc-encoding", "identity"));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        Assert.Equal([1, 2], Assert.Single(response.Messages).Payload);
+    }
+
+    [Fact]
+    public async Task IdentityEncoding_CompressedFlag_ReturnsInternal()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(
+            server.BaseAddress, "/test.Echo/Echo", RawGrpcClient.Frame(RawGrpcClient.Gzip([1]), compressed: true), headers: h => h.Add("grpc-encoding", "identity"));
+
+        // Assert
+        Assert.Equal(13, response.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task MaxSendMessageSize_Exceeded_ReturnsResourceExhaustedWithoutPartialMessage()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(
+            server.BaseAddress, "/test.Echo/Big", RawGrpcClient.Frame(System.Text.Encoding.ASCII.GetBytes($"{GrpcServerFixture.MaxSendMessageSize + 1}")));
+
+        // Assert
+        Assert.Equal(8, response.GrpcStatus);
+        Assert.Contains("maximum send message size", GrpcMessageEncoding.Decode(response.GrpcMessage!), StringComparison.Ordinal);
+        Assert.Equal([1], Assert.Single(response.Messages).Payload);
+    }
+
+    [Fact]
+    public async Task MaxSendMessageSize_AtLimit_IsSent()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(
+            server.BaseAddress, "/test.Echo/Big", RawGrpcClient.Frame(System.Text.Encoding.ASCII.GetBytes($"{GrpcServerFixture.MaxSendMessageSize}")));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        Assert.Equal(2, response.Messages.Count);
+        Assert.Equal(GrpcServerFixture.MaxSendMessageSize, response.Messages[1].Payload.Length);
+    }
+
+    [Fact]
+    public async Task Http11Request_Returns426()
+    {
+        // Arrange
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Http1Address, "/test.Echo/Echo"))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(RawGrpcClient.Frame([1])),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        // Act
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal(HttpVersion.Version11, response.Version);
+        Assert.Contains("HTTP/2", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongContentType_Http2_Returns415WithGrpcStatus()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(server.BaseAddress, "/test.Echo/Echo", Encoding.UTF8.GetBytes("{}"), contentType: "application/json");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal(13, response.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task ResponseHeaders_AddedAfterFirstMessage_Throws()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(server.BaseAddress, "/test.Echo/LateHeader", RawGrpcClient.Frame([1]));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        Assert.False(response.HeadersAndTrailers.ContainsKey("x-late"));
+        Assert.StartsWith("Response headers cannot be added", response.HeadersAndTrailers["x-late-error"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteResponseHeadersAsync_SendsHeadersOnceThenRefusesMore()
+    {
+        // Act
+        var response = await RawGrpcClient.CallAsync(server.BaseAddress, "/test.Echo/EarlyHeaders", RawGrpcClient.Frame([1]));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        Assert.Equal("1", response.HeadersAndTrailers["x-first"]);
+        Assert.Equal("yes", response.HeadersAndTrailers["x-early"]);
+        Assert.Contains("only once", response.HeadersAndTrailers["x-second-write-error"], StringComparison.Ordinal);
+        Assert.StartsWith("Response headers cannot be added", response.HeadersAndTrailers["x-late-error"], StringComparison.Ordinal);
+        Assert.False(response.HeadersAndTrailers.ContainsKey("x-late"));
     }
 }

@@ -13,6 +13,7 @@ except ImportError:
     sys.exit(3)
 
 MAX_RECEIVE = 1024 * 1024  # GrpcServerFixture.MaxReceiveMessageSize
+MAX_SEND = 64 * 1024  # GrpcServerFixture.MaxSendMessageSize
 
 
 def fail(message):
@@ -63,6 +64,47 @@ def deadline(channel):
         expect_code(error, grpc.StatusCode.DEADLINE_EXCEEDED)
         return
     fail("the call outlived its deadline")
+
+
+def deadline_ignored(channel):
+    # The channel runs with client-side deadline checking off (see OPTIONS), so only the server can end this call:
+    # Stall ignores its token, and without the server's own enforcement the call would hang.
+    stall = channel.unary_unary("/test.Echo/Stall")
+    try:
+        stall(b"x", timeout=0.3)
+    except grpc.RpcError as error:
+        expect_code(error, grpc.StatusCode.DEADLINE_EXCEEDED)
+        return
+    fail("the call outlived its deadline")
+
+
+def send_too_large(channel):
+    big = channel.unary_stream("/test.Echo/Big")
+    received = []
+    try:
+        for reply in big(str(MAX_SEND + 1).encode(), timeout=10):
+            received.append(reply)
+    except grpc.RpcError as error:
+        expect_code(error, grpc.StatusCode.RESOURCE_EXHAUSTED)
+        if "maximum send message size" not in (error.details() or ""):
+            fail("details were %r" % error.details())
+        if received != [b"\x01"]:
+            fail("received %r before the error" % [len(r) for r in received])
+        return
+    fail("an oversize response was sent")
+
+
+def early_headers(channel):
+    early = channel.unary_unary("/test.Echo/EarlyHeaders")
+    reply, call = early.with_call(b"e", timeout=10)
+    headers = dict(call.initial_metadata())
+    trailers = dict(call.trailing_metadata())
+    if reply != b"e":
+        fail("EarlyHeaders returned %r" % reply)
+    if headers.get("x-early") != "yes" or headers.get("x-first") != "1" or "x-late" in headers:
+        fail("response headers were %r" % headers)
+    if "x-second-write-error" not in trailers or "x-late-error" not in trailers:
+        fail("response trailers were %r" % trailers)
 
 
 def cancel(channel):
@@ -158,6 +200,9 @@ SCENARIOS = {
     "client_streaming": client_streaming,
     "bidi": bidi,
     "deadline": deadline,
+    "deadline_ignored": deadline_ignored,
+    "send_too_large": send_too_large,
+    "early_headers": early_headers,
     "cancel": cancel,
     "unknown": unknown,
     "oversize": oversize,
@@ -167,10 +212,17 @@ SCENARIOS = {
 }
 
 
+# Extra channel arguments per scenario.
+OPTIONS = {
+    # The client still sends grpc-timeout but no longer fails the call itself when the deadline passes.
+    "deadline_ignored": [("grpc.enable_deadline_checking", 0)],
+}
+
+
 def main():
     if len(sys.argv) != 3 or sys.argv[2] not in SCENARIOS:
         fail("usage: grpc_interop.py PORT {%s}" % "|".join(SCENARIOS))
-    options = [("grpc.enable_http_proxy", 0)]
+    options = [("grpc.enable_http_proxy", 0)] + OPTIONS.get(sys.argv[2], [])
     with grpc.insecure_channel("127.0.0.1:%d" % int(sys.argv[1]), options=options) as channel:
         SCENARIOS[sys.argv[2]](channel)
     print("ok")

@@ -1,4 +1,4 @@
-namespace AbuseDetector.Transport.Grpc.Tests;
+namespace AbuseDetector.Transport.Grpc.Protocol.Tests;
 
 public class GrpcStatusTests
 {

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AbuseDetector.Transport.Grpc.Tests.Internal;
+namespace AbuseDetector.Transport.Grpc.Protocol.Tests.Internal;
 
 /// <summary>Builds multi-segment <see cref="ReadOnlySequence{T}"/> values, as a pipe hands them over.</summary>
 internal static class Segments

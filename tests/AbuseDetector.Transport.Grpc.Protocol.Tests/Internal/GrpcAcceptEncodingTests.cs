@@ -1,6 +1,6 @@
 using AbuseDetector.Transport.Grpc.Internal;
 
-namespace AbuseDetector.Transport.Grpc.Tests.Internal;
+namespace AbuseDetector.Transport.Grpc.Protocol.Tests.Internal;
 
 public class GrpcAcceptEncodingTests
 {

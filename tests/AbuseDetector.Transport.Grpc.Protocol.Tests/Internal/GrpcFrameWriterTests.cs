@@ -1,7 +1,7 @@
 using System.Buffers;
 using AbuseDetector.Transport.Grpc.Internal;
 
-namespace AbuseDetector.Transport.Grpc.Tests.Internal;
+namespace AbuseDetector.Transport.Grpc.Protocol.Tests.Internal;
 
 public class GrpcFrameWriterTests
 {

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using AbuseDetector.Transport.Grpc.Internal;
 
-namespace AbuseDetector.Transport.Grpc.Tests.Internal;
+namespace AbuseDetector.Transport.Grpc.Protocol.Tests.Internal;
 
 public class GzipMessageCompressionTests
 {
