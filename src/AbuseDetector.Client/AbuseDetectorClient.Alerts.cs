@@ -25,7 +25,7 @@ public sealed partial class AbuseDetectorClient
     {
         ArgumentNullException.ThrowIfNull(request);
         var call = GrpcClientCall<Alert>.Start(
-            _http, WithoutDeadline(), WatchAlertsPath, new ByteArrayContent(GrpcClientCall<Alert>.Frame(request)), Alert.Parser, cancellationToken);
+            _http, WithoutDeadline(), WatchAlertsPath, new ByteArrayContent(GrpcClientCall<Alert>.Frame(request, _options.CompressRequests)), Alert.Parser, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             while (await call.ReadNextAsync().ConfigureAwait(false) is { } alert)
@@ -55,7 +55,7 @@ public sealed partial class AbuseDetectorClient
         where TResponse : class, IMessage<TResponse>
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = GrpcClientCall<TResponse>.Start(_http, _options, path, new ByteArrayContent(GrpcClientCall<TResponse>.Frame(request)), parser, cancellationToken);
+        var call = GrpcClientCall<TResponse>.Start(_http, _options, path, new ByteArrayContent(GrpcClientCall<TResponse>.Frame(request, _options.CompressRequests)), parser, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             var response = await call.ReadNextAsync().ConfigureAwait(false)
@@ -75,5 +75,6 @@ public sealed partial class AbuseDetectorClient
         Address = _options.Address,
         ApiKey = _options.ApiKey,
         MaxReceiveMessageSize = _options.MaxReceiveMessageSize,
+        CompressRequests = _options.CompressRequests,
     };
 }
