@@ -18,6 +18,7 @@ internal sealed class AbuseDetectorGrpcService(
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     IOptions<AbuseDetectorServiceOptions> options,
+    ServiceMetrics metrics,
     ILogger<AbuseDetectorGrpcService> logger)
 {
     public const string ServiceName = "abuse_detector.v1.AbuseDetector";
@@ -42,6 +43,7 @@ internal sealed class AbuseDetectorGrpcService(
 
     internal Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, ServerCallContext context)
     {
+        metrics.ClassifyRequested();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             throw RejectClassify(ShuttingDown);
@@ -126,6 +128,7 @@ internal sealed class AbuseDetectorGrpcService(
             try
             {
                 ServiceLog.CallStarted(logger, calls.Count);
+                metrics.CallStarted();
                 var session = new CallSession(model.Classifier, settings.MaxTextLength);
                 try
                 {
@@ -166,6 +169,7 @@ internal sealed class AbuseDetectorGrpcService(
         {
             while (await requests.MoveNext(cancellationToken))
             {
+                var received = timeProvider.GetTimestamp();
                 eventReceived();
                 var update = Handle(session, requests.Current, out var ended);
                 if (update is not null)
@@ -176,6 +180,7 @@ internal sealed class AbuseDetectorGrpcService(
                     }
 
                     await updates.Writer.WriteAsync(update, cancellationToken);
+                    metrics.UpdateQueued(requests.Current, update, timeProvider.GetElapsedTime(received));
                 }
 
                 if (ended)
@@ -236,6 +241,7 @@ internal sealed class AbuseDetectorGrpcService(
     private GrpcRpcException Reject(GrpcStatus status)
     {
         ServiceLog.CallRejected(logger, status.Code.ToString());
+        metrics.CallRejected(status.Code);
         return new GrpcRpcException(status);
     }
 }
