@@ -53,6 +53,12 @@ internal static class ServerCertificate
 
         try
         {
+            var keyFile = string.IsNullOrEmpty(keyPath) ? path : keyPath;
+            if (IsPem(path) && !File.ReadAllText(keyFile).Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            {
+                return $"The PEM certificate '{path}' comes without its private key: put the key in the same file or give CertificateKeyPath.";
+            }
+
             using var certificate = Load(path, keyPath, password);
             return certificate.HasPrivateKey ? null : $"The certificate '{path}' has no private key; give the key in the file or in CertificateKeyPath.";
         }
