@@ -4,6 +4,7 @@ using AbuseDetector.Escalation;
 using AbuseDetector.Service.Internal;
 using AbuseDetector.Transport.Grpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ public static class AbuseDetectorServiceExtensions
 {
     /// <summary>
     /// Adds the service: options from the <c>AbuseDetector</c> section (validated at start), the short command-line flags,
-    /// Kestrel's two loopback endpoints, the model (loaded once at start), the gRPC transport and the service itself.
+    /// Kestrel's two endpoints on the bind address (the gRPC one over TLS when a certificate is configured), the model
+    /// (loaded once at start), the metrics and their Prometheus exporter, the gRPC transport and the service itself.
     /// </summary>
     public static WebApplicationBuilder AddAbuseDetectorService(this WebApplicationBuilder builder, string[] args)
     {
@@ -34,14 +36,19 @@ public static class AbuseDetectorServiceExtensions
             // and leave out-of-range ones to ValidateOnStart, which stops start-up with its sentence.
             var section = configuration.GetSection(AbuseDetectorServiceOptions.SectionName);
             var defaults = new AbuseDetectorServiceOptions();
+            var address = ReadBindAddress(section, defaults.BindAddress);
             if (ReadPort(section, nameof(defaults.GrpcPort), defaults.GrpcPort) is { } grpcPort)
             {
-                kestrel.Listen(IPAddress.Loopback, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(address, grpcPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    UseConfiguredHttps(listen, section);
+                });
             }
 
             if (ReadPort(section, nameof(defaults.HttpPort), defaults.HttpPort) is { } httpPort)
             {
-                kestrel.Listen(IPAddress.Loopback, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
             }
         });
 
@@ -49,6 +56,9 @@ public static class AbuseDetectorServiceExtensions
         services.AddHostedService<ModelLoadingService>();
         services.TryAddSingleton<CallRegistry>();
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.AddMetrics();
+        services.TryAddSingleton<ServiceMetrics>();
+        services.TryAddSingleton<PrometheusExporter>();
         services.AddHostedService<AuthenticationNoticeService>();
         services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(provider => new ScriptBook(provider.GetRequiredService<IOptions<EscalationOptions>>().Value.Scripts));
@@ -63,7 +73,8 @@ public static class AbuseDetectorServiceExtensions
 
     /// <summary>
     /// Maps the abuse_detector.v1.AbuseDetector gRPC service with the standard grpc.health.v1.Health and
-    /// grpc.reflection.v1alpha.ServerReflection services beside it, GET /alive (the process is up) and GET /health (the model is loaded).
+    /// grpc.reflection.v1alpha.ServerReflection services beside it, GET /alive (the process is up), GET /health (the model is loaded)
+    /// and GET /metrics (the AbuseDetector meters in the Prometheus text format).
     /// </summary>
     public static WebApplication MapAbuseDetectorService(this WebApplication app)
     {
@@ -71,6 +82,10 @@ public static class AbuseDetectorServiceExtensions
 
         app.MapGet("/alive", () => Results.Text("alive"));
         app.MapGet("/health", (LoadedModel model) => model.IsLoaded ? Results.Text("healthy") : Results.Text("model not loaded", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        // Resolved now, so the exporter listens from the first call rather than from the first scrape.
+        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
         app.MapGrpcService(app.Services.GetRequiredService<AbuseDetectorGrpcService>().Build());
         app.MapGrpcService(app.Services.GetRequiredService<HealthGrpcService>().Build());
         app.MapGrpcService(app.Services.GetRequiredService<ServerReflectionGrpcService>().Build());
@@ -91,6 +106,31 @@ public static class AbuseDetectorServiceExtensions
             await Console.Error.WriteLineAsync(sentence);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The bind address, read unvalidated like the ports; one that does not parse falls back to loopback, and an
+    /// unsafe one is left to ValidateOnStart, which stops start-up before Kestrel binds.
+    /// </summary>
+    private static IPAddress ReadBindAddress(IConfigurationSection section, string defaultAddress) =>
+        IPAddress.TryParse(section[nameof(AbuseDetectorServiceOptions.BindAddress)] ?? defaultAddress, out var address) ? address : IPAddress.Loopback;
+
+    /// <summary>
+    /// Serves the gRPC endpoint over TLS when a certificate is configured. A certificate that cannot be loaded fails every
+    /// handshake rather than falling back to cleartext; ValidateOnStart then stops start-up with the reason.
+    /// </summary>
+    private static void UseConfiguredHttps(ListenOptions listen, IConfigurationSection section)
+    {
+        if (section[nameof(AbuseDetectorServiceOptions.CertificatePath)] is not { Length: > 0 } path)
+        {
+            return;
+        }
+
+        var certificate = ServerCertificate.TryLoad(
+            path, section[nameof(AbuseDetectorServiceOptions.CertificateKeyPath)], section[nameof(AbuseDetectorServiceOptions.CertificatePassword)]);
+        listen.UseHttps(certificate is not null
+            ? new HttpsConnectionAdapterOptions { ServerCertificate = certificate }
+            : new HttpsConnectionAdapterOptions { ServerCertificateSelector = static (_, _) => null });
     }
 
     private static int? ReadPort(IConfigurationSection section, string key, int defaultPort)

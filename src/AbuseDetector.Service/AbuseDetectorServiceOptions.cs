@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AbuseDetector.Service;
 
 /// <summary>Settings of the AbuseDetector service, bound from the <c>AbuseDetector</c> configuration section.</summary>
-public sealed class AbuseDetectorServiceOptions : IValidatableObject
+public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AbuseDetector";
@@ -17,14 +17,16 @@ public sealed class AbuseDetectorServiceOptions : IValidatableObject
         ["--grpc-port"] = $"{SectionName}:{nameof(GrpcPort)}",
         ["--http-port"] = $"{SectionName}:{nameof(HttpPort)}",
         ["--model"] = $"{SectionName}:{nameof(ModelPath)}",
+        ["--bind"] = $"{SectionName}:{nameof(BindAddress)}",
+        ["--redis"] = $"{SectionName}:{nameof(Redis)}",
     };
 
-    /// <summary>The loopback port of the gRPC endpoint (HTTP/2 cleartext only); 0 picks a free port.</summary>
+    /// <summary>The port of the gRPC endpoint (HTTP/2: cleartext, or TLS when <see cref="CertificatePath"/> is set), on <see cref="BindAddress"/>; 0 picks a free port.</summary>
     /// <value>The default value is 50051.</value>
     [Range(0, 65535, ErrorMessage = "The gRPC port must be between 0 and 65535.")]
     public int GrpcPort { get; set; } = 50051;
 
-    /// <summary>The loopback port of the HTTP/1.1 endpoint serving /alive and /health; 0 picks a free port.</summary>
+    /// <summary>The port of the HTTP/1.1 endpoint serving /alive, /health and /metrics, on <see cref="BindAddress"/>; 0 picks a free port.</summary>
     /// <value>The default value is 8080.</value>
     [Range(0, 65535, ErrorMessage = "The HTTP port must be between 0 and 65535.")]
     public int HttpPort { get; set; } = 8080;
@@ -55,8 +57,8 @@ public sealed class AbuseDetectorServiceOptions : IValidatableObject
     public TimeSpan IdleStreamTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The tenants allowed to call the service and their API keys. When the list is empty the service, which listens on
-    /// loopback only, runs open: any caller may use any tenant id, and a warning says so at start.
+    /// The tenants allowed to call the service and their API keys. When the list is empty the service runs open: any
+    /// caller may use any tenant id, and a warning says so at start; open mode is refused unless <see cref="BindAddress"/> is loopback.
     /// </summary>
     /// <value>The default value is an empty list (authentication off).</value>
     public IList<AbuseDetectorTenantOptions> Tenants { get; } = [];
@@ -72,6 +74,16 @@ public sealed class AbuseDetectorServiceOptions : IValidatableObject
         foreach (var failure in ValidateTenants())
         {
             yield return new ValidationResult(failure, [nameof(Tenants)]);
+        }
+
+        foreach (var failure in ValidateEndpoints())
+        {
+            yield return failure;
+        }
+
+        if (ValidateRedis() is { } redisFailure)
+        {
+            yield return new ValidationResult(redisFailure, [nameof(Redis)]);
         }
     }
 

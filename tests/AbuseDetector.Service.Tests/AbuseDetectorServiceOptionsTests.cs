@@ -86,4 +86,91 @@ public class AbuseDetectorServiceOptionsTests
         // Assert
         Assert.Equal("The HTTP port must be between 0 and 65535.", sentence);
     }
+
+    [Theory]
+    [InlineData("127.0.0.1", false, null)]
+    [InlineData("::1", false, null)]
+    [InlineData("0.0.0.0", true, null)]
+    [InlineData("::", true, null)]
+    [InlineData("::", false, "Open mode (no tenants configured) is for loopback only: configure Tenants with API keys to bind to ::, or bind to 127.0.0.1.")]
+    [InlineData("localhost", true, "BindAddress 'localhost' is not an IP address; use 127.0.0.1, ::1, 0.0.0.0 or ::.")]
+    public void Validate_BindAddress_LoopbackOrTenantsRequired(string bindAddress, bool withTenant, string? failure)
+    {
+        // Arrange
+        var options = new AbuseDetectorServiceOptions { ModelPath = AbuseDetectorServiceOptionsSetup.FindDefaultModel(AppContext.BaseDirectory), BindAddress = bindAddress };
+        if (withTenant)
+        {
+            var tenant = new AbuseDetectorTenantOptions { TenantId = "tenant-a" };
+            tenant.ApiKeys.Add("key-a-0123456789");
+            options.Tenants.Add(tenant);
+        }
+
+        // Act
+        var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
+
+        // Assert
+        Assert.Equal(failure is null ? [] : [failure], result.Failures ?? []);
+    }
+
+    [Theory]
+    [InlineData("embedded", true)]
+    [InlineData("none", true)]
+    [InlineData("redis:6379", true)]
+    [InlineData("10.0.0.5:1", true)]
+    [InlineData("[::1]:6379", true)]
+    [InlineData("redis", false)]
+    [InlineData("redis:0", false)]
+    [InlineData("redis:65536", false)]
+    [InlineData(":6379", false)]
+    [InlineData("::1:6379", false)]
+    [InlineData("", false)]
+    public void Validate_Redis_HostPortEmbeddedOrNone(string redis, bool valid)
+    {
+        // Arrange
+        var options = new AbuseDetectorServiceOptions { ModelPath = AbuseDetectorServiceOptionsSetup.FindDefaultModel(AppContext.BaseDirectory), Redis = redis };
+
+        // Act
+        var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
+
+        // Assert
+        Assert.Equal(valid ? [] : [$"Redis '{redis}' must be host:port with a port from 1 to 65535, 'embedded' or 'none'."], result.Failures ?? []);
+    }
+
+    [Fact]
+    public void Defaults_BindLoopbackAndEmbeddedRedis()
+    {
+        // Act
+        var options = new AbuseDetectorServiceOptions();
+
+        // Assert
+        Assert.Equal("127.0.0.1", options.BindAddress);
+        Assert.Equal(AbuseDetectorServiceOptions.RedisEmbedded, options.Redis);
+        Assert.Null(options.CertificatePath);
+        Assert.False(options.RedisUseTls);
+    }
+
+    [Theory]
+    [InlineData("--bind", "BindAddress")]
+    [InlineData("--redis", "Redis")]
+    public void CommandLineSwitches_NewFlags_MapToSettings(string flag, string setting)
+    {
+        // Act
+        var key = AbuseDetectorServiceOptions.CommandLineSwitches[flag];
+
+        // Assert
+        Assert.Equal($"AbuseDetector:{setting}", key);
+    }
+
+    [Fact]
+    public void Validate_KeyPathWithoutCertificate_FailsWithOneSentence()
+    {
+        // Arrange
+        var options = new AbuseDetectorServiceOptions { ModelPath = AbuseDetectorServiceOptionsSetup.FindDefaultModel(AppContext.BaseDirectory), CertificateKeyPath = "/etc/key.pem" };
+
+        // Act
+        var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
+
+        // Assert
+        Assert.Equal(["CertificateKeyPath and CertificatePassword need CertificatePath."], result.Failures);
+    }
 }

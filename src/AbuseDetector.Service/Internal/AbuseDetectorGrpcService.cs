@@ -24,6 +24,7 @@ internal sealed partial class AbuseDetectorGrpcService(
     ScriptBook scripts,
     AlertDispatcher alerts,
     AlertHub alertHub,
+    ServiceMetrics metrics,
     ILogger<AbuseDetectorGrpcService> logger)
 {
     public const string ServiceName = "abuse_detector.v1.AbuseDetector";
@@ -49,6 +50,7 @@ internal sealed partial class AbuseDetectorGrpcService(
 
     internal Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, ServerCallContext context)
     {
+        metrics.ClassifyRequested();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             throw RejectClassify(ShuttingDown);
@@ -133,6 +135,7 @@ internal sealed partial class AbuseDetectorGrpcService(
             try
             {
                 ServiceLog.CallStarted(logger, calls.Count);
+                metrics.CallStarted();
                 var startedAt = timeProvider.GetUtcNow();
                 var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
                 var session = new CallSession(
@@ -181,6 +184,7 @@ internal sealed partial class AbuseDetectorGrpcService(
             var pending = new List<CallUpdate>(4);
             while (await requests.MoveNext(cancellationToken))
             {
+                var received = timeProvider.GetTimestamp();
                 eventReceived();
                 pending.Clear();
                 var ended = Handle(session, requests.Current, pending);
@@ -192,7 +196,10 @@ internal sealed partial class AbuseDetectorGrpcService(
                     }
 
                     await updates.Writer.WriteAsync(update, cancellationToken);
+                    metrics.UpdateQueued(update);
                 }
+
+                metrics.EventHandled(requests.Current, timeProvider.GetElapsedTime(received));
 
                 if (ended)
                 {
@@ -263,6 +270,7 @@ internal sealed partial class AbuseDetectorGrpcService(
     private GrpcRpcException Reject(GrpcStatus status)
     {
         ServiceLog.CallRejected(logger, status.Code.ToString());
+        metrics.CallRejected(status.Code);
         return new GrpcRpcException(status);
     }
 }

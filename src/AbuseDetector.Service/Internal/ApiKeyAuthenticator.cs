@@ -15,15 +15,19 @@ internal sealed class ApiKeyAuthenticator
     private const string ApiKeyHeader = "x-api-key";
     private const string BearerScheme = "Bearer ";
 
-    private readonly (string TenantId, byte[] Key)[] _keys;
+    // Read at the first call, not when the service is mapped: bad settings must reach start-up validation, which
+    // stops the host with a sentence, rather than throw from MapAbuseDetectorService with a stack trace.
+    private readonly Lazy<(string TenantId, byte[] Key)[]> _lazyKeys;
 
     public ApiKeyAuthenticator(IOptions<AbuseDetectorServiceOptions> options)
     {
-        _keys = [.. options.Value.Tenants.SelectMany(t => t.ApiKeys.Select(k => (t.TenantId!, Encoding.UTF8.GetBytes(k))))];
+        _lazyKeys = new(() => [.. options.Value.Tenants.SelectMany(t => t.ApiKeys.Select(k => (t.TenantId!, Encoding.UTF8.GetBytes(k))))]);
     }
 
     /// <summary>Gets a value indicating whether no tenants are configured, so any caller may use any tenant id.</summary>
-    public bool IsOpen => _keys.Length == 0;
+    public bool IsOpen => Keys.Length == 0;
+
+    private (string TenantId, byte[] Key)[] Keys => _lazyKeys.Value;
 
     /// <summary>
     /// Finds the tenant whose key the call carries. True with a null <paramref name="tenantId"/> when the service is open;
@@ -43,7 +47,7 @@ internal sealed class ApiKeyAuthenticator
         }
 
         var presented = Encoding.UTF8.GetBytes(key);
-        foreach (var (candidateTenant, candidateKey) in _keys)
+        foreach (var (candidateTenant, candidateKey) in Keys)
         {
             // Compare with every key, without stopping at a match, so the time taken does not tell which key was close.
             if (CryptographicOperations.FixedTimeEquals(presented, candidateKey))

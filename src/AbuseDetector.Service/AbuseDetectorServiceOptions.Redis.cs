@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace AbuseDetector.Service;
+
+public sealed partial class AbuseDetectorServiceOptions
+{
+    /// <summary>The <see cref="Redis"/> value that starts a local redis-server when none answers on 127.0.0.1:6379.</summary>
+    public const string RedisEmbedded = "embedded";
+
+    /// <summary>The <see cref="Redis"/> value that turns Redis alerts off.</summary>
+    public const string RedisNone = "none";
+
+    /// <summary>
+    /// Where alerts are published: <c>host:port</c> (<c>redis:6379</c>, <c>[::1]:6379</c>); <c>embedded</c> to use
+    /// 127.0.0.1:6379 and start a local redis-server there when none answers; or <c>none</c> to send no alerts.
+    /// </summary>
+    /// <value>The default value is <c>embedded</c>.</value>
+    public string Redis { get; set; } = RedisEmbedded;
+
+    /// <summary>The password Redis asks for (its <c>requirepass</c>).</summary>
+    /// <value>The default value is <see langword="null"/>: no password.</value>
+    public string? RedisPassword { get; set; }
+
+    /// <summary>Whether to talk to Redis over TLS.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RedisUseTls { get; set; }
+
+    /// <summary>Splits <see cref="Redis"/> into host and port, or returns false for <c>embedded</c>, <c>none</c> and anything malformed.</summary>
+    internal static bool TryParseRedisEndpoint(string? value, out string host, out int port)
+    {
+        host = string.Empty;
+        port = 0;
+        var colon = value?.LastIndexOf(':') ?? -1;
+        if (value is null || colon <= 0 || colon == value.Length - 1)
+        {
+            return false;
+        }
+
+        host = value[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+        else if (host.Contains(':', StringComparison.Ordinal))
+        {
+            // An IPv6 address needs brackets, or its last group reads as the port.
+            return false;
+        }
+
+        return host.Length > 0 && !host.Any(char.IsWhiteSpace)
+            && int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            && port is >= 1 and <= 65535;
+    }
+
+    private string? ValidateRedis() =>
+        string.Equals(Redis, RedisEmbedded, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Redis, RedisNone, StringComparison.OrdinalIgnoreCase)
+        || TryParseRedisEndpoint(Redis, out _, out _)
+            ? null
+            : $"Redis '{Redis}' must be host:port with a port from 1 to 65535, 'embedded' or 'none'.";
+}

@@ -1,0 +1,80 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace AbuseDetector.Service.Tests;
+
+/// <summary>Runs the python3-grpcio scripts under interop/ with message classes Debian's protoc generates at test time.</summary>
+internal static class PythonInterop
+{
+    public const string Python = "/usr/bin/python3";
+    private const string ProtoFile = "abuse_detector/v1/abuse_detector.proto";
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Writes abuse_detector/v1/abuse_detector_pb2.py into <paramref name="folder"/>.</summary>
+    public static async Task GenerateMessageClassesAsync(string folder)
+    {
+        var protos = FindProtosFolder();
+        (int ExitCode, string Output) result;
+        try
+        {
+            result = await RunAsync("protoc", [$"--python_out={folder}", "-I", protos, Path.Combine(protos, ProtoFile)]);
+        }
+        catch (Win32Exception ex)
+        {
+            Assert.Fail($"protoc could not be started ({ex.Message}): the interop tests need Debian's protobuf-compiler (tests/run.sh installs it).");
+            throw;
+        }
+
+        Assert.True(result.ExitCode == 0, $"protoc failed (exit {result.ExitCode}): {result.Output}");
+    }
+
+    /// <summary>Runs interop/<paramref name="script"/> and fails the test unless it exits 0.</summary>
+    public static async Task AssertScriptSucceedsAsync(string script, params string[] arguments)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "interop", script);
+        Assert.True(File.Exists(Python), $"{Python} is missing: the interop tests need Debian's python3 with python3-grpcio and python3-protobuf (tests/run.sh installs them).");
+        var (exitCode, output) = await RunAsync(Python, [path, .. arguments]);
+        Assert.False(exitCode == 3, $"python3-grpcio or python3-protobuf is not installed (tests/run.sh installs them): {output}");
+        Assert.True(exitCode == 0, $"{script} {string.Join(' ', arguments)} failed (exit {exitCode}): {output}");
+    }
+
+    private static string FindProtosFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var protos = Path.Combine(folder.FullName, "protos");
+            if (File.Exists(Path.Combine(protos, ProtoFile)))
+            {
+                return protos;
+            }
+        }
+
+        Assert.Fail($"No protos/{ProtoFile} above {AppContext.BaseDirectory}: the interop tests run from the repository's build output.");
+        return string.Empty;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(ProcessTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within {ProcessTimeout.TotalSeconds} seconds.");
+        }
+
+        return (process.ExitCode, ((await stdout).Trim() + " " + (await stderr).Trim()).Trim());
+    }
+}
