@@ -61,7 +61,7 @@ public sealed class RedisServerProcess : IAsyncDisposable, IDisposable
     /// <summary>Whether the server serves TLS only.</summary>
     public bool UsesTls => _tlsCertificateFile is not null;
 
-    /// <summary>Starts a server with the given settings and waits until it answers PING.</summary>
+    /// <summary>Starts a server with the given settings and waits until it answers.</summary>
     /// <param name="port">The loopback port; 0 picks a free one.</param>
     /// <param name="password">The password the server requires, or null for none.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -81,7 +81,7 @@ public sealed class RedisServerProcess : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Starts the process (again, on the same port, after <see cref="StopAsync"/>) and waits until it answers PING.</summary>
+    /// <summary>Starts the process (again, on the same port, after <see cref="StopAsync"/>) and waits until it answers.</summary>
     /// <param name="cancellationToken">Stops waiting; the process is then killed.</param>
     /// <returns>A task that completes when the server answers, within 10 seconds.</returns>
     /// <exception cref="InvalidOperationException">The server is already running, exited, or did not answer in time; the message carries its output.</exception>
@@ -143,7 +143,7 @@ public sealed class RedisServerProcess : IAsyncDisposable, IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Kill();
-            throw new InvalidOperationException($"redis-server did not answer PING on port {Port} within 10 seconds: {Output()}");
+            throw new InvalidOperationException($"redis-server did not answer on port {Port} within 10 seconds: {Output()}");
         }
         catch
         {
@@ -248,13 +248,33 @@ public sealed class RedisServerProcess : IAsyncDisposable, IDisposable
 
             await using (stream)
             {
-                await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-                var buffer = new byte[64];
-                var read = await stream.ReadAsync(buffer, cancellationToken);
+                // INFO names the process that answered: another server already on the port must not pass for ours.
+                var command = _password is null ? "INFO server\r\n" : $"AUTH \"{_password}\"\r\nINFO server\r\n";
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(command), cancellationToken);
+                var reply = new StringBuilder();
+                var buffer = new byte[4096];
+                var expected = string.Create(CultureInfo.InvariantCulture, $"process_id:{_process!.Id}\r\n");
+                while (true)
+                {
+                    var read = await stream.ReadAsync(buffer, cancellationToken);
+                    if (read == 0)
+                    {
+                        return false;
+                    }
 
-                // With a password the server answers -NOAUTH: it is up all the same.
-                var reply = Encoding.ASCII.GetString(buffer, 0, read);
-                return reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal);
+                    reply.Append(Encoding.UTF8.GetString(buffer, 0, read));
+                    var text = reply.ToString();
+                    if (text.Contains(expected, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+
+                    var at = text.IndexOf("process_id:", StringComparison.Ordinal);
+                    if (text.StartsWith('-') || (at >= 0 && text.IndexOf('\n', at) > 0))
+                    {
+                        return false;
+                    }
+                }
             }
         }
         catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)

@@ -31,15 +31,15 @@ internal static class Scripts
         """;
 
     /// <summary>
-    /// Saves an incident and indexes it. KEYS: incident key, then the index sorted sets. ARGV: JSON, retention (ms),
-    /// score (start, unix ms), call id, cutoff score (older entries are trimmed).
+    /// Saves an incident and indexes it. KEYS: incident key, then the index sorted sets. ARGV: JSON, time to keep it (ms),
+    /// score (start, unix ms), call id, cutoff score (older entries are trimmed), retention (ms, for the indexes).
     /// </summary>
     public const string SaveIncident = """
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         for i = 2, #KEYS do
           redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
           redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[5])
-          redis.call('PEXPIRE', KEYS[i], ARGV[2])
+          redis.call('PEXPIRE', KEYS[i], ARGV[6])
         end
         return 1
         """;
