@@ -109,3 +109,23 @@ internal sealed class Collector<T> : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>Waits until Redis counts a subscriber on each channel, so a test publishes only once watchers listen.</summary>
+internal static class Subscriptions
+{
+    public static async Task WaitAsync(string configuration, params string[] channels)
+    {
+        using var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        foreach (var channel in channels)
+        {
+            var name = new RedisChannel(channel, RedisChannel.PatternMode.Literal);
+            var deadline = Environment.TickCount64 + 15_000;
+            while (await server.SubscriptionSubscriberCountAsync(name) < 1)
+            {
+                Assert.True(Environment.TickCount64 < deadline, $"Nobody subscribed to {channel} in time.");
+                await Task.Delay(10);
+            }
+        }
+    }
+}
