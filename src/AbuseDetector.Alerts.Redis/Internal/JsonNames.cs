@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using AbuseDetector.Escalation;
+
+namespace AbuseDetector.Alerts.Redis.Internal;
+
+/// <summary>Reading and writing the enumerations, times and typed fields shared by the alert and incident JSON.</summary>
+internal static class JsonNames
+{
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string ToName(AlertAudience audience) => audience switch
+    {
+        AlertAudience.None => "none",
+        AlertAudience.Agent => "agent",
+        AlertAudience.Team => "team",
+        AlertAudience.AgentAndTeam => "agent_and_team",
+        _ => throw new ArgumentOutOfRangeException(nameof(audience), audience, "Unknown audience."),
+    };
+
+    public static string ToName(IncidentOutcome outcome) => outcome switch
+    {
+        IncidentOutcome.Ongoing => "ongoing",
+        IncidentOutcome.Completed => "completed",
+        IncidentOutcome.EndedByAgent => "ended_by_agent",
+        IncidentOutcome.CallerHungUp => "caller_hung_up",
+        IncidentOutcome.Transferred => "transferred",
+        IncidentOutcome.Dropped => "dropped",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
+    };
+
+    public static AlertAudience ParseAudience(string name) => name switch
+    {
+        "none" => AlertAudience.None,
+        "agent" => AlertAudience.Agent,
+        "team" => AlertAudience.Team,
+        "agent_and_team" => AlertAudience.AgentAndTeam,
+        _ => throw Unknown("audience", name),
+    };
+
+    public static AlertKind ParseKind(string name)
+    {
+        foreach (var kind in Enum.GetValues<AlertKind>())
+        {
+            if (string.Equals(kind.ToName(), name, StringComparison.Ordinal))
+            {
+                return kind;
+            }
+        }
+
+        throw Unknown("kind", name);
+    }
+
+    public static AlertSeverity ParseSeverity(string name)
+    {
+        foreach (var severity in Enum.GetValues<AlertSeverity>())
+        {
+            if (string.Equals(severity.ToName(), name, StringComparison.Ordinal))
+            {
+                return severity;
+            }
+        }
+
+        throw Unknown("severity", name);
+    }
+
+    public static EscalationLevel ParseLevel(string name, string field)
+    {
+        foreach (var level in Enum.GetValues<EscalationLevel>())
+        {
+            if (string.Equals(level.ToName(), name, StringComparison.Ordinal))
+            {
+                return level;
+            }
+        }
+
+        throw Unknown(field, name);
+    }
+
+    public static IncidentOutcome ParseOutcome(string name)
+    {
+        foreach (var outcome in Enum.GetValues<IncidentOutcome>())
+        {
+            if (string.Equals(ToName(outcome), name, StringComparison.Ordinal))
+            {
+                return outcome;
+            }
+        }
+
+        throw Unknown("outcome", name);
+    }
+
+    public static string ReadString(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType(field, "a string", reader.TokenType);
+
+    public static List<string> ReadStrings(ref Utf8JsonReader reader, string field)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw WrongType(field, "an array of strings", reader.TokenType);
+        }
+
+        var values = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            values.Add(ReadString(ref reader, field));
+        }
+
+        return values;
+    }
+
+    public static ulong ReadUInt64(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out var value) ? value : throw WrongType(field, "a whole number of 0 or more", reader.TokenType);
+
+    public static bool ReadBoolean(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw WrongType(field, "true or false", reader.TokenType),
+    };
+
+    public static DateTimeOffset ReadTime(ref Utf8JsonReader reader, string field)
+    {
+        if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time))
+        {
+            return time.ToUniversalTime();
+        }
+
+        throw new FormatException($"JSON is not valid: the field '{field}' must be an ISO 8601 time such as 2026-11-22T13:05:00.123Z.");
+    }
+
+    private static FormatException Unknown(string field, string value) =>
+        new($"JSON is not valid: the field '{field}' has the unknown value '{value}'.");
+
+    private static FormatException WrongType(string field, string expected, JsonTokenType actual) =>
+        new($"JSON is not valid: the field '{field}' must be {expected}, not {actual}.");
+}

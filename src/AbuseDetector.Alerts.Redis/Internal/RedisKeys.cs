@@ -1,0 +1,33 @@
+namespace AbuseDetector.Alerts.Redis.Internal;
+
+/// <summary>
+/// The key and channel layout; every name starts with <c>{prefix}:{tenant}:</c> so tenants never share a key.
+/// Identifiers are used as given: they come from the platform, and Redis keys are binary-safe.
+/// </summary>
+internal sealed class RedisKeys(string prefix)
+{
+    public string AgentChannel(string tenant, string agent) => $"{prefix}:{tenant}:agent:{agent}";
+
+    public string TeamChannel(string tenant, string team) => $"{prefix}:{tenant}:team:{team}";
+
+    public string TeamHistory(string tenant, string team) => $"{prefix}:{tenant}:team:{team}:history";
+
+    public string AlertDedupe(string tenant, string alertId) => $"{prefix}:{tenant}:alert:{alertId}";
+
+    public string Incident(string tenant, string callId) => $"{prefix}:{tenant}:incident:{callId}";
+
+    /// <summary>The incident keys of a tenant without the call id, for scripts that walk an index.</summary>
+    public string IncidentPrefix(string tenant) => $"{prefix}:{tenant}:incident:";
+
+    public string Incidents(string tenant) => $"{prefix}:{tenant}:incidents";
+
+    public string IncidentsByTeam(string tenant, string team) => $"{prefix}:{tenant}:incidents:team:{team}";
+
+    public string IncidentsByAgent(string tenant, string agent) => $"{prefix}:{tenant}:incidents:agent:{agent}";
+
+    public string IncidentsByCustomer(string tenant, string customer) => $"{prefix}:{tenant}:incidents:customer:{customer}";
+
+    public string AbusiveCalls(string tenant, string agent) => $"{prefix}:{tenant}:wellbeing:{agent}:abusive_calls";
+
+    public string AbusiveStreak(string tenant, string agent) => $"{prefix}:{tenant}:wellbeing:{agent}:streak";
+}

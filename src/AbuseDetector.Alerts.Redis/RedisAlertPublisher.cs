@@ -1,0 +1,381 @@
+using System.Diagnostics.Metrics;
+using AbuseDetector.Alerts.Redis.Internal;
+using AbuseDetector.Escalation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace AbuseDetector.Alerts.Redis;
+
+/// <summary>
+/// Publishes alerts to Redis exactly once per alert id: to the agent channel <c>{prefix}:{tenant}:agent:{agent}</c>
+/// and/or the team channel <c>{prefix}:{tenant}:team:{team}</c>, team alerts also to the team's capped history stream.
+/// <see cref="TryEnqueue(Alert)"/> never waits on Redis: alerts go into a bounded, ordered outbox that one background
+/// loop drains in order, retrying with capped backoff while Redis is down. One per process; metrics on the
+/// <c>AbuseDetector.Alerts</c> meter.
+/// </summary>
+public sealed class RedisAlertPublisher : IAsyncDisposable
+{
+    /// <summary>The name of the meter the publisher's instruments are on.</summary>
+    public const string MeterName = AlertMetrics.MeterName;
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LastRetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly RedisConnection _connection;
+    private readonly RedisAlertsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AlertMetrics _metrics;
+    private readonly Lock _lock = new();
+    private readonly LinkedList<Pending> _outbox = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private TaskCompletionSource _idle = NewIdleSignal();
+    private Pending? _inFlight;
+    private long _dropped;
+    private bool _closed;
+
+    /// <summary>Starts the outbox loop; returns at once, also while Redis is down.</summary>
+    /// <param name="connection">The process's Redis connection; not disposed with the publisher.</param>
+    /// <param name="timeProvider">Time for backoff and latency, or null for the system clock.</param>
+    /// <param name="logger">Logs failures and drops, or null for none.</param>
+    public RedisAlertPublisher(RedisConnection connection, TimeProvider? timeProvider = null, ILogger<RedisAlertPublisher>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _options = connection.Options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = new AlertMetrics(() => OutboxDepth);
+        _loop = Task.Run(DrainAsync);
+    }
+
+    /// <summary>
+    /// Raised on the outbox loop after Redis accepted an alert for the first time, in publish order, so in-process
+    /// watchers (the gRPC WatchAlerts stream) can fan alerts out without Redis. Handlers must return quickly; an
+    /// exception from one is logged and does not stop the others.
+    /// </summary>
+    public event Action<Alert>? AlertPublished;
+
+    /// <summary>The alerts waiting in the outbox, the one being published included.</summary>
+    public int OutboxDepth
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _outbox.Count + (_inFlight is null ? 0 : 1);
+            }
+        }
+    }
+
+    /// <summary>How many alerts were dropped or refused since start, for any reason.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    internal Meter Meter => _metrics.Meter;
+
+    /// <summary>
+    /// Puts an alert in the outbox without waiting. When the outbox is full, <see cref="RedisAlertsOptions.OverflowPolicy"/>
+    /// decides: <see cref="OutboxOverflowPolicy.DropOldest"/> drops the oldest non-critical alert waiting (or this one,
+    /// when it is the only non-critical one); <see cref="OutboxOverflowPolicy.RejectNew"/> refuses this one.
+    /// </summary>
+    /// <param name="alert">The alert.</param>
+    /// <returns>False when the alert was refused or dropped at once, or the publisher is shutting down.</returns>
+    public bool TryEnqueue(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        string? dropReason = null;
+        var accepted = true;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                dropReason = "shutdown";
+                accepted = false;
+            }
+            else if (_outbox.Count >= _options.OutboxCapacity)
+            {
+                if (_options.OverflowPolicy == OutboxOverflowPolicy.RejectNew)
+                {
+                    dropReason = "rejected";
+                    accepted = false;
+                }
+                else
+                {
+                    dropReason = "outbox_full";
+                    accepted = MakeRoom(alert);
+                }
+            }
+
+            if (accepted)
+            {
+                _outbox.AddLast(new Pending(alert, _time.GetTimestamp()));
+                _signal.Release();
+            }
+        }
+
+        if (dropReason is not null)
+        {
+            CountDrop(dropReason);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>
+    /// Publishes one alert now, bypassing the outbox (for tools and tests; the service uses <see cref="TryEnqueue(Alert)"/>
+    /// so alerts keep their order). A retry with the same alert id is not delivered again.
+    /// </summary>
+    /// <param name="alert">The alert.</param>
+    /// <param name="cancellationToken">Stops waiting; the alert may still be published.</param>
+    /// <returns>True when the alert was new, false when its id was published within the dedupe window.</returns>
+    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
+    public async Task<bool> PublishAsync(Alert alert, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var isNew = await PublishCoreAsync(alert, cancellationToken);
+        (isNew ? _metrics.Published : _metrics.Duplicates).Add(1);
+        return isNew;
+    }
+
+    /// <summary>Waits until the outbox is empty: every alert enqueued before the call is published or dropped.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>True when the outbox drained in time.</returns>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        Task idle;
+        lock (_lock)
+        {
+            if (_outbox.Count == 0 && _inFlight is null)
+            {
+                return true;
+            }
+
+            if (_idle.Task.IsCompleted)
+            {
+                _idle = NewIdleSignal();
+            }
+
+            idle = _idle.Task;
+        }
+
+        try
+        {
+            await idle.WaitAsync(timeout, _time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops taking alerts, waits up to <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/> for the outbox to drain, and stops the loop; alerts left are counted as dropped.</summary>
+    /// <returns>A task that completes when the loop has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+        }
+
+        if (!await FlushAsync(_options.ShutdownFlushTimeout))
+        {
+            AlertsLog.OutboxNotDrained(_logger, OutboxDepth);
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+            // The loop stopped mid-retry.
+        }
+
+        int left;
+        lock (_lock)
+        {
+            left = _outbox.Count + (_inFlight is null ? 0 : 1);
+            _outbox.Clear();
+            _inFlight = null;
+        }
+
+        for (var i = 0; i < left; i++)
+        {
+            CountDrop("shutdown");
+        }
+
+        _metrics.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Under the lock: drops the oldest non-critical alert waiting; false when the new alert itself is the one to drop.</summary>
+    private bool MakeRoom(Alert incoming)
+    {
+        for (var node = _outbox.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Alert.Severity != AlertSeverity.Critical)
+            {
+                _outbox.Remove(node);
+                return true;
+            }
+        }
+
+        // Every alert waiting is critical: a non-critical newcomer goes, else the oldest critical one.
+        if (incoming.Severity != AlertSeverity.Critical)
+        {
+            return false;
+        }
+
+        _outbox.RemoveFirst();
+        return true;
+    }
+
+    private void CountDrop(string reason)
+    {
+        var total = Interlocked.Increment(ref _dropped);
+        _metrics.Drop(reason);
+
+        // First drop and then one line per thousand: an outage must not flood the log.
+        if (total == 1 || total % 1000 == 0)
+        {
+            AlertsLog.AlertDropped(_logger, _options.OutboxCapacity, reason);
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            Pending? next = null;
+            lock (_lock)
+            {
+                _inFlight = null;
+                if (_outbox.First is { } first)
+                {
+                    _outbox.RemoveFirst();
+                    _inFlight = next = first.Value;
+                }
+                else
+                {
+                    _idle.TrySetResult();
+                }
+            }
+
+            if (next is null)
+            {
+                await _signal.WaitAsync(stopping);
+                continue;
+            }
+
+            await PublishWithRetriesAsync(next, stopping);
+        }
+    }
+
+    private async Task PublishWithRetriesAsync(Pending pending, CancellationToken stopping)
+    {
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                var isNew = await PublishCoreAsync(pending.Alert, stopping);
+                _metrics.Latency.Record(_time.GetElapsedTime(pending.EnqueuedAt).TotalMilliseconds);
+                if (isNew)
+                {
+                    _metrics.Published.Add(1);
+                    RaisePublished(pending.Alert);
+                }
+                else
+                {
+                    _metrics.Duplicates.Add(1);
+                }
+
+                return;
+            }
+            catch (Exception e) when (IsTransient(e) && !stopping.IsCancellationRequested)
+            {
+                // Keep the alert at the head: later alerts must not overtake it.
+                _metrics.Retries.Add(1);
+                AlertsLog.AlertPublishRetrying(_logger, e.GetType().Name, (long)delay.TotalMilliseconds, OutboxDepth);
+                await Task.Delay(delay, _time, stopping);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetryDelay.Ticks));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                AlertsLog.AlertPublishFailed(_logger, e);
+                CountDrop("publish_failed");
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> PublishCoreAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        var keys = _connection.Keys;
+        var call = alert.Call;
+        var toTeam = alert.Audience.HasFlag(AlertAudience.Team);
+        var toAgent = alert.Audience.HasFlag(AlertAudience.Agent);
+        var database = await _connection.GetDatabaseAsync(cancellationToken);
+        var result = await database.ScriptEvaluateAsync(
+            Scripts.PublishAlert,
+            [keys.AlertDedupe(call.TenantId, alert.AlertId), keys.TeamHistory(call.TenantId, call.TeamId)],
+            [
+                (long)_options.DedupeWindow.TotalMilliseconds,
+                _options.HistoryLength,
+                AlertJson.Serialize(alert),
+                toTeam ? keys.TeamChannel(call.TenantId, call.TeamId) : "",
+                toAgent ? keys.AgentChannel(call.TenantId, call.AgentId) : "",
+            ]).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        return (long)result == 1;
+    }
+
+    private void RaisePublished(Alert alert)
+    {
+        if (AlertPublished is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<Alert>>())
+        {
+            try
+            {
+                handler(alert);
+            }
+            catch (Exception e)
+            {
+                AlertsLog.AlertHandlerFailed(_logger, e);
+            }
+        }
+    }
+
+    /// <summary>Errors that pass when Redis comes back: connection loss, timeouts, a server still loading or refusing auth.</summary>
+    private static bool IsTransient(Exception e) => e switch
+    {
+        RedisConnectionException or RedisTimeoutException or TimeoutException => true,
+        RedisServerException server => IsTransientServerError(server.Message),
+        _ => false,
+    };
+
+    private static bool IsTransientServerError(string message) =>
+        message.StartsWith("NOAUTH", StringComparison.Ordinal) || message.StartsWith("WRONGPASS", StringComparison.Ordinal)
+        || message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("BUSY", StringComparison.Ordinal)
+        || message.StartsWith("READONLY", StringComparison.Ordinal) || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+        || message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
+
+    private static TaskCompletionSource NewIdleSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record Pending(Alert Alert, long EnqueuedAt);
+}

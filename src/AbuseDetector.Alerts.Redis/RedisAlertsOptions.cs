@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AbuseDetector.Alerts.Redis;
+
+/// <summary>Where Redis is and how alerts and incidents are kept there; bound from the <c>AbuseDetector:Redis</c> section.</summary>
+public sealed class RedisAlertsOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "AbuseDetector:Redis";
+
+    /// <summary>The Redis server as <c>host:port</c> (a StackExchange.Redis configuration string is accepted too).</summary>
+    /// <value>The default value is <c>127.0.0.1:6379</c>.</value>
+    [Required(ErrorMessage = "Redis Configuration must name a server, for example 127.0.0.1:6379.")]
+    public string Configuration { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>The password for Redis AUTH, or null when the server has none.</summary>
+    /// <value>The default value is null.</value>
+    public string? Password { get; set; }
+
+    /// <summary>Whether to talk to Redis over TLS.</summary>
+    /// <value>The default value is false.</value>
+    public bool UseTls { get; set; }
+
+    /// <summary>The host name the server's TLS certificate must carry, when it differs from the configured host.</summary>
+    /// <value>The default value is null: the configured host.</value>
+    public string? TlsHost { get; set; }
+
+    /// <summary>Whether to accept a TLS certificate that does not validate (self-signed, development only).</summary>
+    /// <value>The default value is false.</value>
+    public bool AllowUntrustedCertificate { get; set; }
+
+    /// <summary>The first segment of every key and channel, so several deployments can share one Redis.</summary>
+    /// <value>The default value is <c>abuse</c>.</value>
+    [Required(ErrorMessage = "Redis KeyPrefix must not be empty.")]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Redis KeyPrefix must be 1 to 64 letters, digits, '_', '.' or '-'.")]
+    public string KeyPrefix { get; set; } = "abuse";
+
+    /// <summary>About how many alerts each team's history stream keeps (XADD MAXLEN ~).</summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 10_000_000, ErrorMessage = "Redis HistoryLength must be between 1 and 10000000.")]
+    public int HistoryLength { get; set; } = 10_000;
+
+    /// <summary>How long an alert id is remembered so a retried publish is not delivered twice.</summary>
+    /// <value>The default value is 24 hours.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis DedupeWindow must be between 1 second and 30 days.")]
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most alerts waiting in the in-memory outbox for Redis.</summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 1_000_000, ErrorMessage = "Redis OutboxCapacity must be between 1 and 1000000.")]
+    public int OutboxCapacity { get; set; } = 10_000;
+
+    /// <summary>What happens to alerts when the outbox is full.</summary>
+    /// <value>The default value is <see cref="OutboxOverflowPolicy.DropOldest"/>.</value>
+    [EnumDataType(typeof(OutboxOverflowPolicy), ErrorMessage = "Redis OverflowPolicy must be DropOldest or RejectNew.")]
+    public OutboxOverflowPolicy OverflowPolicy { get; set; } = OutboxOverflowPolicy.DropOldest;
+
+    /// <summary>How long incidents and their index entries are kept.</summary>
+    /// <value>The default value is 90 days.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis IncidentRetention must be between 1 second and 3650 days.")]
+    public TimeSpan IncidentRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long one attempt to connect to Redis may take.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis ConnectTimeout must be between 100 ms and 5 minutes.")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one Redis command may take before it counts as failed (the outbox then retries it).</summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis OperationTimeout must be between 100 ms and 5 minutes.")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long disposing the publisher waits for the outbox to drain.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis ShutdownFlushTimeout must be between 0 and 5 minutes.")]
+    public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Throws a <see cref="ValidationException"/> listing every invalid setting.</summary>
+    /// <exception cref="ValidationException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+        {
+            throw new ValidationException(string.Join(" ", results.Select(r => r.ErrorMessage)));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using AbuseDetector.Escalation;
+
+namespace AbuseDetector.Alerts.Redis.Tests;
+
+public sealed class AlertWatcherTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task ReadHistoryAsync_SinceAnId_ReturnsOnlyLaterAlertsInOrder()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        for (var i = 1; i <= 10; i++)
+        {
+            await publisher.PublishAsync(TestAlerts.Make(tenant, i, AlertAudience.Team));
+        }
+
+        var watcher = new AlertWatcher(connection);
+        var all = await watcher.ReadHistoryAsync(tenant, "team-1", null, 100);
+
+        var after4 = await watcher.ReadHistoryAsync(tenant, "team-1", all[3].StreamId, 3);
+
+        Assert.Equal([5, 6, 7], after4.Select(e => (int)e.Alert.Seq));
+        Assert.Empty(await watcher.ReadHistoryAsync(tenant, "team-1", all[^1].StreamId, 100));
+        Assert.Empty(await watcher.ReadHistoryAsync(tenant, "no-such-team", null, 100));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1-")]
+    [InlineData("-1")]
+    public async Task ReadHistoryAsync_BadStreamId_ThrowsArgumentException(string sinceId)
+    {
+        await using var connection = new RedisConnection(redis.NewOptions());
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new AlertWatcher(connection).ReadHistoryAsync("acme", "team-1", sinceId, 10));
+
+        Assert.Contains("stream id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchTeamAsync_SinceAnId_ReplaysThenGoesLiveWithoutGapsOrDuplicates()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        for (var i = 1; i <= 20; i++)
+        {
+            publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        var watcher = new AlertWatcher(connection);
+        var fifth = (await watcher.ReadHistoryAsync(tenant, "team-1", null, 5))[^1].StreamId;
+
+        // Publishing goes on while the watch starts: alerts race the replay.
+        await using var team = new Collector<AlertHistoryEntry>(ct => watcher.WatchTeamAsync(tenant, "team-1", fifth, ct));
+        for (var i = 21; i <= 60; i++)
+        {
+            publisher.TryEnqueue(TestAlerts.Make(tenant, i, i % 2 == 0 ? AlertAudience.Team : AlertAudience.AgentAndTeam));
+            publisher.TryEnqueue(TestAlerts.Make(tenant, 1000 + i, AlertAudience.Agent));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        await Eventually.TrueAsync(() => team.Items.Count >= 55, "alerts 6 to 60 arrived");
+        await Task.Delay(300); // a duplicate would arrive within the poll interval
+        Assert.Equal(Enumerable.Range(6, 55), team.Items.Select(e => (int)e.Alert.Seq));
+        Assert.Null(team.Error);
+    }
+
+    [Fact]
+    public async Task WatchAgentAsync_AgentAlertsOnly_EachAlertOnce()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        var watcher = new AlertWatcher(connection);
+        await using var agent = new Collector<Alert>(ct => watcher.WatchAgentAsync(tenant, "agent-1", ct));
+        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
+
+        await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
+        await publisher.PublishAsync(TestAlerts.Make(tenant, 2, AlertAudience.Team));
+        await publisher.PublishAsync(TestAlerts.Make(tenant, 3, AlertAudience.Agent, agent: "agent-2"));
+        await publisher.PublishAsync(TestAlerts.Make(RedisServerFixture.NewTenant(), 4, AlertAudience.Agent));
+        await publisher.PublishAsync(TestAlerts.Make(tenant, 5, AlertAudience.AgentAndTeam));
+
+        await Eventually.TrueAsync(() => agent.Items.Count >= 2, "two alerts arrived");
+        Assert.Equal([1, 5], agent.Items.Select(a => (int)a.Seq));
+    }
+
+    [Fact]
+    public async Task WatchAgentAsync_SameAlertPublishedByTwoProducers_YieldsItOnce()
+    {
+        // Outside the dedupe window (another deployment, a replay tool) the same id can reach the channel twice.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        var watcher = new AlertWatcher(connection);
+        await using var agent = new Collector<Alert>(ct => watcher.WatchAgentAsync(tenant, "agent-1", ct));
+        var channel = $"abuse:{tenant}:agent:agent-1";
+        await Subscriptions.WaitAsync(redis.Configuration, channel);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, channel);
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var subscriber = admin.GetSubscriber();
+        var json = AlertJson.SerializeToString(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
+
+        await subscriber.PublishAsync(channel, json);
+        await subscriber.PublishAsync(channel, "not json");
+        await subscriber.PublishAsync(channel, json);
+        await subscriber.PublishAsync(channel, AlertJson.SerializeToString(TestAlerts.Make(tenant, 2, AlertAudience.Agent)));
+
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 4 && agent.Items.Count >= 2, "the messages arrived");
+        Assert.Equal([1, 2], agent.Items.Select(a => (int)a.Seq));
+    }
+}

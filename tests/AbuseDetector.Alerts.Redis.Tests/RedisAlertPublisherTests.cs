@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using AbuseDetector.Escalation;
+
+namespace AbuseDetector.Alerts.Redis.Tests;
+
+public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task PublishAsync_ByAudience_ReachesOnlyTheMatchingChannels()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        string agentChannel = $"abuse:{tenant}:agent:agent-1", teamChannel = $"abuse:{tenant}:team:team-1";
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, agentChannel, teamChannel);
+
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent)));
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 2, AlertAudience.Team)));
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 3, AlertAudience.AgentAndTeam)));
+
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "four messages arrived");
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-3"], raw.On(agentChannel).Select(a => a.AlertId));
+        Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], raw.On(teamChannel).Select(a => a.AlertId));
+        var history = await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100);
+        Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], history.Select(e => e.Alert.AlertId));
+    }
+
+    [Fact]
+    public async Task PublishAsync_SameAlertIdTwice_DeliversAndRecordsItOnce()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1", $"abuse:{tenant}:team:team-1");
+        var alert = TestAlerts.Make(tenant, 1);
+
+        var first = await publisher.PublishAsync(alert);
+        var retry = await publisher.PublishAsync(alert);
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 2, AlertAudience.Agent)));
+
+        Assert.True(first);
+        Assert.False(retry);
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 3, "the marker alert arrived");
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-1", $"{tenant}-alert-2"], raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
+        Assert.Single(await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_ManyTeamAlerts_HistoryHoldsThemInOrderAndOutboxEmpties()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        var published = new ConcurrentQueue<string>();
+        publisher.AlertPublished += a => published.Enqueue(a.AlertId);
+
+        for (var i = 1; i <= 200; i++)
+        {
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team)));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, publisher.OutboxDepth);
+        var expected = Enumerable.Range(1, 200).Select(i => $"{tenant}-alert-{i}").ToList();
+        Assert.Equal(expected, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
+        Assert.Equal(expected, published);
+    }
+
+    [Fact]
+    public async Task TryEnqueue_MoreThanHistoryLength_TrimsTheStreamKeepingTheNewest()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions(o => o.HistoryLength = 10));
+        await using var publisher = new RedisAlertPublisher(connection);
+
+        for (var i = 1; i <= 500; i++)
+        {
+            publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        var history = await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000);
+
+        // MAXLEN ~ trims whole stream nodes (100 entries by default): at least 10 kept, far fewer than 500.
+        Assert.InRange(history.Count, 10, 110);
+        Assert.Equal($"{tenant}-alert-500", history[^1].Alert.AlertId);
+        Assert.Equal(Enumerable.Range(501 - history.Count, history.Count).Select(i => $"{tenant}-alert-{i}"), history.Select(e => e.Alert.AlertId));
+    }
+
+    [Fact]
+    public async Task PublishAsync_TwoTenants_NeverSeeEachOthersAlerts()
+    {
+        string a = RedisServerFixture.NewTenant(), b = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{a}:agent:agent-1", $"abuse:{a}:team:team-1", $"abuse:{b}:agent:agent-1", $"abuse:{b}:team:team-1");
+
+        // The same alert id in both tenants is two different alerts.
+        await publisher.PublishAsync(TestAlerts.Make(a, 1) with { AlertId = "same" });
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(b, 2) with { AlertId = "same" }));
+
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "both alerts arrived on both channels");
+        Assert.All(raw.Messages.Where(m => m.Channel.Contains(a, StringComparison.Ordinal)), m => Assert.Equal(a, AlertJson.Parse(m.Message).Call.TenantId));
+        Assert.All(raw.Messages.Where(m => m.Channel.Contains(b, StringComparison.Ordinal)), m => Assert.Equal(b, AlertJson.Parse(m.Message).Call.TenantId));
+        var watcher = new AlertWatcher(connection);
+        Assert.Equal([a], (await watcher.ReadHistoryAsync(a, "team-1", null, 10)).Select(e => e.Alert.Call.TenantId));
+        Assert.Equal([b], (await watcher.ReadHistoryAsync(b, "team-1", null, 10)).Select(e => e.Alert.Call.TenantId));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_Published_RecordsCountersAndLatency()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        using var metrics = new MetricsRecorder(publisher);
+
+        publisher.TryEnqueue(TestAlerts.Make(tenant, 1));
+        publisher.TryEnqueue(TestAlerts.Make(tenant, 1));
+        publisher.TryEnqueue(TestAlerts.Make(tenant, 2));
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+
+        Assert.Equal(2, metrics.Sum("abuse_detector.alerts.published"));
+        Assert.Equal(1, metrics.Sum("abuse_detector.alerts.duplicates"));
+        Assert.Equal(3, metrics.Count("abuse_detector.alerts.publish_latency"));
+        Assert.Equal(0, metrics.Observe("abuse_detector.alerts.outbox_depth"));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WithAlertsWaiting_PublishesThemFirst()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        var publisher = new RedisAlertPublisher(connection);
+        for (var i = 1; i <= 50; i++)
+        {
+            publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team));
+        }
+
+        await publisher.DisposeAsync();
+
+        Assert.False(publisher.TryEnqueue(TestAlerts.Make(tenant, 51)));
+        Assert.Equal(50, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
+    }
+
+    [Fact]
+    public async Task AlertPublished_HandlerThrows_OtherHandlersAndLaterAlertsStillRun()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        var seen = new ConcurrentQueue<string>();
+        publisher.AlertPublished += _ => throw new InvalidOperationException("boom");
+        publisher.AlertPublished += a => seen.Enqueue(a.AlertId);
+
+        publisher.TryEnqueue(TestAlerts.Make(tenant, 1));
+        publisher.TryEnqueue(TestAlerts.Make(tenant, 2));
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-2"], seen);
+    }
+}
+
+/// <summary>Reads one publisher's instruments with a MeterListener.</summary>
+internal sealed class MetricsRecorder : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<(string Name, double Value, string? Reason)> _measurements = new();
+
+    public MetricsRecorder(RedisAlertPublisher publisher)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, publisher.Meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
+        _listener.Start();
+    }
+
+    public double Sum(string name, string? reason = null) => _measurements.Where(m => m.Name == name && (reason is null || m.Reason == reason)).Sum(m => m.Value);
+
+    public int Count(string name) => _measurements.Count(m => m.Name == name);
+
+    public double Observe(string name)
+    {
+        _listener.RecordObservableInstruments();
+        return _measurements.Last(m => m.Name == name).Value;
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string? reason = null;
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "reason")
+            {
+                reason = tag.Value as string;
+            }
+        }
+
+        _measurements.Enqueue((instrument.Name, value, reason));
+    }
+}
