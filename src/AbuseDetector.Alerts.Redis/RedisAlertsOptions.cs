@@ -2,11 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AbuseDetector.Alerts.Redis;
 
-/// <summary>Where Redis is and how alerts and incidents are kept there; bound from the <c>AbuseDetector:Redis</c> section.</summary>
+/// <summary>Where Redis is and how alerts and incidents are kept there; bound from the <c>AbuseDetector:Alerts</c> section (the service fills in the server, password and TLS from its --redis settings).</summary>
 public sealed class RedisAlertsOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
-    public const string SectionName = "AbuseDetector:Redis";
+    public const string SectionName = "AbuseDetector:Alerts";
 
     /// <summary>The Redis server as <c>host:port</c> (a StackExchange.Redis configuration string is accepted too).</summary>
     /// <value>The default value is <c>127.0.0.1:6379</c>.</value>

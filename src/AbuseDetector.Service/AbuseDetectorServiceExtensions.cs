@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using AbuseDetector.Alerts.Redis;
 using AbuseDetector.Escalation;
 using AbuseDetector.Service.Internal;
 using AbuseDetector.Transport.Grpc;
@@ -62,8 +63,17 @@ public static class AbuseDetectorServiceExtensions
         services.AddHostedService<AuthenticationNoticeService>();
         services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(provider => new ScriptBook(provider.GetRequiredService<IOptions<EscalationOptions>>().Value.Scripts));
+        services.AddOptions<AbuseDetectorAlertOptions>().BindConfiguration(AbuseDetectorAlertOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisAlertsOptions>().BindConfiguration(RedisAlertsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AlertHub>();
         services.TryAddSingleton<AlertDispatcher>();
+
+        // Registered in this order so that at shutdown the incident keeper drains before the Redis connection closes.
+        services.TryAddSingleton<RedisAlerts>();
+        services.AddHostedService(provider => provider.GetRequiredService<RedisAlerts>());
+        services.TryAddSingleton<IncidentKeeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<IncidentKeeper>());
+        services.TryAddSingleton<CallHistory>();
         services.TryAddSingleton<AbuseDetectorGrpcService>();
         services.TryAddSingleton<HealthGrpcService>();
         services.TryAddSingleton<ServerReflectionGrpcService>();

@@ -33,6 +33,9 @@ public sealed class ServiceInstance : IAsyncDisposable
 
     public Uri HttpAddress { get; }
 
+    /// <summary>The host's services, for tests that look inside (such as how many alert watchers are open).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Every log entry the service wrote at Information or above.</summary>
     public ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> Logs { get; }
 
@@ -46,6 +49,8 @@ public sealed class ServiceInstance : IAsyncDisposable
         string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
         var logs = new ConcurrentQueue<(LogLevel, string?, string)>();
         var builder = WebApplication.CreateSlimBuilder(args);
+        // Tests run without Redis unless they pass a real one (AbuseDetector:Redis = host:port of a RedisServerFixture).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = "none" });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new LogRecorder(logs));

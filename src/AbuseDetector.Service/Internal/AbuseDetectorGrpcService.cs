@@ -24,6 +24,8 @@ internal sealed partial class AbuseDetectorGrpcService(
     ScriptBook scripts,
     AlertDispatcher alerts,
     AlertHub alertHub,
+    RedisAlerts redis,
+    CallHistory history,
     ServiceMetrics metrics,
     ILogger<AbuseDetectorGrpcService> logger)
 {
@@ -46,6 +48,8 @@ internal sealed partial class AbuseDetectorGrpcService(
         .AddUnaryMethod("Classify", ProtobufMarshaller.Create(ClassifyRequest.Parser), ProtobufMarshaller.Create(ClassifyResponse.Parser), ClassifyAsync)
         .AddDuplexStreamingMethod("StreamCall", ProtobufMarshaller.Create(CallEvent.Parser), ProtobufMarshaller.Create(CallUpdate.Parser), StreamCallAsync)
         .AddServerStreamingMethod("WatchAlerts", ProtobufMarshaller.Create(WatchAlertsRequest.Parser), ProtobufMarshaller.Create(Contracts.V1.Alert.Parser), WatchAlertsAsync)
+        .AddUnaryMethod("GetIncident", ProtobufMarshaller.Create(GetIncidentRequest.Parser), ProtobufMarshaller.Create(Contracts.V1.Incident.Parser), GetIncidentAsync)
+        .AddUnaryMethod("ListIncidents", ProtobufMarshaller.Create(ListIncidentsRequest.Parser), ProtobufMarshaller.Create(ListIncidentsResponse.Parser), ListIncidentsAsync)
         .Build();
 
     internal Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, ServerCallContext context)
@@ -143,10 +147,12 @@ internal sealed partial class AbuseDetectorGrpcService(
                     settings.MaxTextLength,
                     new CallEscalation(participants, startedAt, escalationOptions.Value, scripts),
                     new CallClock(timeProvider, startedAt),
-                    alerts);
+                    alerts,
+                    history);
                 try
                 {
-                    await RunCallAsync(session, requests, responses, () => idle.CancelAfter(settings.IdleStreamTimeout), cancellationToken);
+                    var repeatCaller = await history.RepeatCallerAsync(participants, cancellationToken);
+                    await RunCallAsync(session, repeatCaller, requests, responses, () => idle.CancelAfter(settings.IdleStreamTimeout), cancellationToken);
                 }
                 finally
                 {
@@ -175,13 +181,19 @@ internal sealed partial class AbuseDetectorGrpcService(
 
     /// <summary>Reads events and queues one update per chunk; a single loop drains the queue, so the response stream has one writer.</summary>
     private async Task RunCallAsync(
-        CallSession session, IAsyncStreamReader<CallEvent> requests, IServerStreamWriter<CallUpdate> responses, Action eventReceived, CancellationToken cancellationToken)
+        CallSession session, Escalation.Alert? repeatCaller, IAsyncStreamReader<CallEvent> requests, IServerStreamWriter<CallUpdate> responses, Action eventReceived, CancellationToken cancellationToken)
     {
         var updates = Channel.CreateBounded<CallUpdate>(new BoundedChannelOptions(UpdateBufferSize) { SingleReader = true, SingleWriter = true });
         var writing = DrainAsync(updates, responses, cancellationToken);
         try
         {
             var pending = new List<CallUpdate>(4);
+            if (repeatCaller is not null)
+            {
+                session.Raise(repeatCaller, pending);
+                await updates.Writer.WriteAsync(pending[0], cancellationToken);
+            }
+
             while (await requests.MoveNext(cancellationToken))
             {
                 var received = timeProvider.GetTimestamp();

@@ -2,12 +2,22 @@ using AbuseDetector.Escalation;
 
 namespace AbuseDetector.Service.Internal;
 
-/// <summary>Where every alert raised on this instance goes: the WatchAlerts streams here, and Redis when configured.</summary>
-internal sealed class AlertDispatcher(AlertHub hub)
+/// <summary>
+/// Where every alert raised on this instance goes: Redis when configured (through the publisher's outbox, so raising
+/// never waits), else the WatchAlerts streams of this instance.
+/// </summary>
+internal sealed class AlertDispatcher(AlertHub hub, RedisAlerts redis)
 {
-    /// <summary>Hands the alert on without waiting: Redis delivery goes through its outbox.</summary>
     public void Raise(Alert alert)
     {
-        hub.Publish(alert);
+        if (redis.Publisher is { } publisher)
+        {
+            // WatchAlerts streams read Redis then, so they see every instance's alerts and the team's history.
+            publisher.TryEnqueue(alert);
+        }
+        else
+        {
+            hub.Publish(alert);
+        }
     }
 }

@@ -12,13 +12,15 @@ namespace AbuseDetector.Service.Internal;
 /// The state of one live call: the update sequence, the last final chunk's seq, one shouting baseline per speaker and
 /// the call's escalation. Used by one stream's reading loop only; not thread-safe.
 /// </summary>
-internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength, CallEscalation escalation, CallClock clock, AlertDispatcher alerts)
+internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength, CallEscalation escalation, CallClock clock, AlertDispatcher alerts, CallHistory history)
 {
     private static readonly ShoutingOptions Shouting = new();
 
     private readonly SpeakerState[] _speakers = [new(), new(), new()];
     private ulong _updateSeq;
     private ulong? _lastFinalSeq;
+    private bool _snapshotKept;
+    private bool _historyRecorded;
 
     public int Chunks { get; private set; }
 
@@ -129,6 +131,20 @@ internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength,
             {
                 updates.Add(new CallUpdate { Seq = ++_updateSeq, Alert = alert.ToContract() });
             }
+        }
+
+        // The call ends by a CallEnd or by the agent's CALL_ENDED_BY_AGENT, whichever comes first.
+        if (escalation.IsEnded && !_historyRecorded)
+        {
+            _historyRecorded = true;
+            history.CallEnded(escalation);
+        }
+
+        // Notes are kept as soon as the call reaches final_warning, so they survive a crash before the call ends.
+        if (!_snapshotKept && !escalation.IsEnded && escalation.Incident is { } ongoing)
+        {
+            _snapshotKept = true;
+            history.Keep(ongoing);
         }
     }
 

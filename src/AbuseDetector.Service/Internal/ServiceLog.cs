@@ -26,4 +26,24 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 8, EventName = "CallEndedByService", Level = LogLevel.Information, Message = "StreamCall ended by the service with {Code} after {Chunks} chunks.")]
     public static partial void CallEndedByService(ILogger logger, string code, int chunks);
+    [LoggerMessage(EventId = 9, EventName = "RedisOff", Level = LogLevel.Warning, Message = "Redis is off (--redis none): alerts reach WatchAlerts streams on this instance only, and no incidents are kept.")]
+    public static partial void RedisOff(ILogger logger);
+
+    [LoggerMessage(EventId = 10, EventName = "EmbeddedRedisStarted", Level = LogLevel.Information, Message = "Started a local redis-server on 127.0.0.1:{Port} (--redis embedded); it stops with the service.")]
+    public static partial void EmbeddedRedisStarted(ILogger logger, int port);
+
+    [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Redis does not answer yet ({Failure}); calls are scored and alerts wait in the outbox until it does.")]
+    public static partial void RedisUnreachableAtStart(ILogger logger, string failure);
+
+    [LoggerMessage(EventId = 12, EventName = "AlertsLeftAtShutdown", Level = LogLevel.Error, Message = "{Count} alerts were still waiting for Redis at shutdown and are lost.")]
+    public static partial void AlertsLeftAtShutdown(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 13, EventName = "IncidentSaveFailed", Level = LogLevel.Warning, Message = "An incident could not be saved to Redis yet ({Failure}); retrying.")]
+    public static partial void IncidentSaveFailed(ILogger logger, string failure);
+
+    [LoggerMessage(EventId = 14, EventName = "CallHistoryUnavailable", Level = LogLevel.Debug, Message = "The caller's history could not be read in time; the call goes on without a repeat_caller heads-up.")]
+    public static partial void CallHistoryUnavailable(ILogger logger);
+
+    [LoggerMessage(EventId = 15, EventName = "IncidentsLeftAtShutdown", Level = LogLevel.Error, Message = "{Count} incidents were still waiting for Redis at shutdown and are lost.")]
+    public static partial void IncidentsLeftAtShutdown(ILogger logger, int count);
 }

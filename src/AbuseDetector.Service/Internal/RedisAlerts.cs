@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using AbuseDetector.Alerts.Redis;
+using Microsoft.Extensions.Options;
+
+namespace AbuseDetector.Service.Internal;
+
+/// <summary>
+/// The process's Redis side: the connection, the alert publisher and its outbox, the incident store and the team-history
+/// watcher; with <c>--redis embedded</c>, a local redis-server started when none answers on 127.0.0.1:6379. Nothing
+/// when Redis is <c>none</c>. Started before the service takes calls; at shutdown, after the calls have drained, the
+/// outbox is flushed and the embedded server stopped.
+/// </summary>
+internal sealed class RedisAlerts(
+    IOptions<AbuseDetectorServiceOptions> serviceOptions,
+    IOptions<RedisAlertsOptions> alertOptions,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+{
+    public const int EmbeddedPort = 6379;
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger<RedisAlerts>();
+    private RedisServerProcess? _embedded;
+
+    public bool Enabled => Connection is not null;
+
+    public RedisConnection? Connection { get; private set; }
+
+    public RedisAlertPublisher? Publisher { get; private set; }
+
+    public RedisIncidentStore? Incidents { get; private set; }
+
+    public AlertWatcher? Watcher { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = serviceOptions.Value;
+        if (string.Equals(settings.Redis, AbuseDetectorServiceOptions.RedisNone, StringComparison.OrdinalIgnoreCase))
+        {
+            ServiceLog.RedisOff(_logger);
+            return;
+        }
+
+        var options = alertOptions.Value;
+        if (string.Equals(settings.Redis, AbuseDetectorServiceOptions.RedisEmbedded, StringComparison.OrdinalIgnoreCase))
+        {
+            options.Configuration = $"127.0.0.1:{EmbeddedPort}";
+            if (!await AnswersAsync(EmbeddedPort, cancellationToken))
+            {
+                _embedded = new RedisServerProcess(EmbeddedPort, settings.RedisPassword);
+                try
+                {
+                    await _embedded.StartAsync(cancellationToken);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // IOException: start-up prints the sentence and exits 1.
+                    throw new IOException($"Redis 'embedded' could not start a local redis-server ({ex.Message}); install redis-server, or pass --redis host:port or --redis none.", ex);
+                }
+
+                ServiceLog.EmbeddedRedisStarted(_logger, EmbeddedPort);
+            }
+        }
+        else
+        {
+            options.Configuration = settings.Redis;
+        }
+
+        options.Password = settings.RedisPassword;
+        options.UseTls = settings.RedisUseTls;
+        Connection = new RedisConnection(options, loggerFactory.CreateLogger<RedisConnection>());
+        Publisher = new RedisAlertPublisher(Connection, timeProvider, loggerFactory.CreateLogger<RedisAlertPublisher>());
+        Incidents = new RedisIncidentStore(Connection, timeProvider);
+        Watcher = new AlertWatcher(Connection, timeProvider: timeProvider, logger: loggerFactory.CreateLogger<AlertWatcher>());
+
+        // Start-up does not wait for Redis: calls are scored and alerts wait in the outbox until it answers.
+        if (!await Connection.WaitUntilConnectedAsync(options.ConnectTimeout, cancellationToken))
+        {
+            ServiceLog.RedisUnreachableAtStart(_logger, Connection.LastFailure ?? "no answer");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Publisher is { } publisher && !await publisher.FlushAsync(alertOptions.Value.ShutdownFlushTimeout, cancellationToken))
+        {
+            ServiceLog.AlertsLeftAtShutdown(_logger, publisher.OutboxDepth);
+        }
+
+        await DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Publisher is { } publisher)
+        {
+            Publisher = null;
+            await publisher.DisposeAsync();
+        }
+
+        if (Connection is { } connection)
+        {
+            Connection = null;
+            await connection.DisposeAsync();
+        }
+
+        if (_embedded is { } embedded)
+        {
+            _embedded = null;
+            await embedded.DisposeAsync();
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

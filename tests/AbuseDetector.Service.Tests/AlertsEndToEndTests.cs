@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using AbuseDetector.Alerts.Redis;
+using AbuseDetector.Client;
+using AbuseDetector.Contracts.V1;
+using EngineAlert = AbuseDetector.Escalation.Alert;
+using EngineKind = AbuseDetector.Escalation.AlertKind;
+
+namespace AbuseDetector.Service.Tests;
+
+/// <summary>A real redis-server, the real service publishing to it, our gRPC client, and an independent Redis subscriber.</summary>
+public sealed class RedisServiceFixture : IAsyncLifetime
+{
+    private RedisServerProcess? _redis;
+    private ServiceInstance? _service;
+    private RedisConnection? _subscriberConnection;
+
+    public ServiceInstance Service => _service!;
+
+    public RedisServerProcess Redis => _redis!;
+
+    public AbuseDetectorClient Client { get; private set; } = null!;
+
+    /// <summary>A subscriber of our own, on its own connection, that drops alert ids it has seen.</summary>
+    public AlertWatcher Subscriber { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServerProcess.StartNewAsync();
+        _service = await ServiceInstance.StartAsync(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = _redis.Configuration });
+        Client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = _service.GrpcAddress });
+        _subscriberConnection = new RedisConnection(RedisTestOptions.For(_redis));
+        Subscriber = new AlertWatcher(_subscriberConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_subscriberConnection is not null)
+        {
+            await _subscriberConnection.DisposeAsync();
+        }
+
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Sample calls end to end: chunks in over gRPC, alerts out on Redis channels and history, incidents kept, tenants apart.</summary>
+public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFixture<RedisServiceFixture>
+{
+    public static TheoryData<string, string[], string[]> Samples => new()
+    {
+        { "calm", [], [] },
+        { "venting", [], [] },
+        { "persistent-swearing", ["level_changed:notice", "level_changed:warning", "level_changed:final_warning", "level_changed:end_call_permitted"], ["level_changed:final_warning", "supervisor_needed:final_warning", "level_changed:end_call_permitted", "supervisor_needed:end_call_permitted", "call_ended:end_call_permitted"] },
+        { "shouting", ["level_changed:notice", "level_changed:warning", "level_changed:final_warning"], ["level_changed:final_warning", "supervisor_needed:final_warning", "call_ended:final_warning"] },
+        { "threat", ["threat:none", "level_changed:end_call_permitted"], ["threat:none", "level_changed:end_call_permitted", "call_ended:end_call_permitted"] },
+        { "calms-down", ["level_changed:notice", "level_changed:warning", "level_changed:notice", "level_changed:none"], ["call_ended:none"] },
+        { "agent-misconduct", [], ["coaching:none"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task Sample_ReplayedThroughTheService_AgentAndTeamSeeTheExpectedAlertsInOrder(string sample, string[] agentAlerts, string[] teamAlerts)
+    {
+        // Arrange
+        var tenant = RedisServerFixture.NewTenant();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var agent = Collect(fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", stop.Token), stop.Token);
+        var team = Collect(Entries(fixture.Subscriber.WatchTeamAsync(tenant, "team-1", null, stop.Token)), stop.Token);
+        await Task.Delay(300); // the subscriptions are in place before the call starts
+
+        // Act
+        var updates = await SampleCalls.ReplayAsync(fixture.Client, sample, tenant);
+
+        // Assert: what reached Redis, in order, each alert once.
+        await Eventually.TrueAsync(() => agent.Count >= agentAlerts.Length && team.Count >= teamAlerts.Length, $"{sample}'s alerts reached Redis", TimeSpan.FromSeconds(20));
+        await Task.Delay(500); // nothing more arrives
+        Assert.Equal(agentAlerts, agent.Select(Describe));
+        Assert.Equal(teamAlerts, team.Select(Describe));
+        Assert.All(agent.Concat(team), a => Assert.Equal(tenant, a.Call.TenantId));
+        Assert.Equal(agent.Count, agent.Select(a => a.AlertId).Distinct().Count());
+
+        // The call's own stream carried the same agent alerts, and never the coaching alert about the agent.
+        var streamed = updates.Where(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Alert).Select(u => u.Alert).ToList();
+        Assert.DoesNotContain(streamed, a => a.Kind == AlertKind.Coaching);
+        Assert.Subset(streamed.Select(a => a.AlertId).ToHashSet(), agent.Select(a => a.AlertId).ToHashSet());
+        stop.Cancel();
+    }
+
+    [Fact]
+    public async Task PersistentSwearing_IncidentKeptAndTheNextCallIsARepeatCaller()
+    {
+        // Arrange
+        var tenant = RedisServerFixture.NewTenant();
+        var callId = "incident-" + Guid.NewGuid().ToString("N");
+
+        // Act
+        await SampleCalls.ReplayAsync(fixture.Client, "persistent-swearing", tenant, callId, customerId: "cust-42");
+        Incident? incident = null;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var listed = await fixture.Client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = tenant, TeamId = "team-1" });
+                incident = listed.Incidents.SingleOrDefault(i => i.Outcome != IncidentOutcome.Ongoing);
+                return incident is not null;
+            },
+            "the finished incident was saved");
+        var fetched = await fixture.Client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = callId });
+        var next = await SampleCalls.ReplayAsync(fixture.Client, "calm", tenant, customerId: "cust-42");
+
+        // Assert: the manager's notes.
+        Assert.Equal(callId, fetched.CallId);
+        Assert.Equal("agent-7", fetched.AgentId);
+        Assert.Equal("cust-42", fetched.CustomerId);
+        Assert.Equal(EscalationLevel.EndCallPermitted, fetched.HighestLevel);
+        Assert.Equal(IncidentOutcome.EndedByAgent, fetched.Outcome);
+        Assert.True(fetched.SupervisorAlerted);
+        Assert.False(fetched.ThreatRaised);
+        Assert.Equal(4, fetched.Timeline.Count(u => u.Speaker == Speaker.Customer));
+        Assert.Contains(fetched.Timeline, u => u.Excerpt.Contains("useless", StringComparison.Ordinal));
+        Assert.Contains(fetched.Warnings, w => w.GivenByAgent);
+        Assert.Contains(fetched.Warnings, w => !w.GivenByAgent && w.Script.Contains("no option but to end the call", StringComparison.Ordinal));
+        Assert.True(fetched.DurationMs > 0);
+
+        // The same caller again: the agent is told before anything is said.
+        var first = next[0];
+        Assert.Equal(CallUpdate.UpdateOneofCase.Alert, first.UpdateCase);
+        Assert.Equal(AlertKind.RepeatCaller, first.Alert.Kind);
+        Assert.Contains("1 incident", first.Alert.Reason, StringComparison.Ordinal);
+        Assert.Contains("end_call_permitted", first.Alert.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetIncident_CalmCall_NotFound()
+    {
+        // Arrange
+        var tenant = RedisServerFixture.NewTenant();
+        await SampleCalls.ReplayAsync(fixture.Client, "calm", tenant, "calm-call");
+
+        // Act
+        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => fixture.Client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = "calm-call" }));
+
+        // Assert
+        Assert.Equal(Transport.Grpc.GrpcStatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListIncidents_LimitOverAThousand_InvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => fixture.Client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = "t", Limit = 1001 }));
+        Assert.Equal(Transport.Grpc.GrpcStatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoTenants_SameTeamAndAgentIds_NeverSeeEachOthersAlerts()
+    {
+        // Arrange
+        var (tenantA, tenantB) = (RedisServerFixture.NewTenant(), RedisServerFixture.NewTenant());
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var teamA = Collect(Entries(fixture.Subscriber.WatchTeamAsync(tenantA, "team-1", null, stop.Token)), stop.Token);
+        var agentB = Collect(fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", stop.Token), stop.Token);
+        await Task.Delay(300);
+
+        // Act
+        await SampleCalls.ReplayAsync(fixture.Client, "threat", tenantA);
+        await SampleCalls.ReplayAsync(fixture.Client, "persistent-swearing", tenantB);
+
+        // Assert
+        await Eventually.TrueAsync(() => teamA.Count >= 3 && agentB.Count >= 4, "both tenants' alerts arrived");
+        await Task.Delay(500);
+        Assert.All(teamA, a => Assert.Equal(tenantA, a.Call.TenantId));
+        Assert.All(agentB, a => Assert.Equal(tenantB, a.Call.TenantId));
+        Assert.Contains(teamA, a => a.Kind == EngineKind.Threat);
+        Assert.DoesNotContain(agentB, a => a.Kind == EngineKind.Threat);
+        stop.Cancel();
+    }
+
+    [Fact]
+    public async Task WatchAlerts_Team_LiveThenResumedFromAHistoryId()
+    {
+        // Arrange
+        var tenant = RedisServerFixture.NewTenant();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var live = new ConcurrentQueue<Alert>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = tenant, TeamId = "team-1" }, stop.Token))
+            {
+                live.Enqueue(alert);
+            }
+        });
+        await Task.Delay(500);
+
+        // Act
+        await SampleCalls.ReplayAsync(fixture.Client, "persistent-swearing", tenant);
+        await Eventually.TrueAsync(() => live.Count >= 5, "the team's five alerts were watched live");
+        var firstId = live.First().HistoryId;
+        var resumed = new List<Alert>();
+        using var resumeStop = new CancellationTokenSource();
+        await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = tenant, TeamId = "team-1", SinceHistoryId = firstId }, resumeStop.Token))
+        {
+            resumed.Add(alert);
+            if (resumed.Count == 4)
+            {
+                break;
+            }
+        }
+
+        // Assert
+        Assert.Equal([AlertKind.LevelChanged, AlertKind.SupervisorNeeded, AlertKind.LevelChanged, AlertKind.SupervisorNeeded, AlertKind.CallEnded], live.Select(a => a.Kind));
+        Assert.All(live, a => Assert.False(string.IsNullOrEmpty(a.HistoryId)));
+        Assert.Equal(live.Skip(1).Select(a => a.AlertId), resumed.Select(a => a.AlertId));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<Exception>(() => watching);
+    }
+
+    [Fact]
+    public async Task WatchAlerts_BadHistoryId_InvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(async () =>
+        {
+            await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = "t", TeamId = "x", SinceHistoryId = "yesterday" }))
+            {
+                Assert.Fail("no alert was expected, got " + alert);
+            }
+        });
+        Assert.Equal(Transport.Grpc.GrpcStatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    private static string Describe(EngineAlert alert) => $"{Escalation.AlertKinds.ToName(alert.Kind)}:{Escalation.AlertKinds.ToName(alert.Level)}";
+
+    private static async IAsyncEnumerable<EngineAlert> Entries(IAsyncEnumerable<AlertHistoryEntry> entries)
+    {
+        await foreach (var entry in entries)
+        {
+            yield return entry.Alert;
+        }
+    }
+
+    /// <summary>Collects alerts in the background until the token is cancelled; reads see a snapshot.</summary>
+    private static ConcurrentQueue<EngineAlert> Collect(IAsyncEnumerable<EngineAlert> alerts, CancellationToken cancellationToken)
+    {
+        var collected = new ConcurrentQueue<EngineAlert>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var alert in alerts.WithCancellation(cancellationToken))
+                {
+                    collected.Enqueue(alert);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        return collected;
+    }
+}
