@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using AbuseDetector.Alerts.Redis;
+using AbuseDetector.Client;
+using AbuseDetector.Contracts.V1;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AbuseDetector.Service.Tests;
+
+/// <summary>
+/// The real redis-server is stopped in the middle of a call and started again in the middle of a later one, while the
+/// service keeps taking calls: every team alert reaches a de-duplicating subscriber exactly once, in each call's order.
+/// </summary>
+public sealed class RedisOutageEndToEndTests : IDisposable
+{
+    private static readonly string[] TeamAlertsPerCall = ["LevelChanged", "SupervisorNeeded", "LevelChanged", "SupervisorNeeded", "CallEnded"];
+
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("abuse-detector-redis-").FullName;
+
+    [Fact]
+    public async Task RedisRestartMidCall_EveryTeamAlertArrivesOncePerAlertIdInOrder()
+    {
+        // Arrange: append-only persistence, as production Redis would run, so the history survives the restart.
+        await using var redis = new RedisServerProcess(extraArguments: ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDir]);
+        await redis.StartAsync();
+        await using var service = await ServiceInstance.StartAsync(new Dictionary<string, string?>
+        {
+            ["AbuseDetector:Redis"] = redis.Configuration,
+            ["AbuseDetector:Alerts:ConnectTimeout"] = "00:00:01",
+            ["AbuseDetector:Alerts:OperationTimeout"] = "00:00:01",
+        });
+        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        await using var subscriberConnection = new RedisConnection(RedisTestOptions.For(redis));
+        var subscriber = new AlertWatcher(subscriberConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
+        var tenant = RedisServerFixture.NewTenant();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var received = new ConcurrentQueue<AlertHistoryEntry>();
+        var watching = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var entry in subscriber.WatchTeamAsync(tenant, "team-1", null, stop.Token))
+                {
+                    received.Enqueue(entry);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        await Task.Delay(300);
+
+        // Act: calls 1-3 with Redis up; call 4 loses Redis after its first insult; calls 5-7 run with Redis down; call 8
+        // gets it back midway; calls 9-10 with Redis up again.
+        var assessedWhileDown = 0;
+        var waitingAtRestart = 0;
+        var publisher = service.Services.GetRequiredService<Internal.RedisAlerts>().Publisher!;
+        for (var call = 1; call <= 10; call++)
+        {
+            Func<int, Task>? hook = call switch
+            {
+                4 => async i =>
+                {
+                    if (i == 3)
+                    {
+                        await redis.StopAsync();
+                    }
+                },
+                8 => async i =>
+                {
+                    if (i == 6)
+                    {
+                        waitingAtRestart = publisher.OutboxDepth;
+                        await redis.StartAsync();
+                    }
+                },
+                _ => null,
+            };
+            var updates = await SampleCalls.ReplayAsync(client, "persistent-swearing", tenant, $"outage-{call}", beforeEvent: hook);
+            if (call is >= 5 and <= 7)
+            {
+                assessedWhileDown += updates.Count(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Assessment);
+            }
+        }
+
+        // Assert
+        await Eventually.TrueAsync(() => received.Count >= 10 * TeamAlertsPerCall.Length, "every call's team alerts arrived", TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+        // Agent 7 took three abusive calls in a row with Redis up (calls 1-3): the team is told once; counts taken
+        // during the outage are best effort, so later wellbeing alerts are not asserted.
+        var all = received.ToList();
+        Assert.Contains(all, e => e.Alert.Kind == Escalation.AlertKind.AgentWellbeing && e.Alert.Reason.Contains("3 abusive calls in a row", StringComparison.Ordinal));
+        var entries = all.Where(e => e.Alert.Kind != Escalation.AlertKind.AgentWellbeing).ToList();
+        Assert.Equal(10 * TeamAlertsPerCall.Length, entries.Count);
+        Assert.Equal(entries.Count, entries.Select(e => e.Alert.AlertId).Distinct().Count());
+        foreach (var call in entries.GroupBy(e => e.Alert.Call.CallId))
+        {
+            Assert.Equal(TeamAlertsPerCall, call.Select(e => e.Alert.Kind.ToString()));
+        }
+
+        var history = await subscriber.ReadHistoryAsync(tenant, "team-1", null, 1000);
+        Assert.Equal(all.Select(e => e.Alert.AlertId).Order(StringComparer.Ordinal), history.Select(h => h.Alert.AlertId).Order(StringComparer.Ordinal));
+
+        // Classification went on while Redis was away: three whole calls were answered chunk by chunk.
+        Assert.Equal(3 * 9, assessedWhileDown);
+        Assert.True(waitingAtRestart >= 3 * TeamAlertsPerCall.Length, $"only {waitingAtRestart} alerts waited in the outbox while Redis was down");
+        await Eventually.TrueAsync(() => publisher.OutboxDepth == 0, "the outbox drained");
+        stop.Cancel();
+        await watching;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // redis-server may still hold a file for a moment; the temporary folder is cleaned by the system later.
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using AbuseDetector.Client;
+using AbuseDetector.Contracts.V1;
+using AbuseDetector.Service.Internal;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AbuseDetector.Service.Tests;
+
+/// <summary>With --redis none, WatchAlerts streams the alerts raised on this instance; history and incidents say they need Redis.</summary>
+public sealed class WatchAlertsWithoutRedisTests
+{
+    [Fact]
+    public async Task WatchAlerts_Agent_SeesItsCallsAlertsOnly()
+    {
+        // Arrange
+        await using var service = await ServiceInstance.StartAsync();
+        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new ConcurrentQueue<Alert>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var alert in client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = "demo", AgentId = "agent-7" }, stop.Token))
+            {
+                seen.Enqueue(alert);
+            }
+        });
+        var hub = service.Services.GetRequiredService<AlertHub>();
+        await Eventually.TrueAsync(() => hub.WatcherCount == 1, "the watch was in place");
+
+        // Act: one call for agent 7, one for another agent of the same tenant, one for agent 7 of another tenant.
+        await SampleCalls.ReplayAsync(client, "persistent-swearing", "demo");
+        await SampleCalls.ReplayAsync(client, "threat", "other-tenant");
+
+        // Assert
+        await Eventually.TrueAsync(() => seen.Count >= 4, "agent 7's four level changes arrived");
+        await Task.Delay(300);
+        Assert.Equal(
+            [EscalationLevel.Notice, EscalationLevel.Warning, EscalationLevel.FinalWarning, EscalationLevel.EndCallPermitted],
+            seen.Select(a => a.Level));
+        Assert.All(seen, a => Assert.Equal("demo", a.TenantId));
+        Assert.All(seen, a => Assert.True(a.ForAgent));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<Exception>(() => watching);
+        await Eventually.TrueAsync(() => hub.WatcherCount == 0, "the ended watch was removed");
+    }
+
+    [Theory]
+    [InlineData("", "x", "", "InvalidArgument")]
+    [InlineData("demo", "", "", "InvalidArgument")]
+    [InlineData("demo", "team-1", "1700000000000-0", "FailedPrecondition")]
+    public async Task WatchAlerts_BadOrUnservable_ClearStatus(string tenant, string team, string since, string expected)
+    {
+        // Arrange
+        await using var service = await ServiceInstance.StartAsync();
+        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        var request = new WatchAlertsRequest { TenantId = tenant, SinceHistoryId = since };
+        if (team.Length > 0)
+        {
+            request.TeamId = team;
+        }
+
+        // Act
+        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(async () =>
+        {
+            await foreach (var alert in client.WatchAlertsAsync(request))
+            {
+                Assert.Fail("no alert was expected, got " + alert);
+            }
+        });
+
+        // Assert
+        Assert.Equal(expected, error.StatusCode.ToString());
+        Assert.False(string.IsNullOrEmpty(error.StatusMessage));
+    }
+
+    [Fact]
+    public async Task Incidents_WithoutRedis_FailedPreconditionSaysWhy()
+    {
+        // Arrange
+        await using var service = await ServiceInstance.StartAsync();
+        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+
+        // Act
+        var get = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => client.GetIncidentAsync(new GetIncidentRequest { TenantId = "demo", CallId = "c" }));
+        var list = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = "demo" }));
+
+        // Assert
+        Assert.Equal(Transport.Grpc.GrpcStatusCode.FailedPrecondition, get.StatusCode);
+        Assert.Equal(Transport.Grpc.GrpcStatusCode.FailedPrecondition, list.StatusCode);
+        Assert.Contains("--redis none", get.StatusMessage, StringComparison.Ordinal);
+    }
+}
