@@ -48,6 +48,14 @@ internal static class CliProcess
         var error = process.StandardError.ReadToEndAsync();
         process.StandardInput.Write(run.StandardInput ?? "");
         process.StandardInput.Close();
+        if (run.StopAfter is { } stopAfter && !process.WaitForExit(stopAfter))
+        {
+            // A command that runs until interrupted (watch): stop it and keep what it printed.
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            return new CliResult(process.ExitCode, output.Result, error.Result);
+        }
+
         if (!process.WaitForExit(Limit))
         {
             process.Kill(entireProcessTree: true);
@@ -78,6 +86,9 @@ internal sealed class CliRun
     public string? StandardInput { get; init; }
 
     public string? WorkingDirectory { get; init; }
+
+    /// <summary>Stops the program after this long instead of waiting for it to finish, for commands that run until interrupted.</summary>
+    public TimeSpan? StopAfter { get; init; }
 
     public Dictionary<string, string?> Environment { get; init; } = new(StringComparer.Ordinal);
 }

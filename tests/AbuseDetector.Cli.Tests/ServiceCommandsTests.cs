@@ -1,0 +1,150 @@
+using AbuseDetector.Alerts.Redis;
+
+namespace AbuseDetector.Cli.Tests;
+
+/// <summary>A real redis-server and the real service on loopback, for the commands that talk to a running service.</summary>
+public sealed class LiveServiceFixture : IAsyncLifetime
+{
+    private RedisServerProcess? _redis;
+    private ServiceInstance? _service;
+
+    public string Address => _service!.GrpcAddress.ToString().TrimEnd('/');
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServerProcess.StartNewAsync();
+        _service = await ServiceInstance.StartAsync(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = _redis.Configuration });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+}
+
+public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFixture<LiveServiceFixture>
+{
+    [Fact]
+    public void Replay_ThreatSample_PrintsTheThreatAlertAndTheLevelJump()
+    {
+        // Act
+        var result = CliProcess.Run("replay", Sample("threat"), "--speed", "max", "--server", service.Address, "--call-id", NewId());
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var threat = Array.FindIndex(lines, l => l.Contains("alert threat critical [agent+team]", StringComparison.Ordinal));
+        var partial = Array.FindIndex(lines, l => l.Contains("customer partial: threat", StringComparison.Ordinal));
+        Assert.True(partial >= 0 && threat == partial + 1, "the threat alert follows the partial chunk that carried it:\n" + result.StandardOutput);
+        Assert.Contains(lines, l => l.Contains("escalation none -> end_call_permitted (threat)", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("alert threat ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Replay_Json_EveryLineIsACallUpdate()
+    {
+        // Act
+        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "max", "--server", service.Address, "--call-id", NewId(), "--json");
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var updates = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => Google.Protobuf.JsonParser.Default.Parse<Contracts.V1.CallUpdate>(l)).ToList();
+        Assert.Equal(8, updates.Count);
+        Assert.All(updates, u => Assert.Equal(Contracts.V1.CallUpdate.UpdateOneofCase.Assessment, u.UpdateCase));
+    }
+
+    [Fact]
+    public void Replay_NoServiceThere_ExitsOneWithASentence()
+    {
+        // Act
+        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "max", "--server", "http://127.0.0.1:1");
+
+        // Assert
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("abuse-detector: ", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Unavailable", result.StandardError, StringComparison.Ordinal);
+        Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Replay_BadSpeed_ExitsTwo()
+    {
+        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "warp", "--server", service.Address);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--speed", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IncidentsAndWatch_AfterAPersistentSwearingCall_ShowTheNotesAndReplayTheTeamHistory()
+    {
+        // Arrange: a tenant of this test's own, so the team history holds this call only.
+        var tenant = "cli" + NewId();
+        var callId = "swearing-" + NewId();
+        var sample = File.ReadAllText(Sample("persistent-swearing")).Replace("\"tenant_id\": \"demo\"", $"\"tenant_id\": \"{tenant}\"", StringComparison.Ordinal);
+        using var folder = new AbuseDetector.Tests.TempDirectory();
+        var path = folder.PathOf("call.jsonl");
+        await File.WriteAllTextAsync(path, sample);
+        Assert.Equal(0, CliProcess.Run("replay", path, "--speed", "max", "--server", service.Address, "--call-id", callId).ExitCode);
+
+        // Act
+        CliResult shown = null!;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                shown = CliProcess.Run("incidents", "show", "--tenant", tenant, callId, "--server", service.Address);
+                return shown.ExitCode == 0 && shown.StandardOutput.Contains("outcome EndedByAgent", StringComparison.Ordinal);
+            },
+            "the finished incident was saved",
+            TimeSpan.FromSeconds(30));
+        var listed = CliProcess.Run("incidents", "list", "--tenant", tenant, "--team", "team-1", "--server", service.Address);
+        var watched = CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--team", "team-1", "--since", "0", "--server", service.Address);
+        var missing = CliProcess.Run("incidents", "show", "--tenant", tenant, "no-such-call", "--server", service.Address);
+
+        // Assert
+        Assert.Contains($"Incident on call {callId}", shown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("highest level EndCallPermitted; supervisor alerted: yes; threat: no", shown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("given by the agent", shown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("useless prick", shown.StandardOutput, StringComparison.Ordinal);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Single(listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var alerts = watched.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(
+            ["level_changed", "supervisor_needed", "level_changed", "supervisor_needed", "call_ended"],
+            alerts.Select(l => l.Split(' ')[1]));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("NotFound", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Watch_BothTeamAndAgent_ExitsTwo()
+    {
+        var result = CliProcess.Run("watch", "--tenant", "t", "--team", "x", "--agent", "y", "--server", service.Address);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("either --team or --agent", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    private static string Sample(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "samples", name + ".jsonl");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"samples/{name}.jsonl was not found above the test folder.");
+    }
+}
