@@ -83,7 +83,7 @@ public static class AbuseDetectorServiceExtensions
 
     /// <summary>
     /// Maps the abuse_detector.v1.AbuseDetector gRPC service with the standard grpc.health.v1.Health and
-    /// grpc.reflection.v1alpha.ServerReflection services beside it, GET /alive (the process is up), GET /health (the model is loaded)
+    /// grpc.reflection.v1alpha.ServerReflection services beside it, GET /alive (the process is up), GET /health (the model is loaded; "degraded" while Redis is unreachable)
     /// and GET /metrics (the AbuseDetector meters in the Prometheus text format).
     /// </summary>
     public static WebApplication MapAbuseDetectorService(this WebApplication app)
@@ -91,7 +91,7 @@ public static class AbuseDetectorServiceExtensions
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapGet("/alive", () => Results.Text("alive"));
-        app.MapGet("/health", (LoadedModel model) => model.IsLoaded ? Results.Text("healthy") : Results.Text("model not loaded", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/health", (LoadedModel model, RedisAlerts redis) => Health(model, redis));
 
         // Resolved now, so the exporter listens from the first call rather than from the first scrape.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
@@ -141,6 +141,26 @@ public static class AbuseDetectorServiceExtensions
         listen.UseHttps(certificate is not null
             ? new HttpsConnectionAdapterOptions { ServerCertificate = certificate }
             : new HttpsConnectionAdapterOptions { ServerCertificateSelector = static (_, _) => null });
+    }
+
+    /// <summary>
+    /// 503 until the model is loaded. A Redis outage reads "degraded" but stays 200: calls are still scored and answered,
+    /// and alerts wait in the outbox, so taking the instance out of rotation would only make things worse.
+    /// </summary>
+    private static IResult Health(LoadedModel model, RedisAlerts redis)
+    {
+        if (!model.IsLoaded)
+        {
+            return Results.Text("model not loaded", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (redis.Connection is { IsConnected: false } connection)
+        {
+            var waiting = redis.Publisher?.OutboxDepth ?? 0;
+            return Results.Text(string.Create(CultureInfo.InvariantCulture, $"degraded: Redis unreachable ({connection.LastFailure ?? "no answer"}); {waiting} alerts waiting"));
+        }
+
+        return Results.Text("healthy");
     }
 
     private static int? ReadPort(IConfigurationSection section, string key, int defaultPort)

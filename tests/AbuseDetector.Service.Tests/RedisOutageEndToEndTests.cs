@@ -53,6 +53,9 @@ public sealed class RedisOutageEndToEndTests : IDisposable
         // gets it back midway; calls 9-10 with Redis up again.
         var assessedWhileDown = 0;
         var waitingAtRestart = 0;
+        using var http = new HttpClient();
+        HttpResponseMessage? healthWhileDown = null;
+        var healthTextWhileDown = "";
         var publisher = service.Services.GetRequiredService<Internal.RedisAlerts>().Publisher!;
         for (var call = 1; call <= 10; call++)
         {
@@ -70,6 +73,8 @@ public sealed class RedisOutageEndToEndTests : IDisposable
                     if (i == 6)
                     {
                         waitingAtRestart = publisher.OutboxDepth;
+                        healthWhileDown = await http.GetAsync(new Uri(service.HttpAddress, "/health"));
+                        healthTextWhileDown = await healthWhileDown.Content.ReadAsStringAsync();
                         await redis.StartAsync();
                     }
                 },
@@ -104,6 +109,9 @@ public sealed class RedisOutageEndToEndTests : IDisposable
         Assert.Equal(3 * 9, assessedWhileDown);
         Assert.True(waitingAtRestart >= 3 * TeamAlertsPerCall.Length, $"only {waitingAtRestart} alerts waited in the outbox while Redis was down");
         await Eventually.TrueAsync(() => publisher.OutboxDepth == 0, "the outbox drained");
+        Assert.Equal(System.Net.HttpStatusCode.OK, healthWhileDown!.StatusCode);
+        Assert.StartsWith("degraded: Redis unreachable", healthTextWhileDown, StringComparison.Ordinal);
+        Assert.Equal("healthy", await http.GetStringAsync(new Uri(service.HttpAddress, "/health")));
         stop.Cancel();
         await watching;
     }
