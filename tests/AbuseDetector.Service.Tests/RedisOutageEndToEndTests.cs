@@ -128,3 +128,38 @@ public sealed class RedisOutageEndToEndTests : IDisposable
         }
     }
 }
+
+/// <summary>The service reaches a Redis that requires a password through RedisPassword.</summary>
+public sealed class RedisAuthEndToEndTests
+{
+    [Fact]
+    public async Task RedisWithPassword_ServiceConfiguredWithIt_AlertsArrive()
+    {
+        // Arrange
+        const string Password = "test-only-redis-password";
+        await using var redis = await RedisServerProcess.StartNewAsync(password: Password);
+        await using var service = await ServiceInstance.StartAsync(new Dictionary<string, string?>
+        {
+            ["AbuseDetector:Redis"] = redis.Configuration,
+            ["AbuseDetector:RedisPassword"] = Password,
+        });
+        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        await using var subscriberConnection = new RedisConnection(RedisTestOptions.For(redis, o => o.Password = Password));
+        var subscriber = new AlertWatcher(subscriberConnection);
+        var tenant = RedisServerFixture.NewTenant();
+
+        // Act
+        await SampleCalls.ReplayAsync(client, "threat", tenant);
+
+        // Assert
+        IReadOnlyList<AlertHistoryEntry> history = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                history = await subscriber.ReadHistoryAsync(tenant, "team-1", null, 100);
+                return history.Count >= 3;
+            },
+            "the threat call's team alerts reached the password-protected Redis");
+        Assert.Equal(Escalation.AlertKind.Threat, history[0].Alert.Kind);
+    }
+}
