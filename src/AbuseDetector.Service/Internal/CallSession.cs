@@ -72,7 +72,7 @@ internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength,
             chunk.Text,
             classification.Flags,
             shouting.IsShouting && chunk.IsFinal,
-            classification.Evidence.Count == 0 ? null : ChunkEvidence.FromSpans(chunk.Text, classification.Evidence));
+            classification.Evidence.Count == 0 ? null : ChunkEvidence.FromSpans(chunk.Text, StrongestSpans(classification.Evidence)));
         Apply(escalation.Observe(signal), chunk.Seq, updates);
     }
 
@@ -146,6 +146,30 @@ internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength,
             _snapshotKept = true;
             history.Keep(ongoing);
         }
+    }
+
+    /// <summary>
+    /// The spans people should read in an alert: strongest first, none overlapping a stronger one (each category's
+    /// attribution marks the same words again), at most three.
+    /// </summary>
+    internal static IReadOnlyList<EvidenceSpan> StrongestSpans(IReadOnlyList<EvidenceSpan> spans)
+    {
+        const int MostSpans = 3;
+        var chosen = new List<EvidenceSpan>(MostSpans);
+        foreach (var span in spans.OrderByDescending(s => s.Weight))
+        {
+            if (!chosen.Exists(c => span.Start < c.Start + c.Length && c.Start < span.Start + span.Length))
+            {
+                chosen.Add(span);
+                if (chosen.Count == MostSpans)
+                {
+                    break;
+                }
+            }
+        }
+
+        chosen.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return chosen;
     }
 
     private CallUpdate? CheckChunk(TranscriptChunk chunk)
