@@ -55,3 +55,24 @@ internal sealed class ProcessSampler(int pid)
     private static long Kilobytes(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':', StringComparison.Ordinal) + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 }
+
+/// <summary>Busy and idle time of the whole machine, from the first line of /proc/stat (Linux), in clock ticks.</summary>
+internal static class MachineCpu
+{
+    public static (double Busy, double Idle)? Read()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/stat").First();
+            // cpu user nice system idle iowait irq softirq steal ...: idle and iowait are idle, the rest busy.
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var idle = fields[3] + fields[4];
+            var busy = fields.Take(8).Sum() - idle;
+            return (busy, idle);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
