@@ -22,6 +22,9 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LastRetryDelay = TimeSpan.FromSeconds(2);
 
+    // One script call carries up to this many alerts: one round trip each would cap delivery near 1,500 alerts/s.
+    private const int MaxBatch = 128;
+
     private readonly RedisConnection _connection;
     private readonly RedisAlertsOptions _options;
     private readonly TimeProvider _time;
@@ -29,11 +32,14 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     private readonly AlertMetrics _metrics;
     private readonly Lock _lock = new();
     private readonly LinkedList<Pending> _outbox = new();
+
+    // The non-critical alerts waiting, oldest first, so an overflow finds the one to drop without walking the outbox.
+    private readonly Queue<LinkedListNode<Pending>> _nonCritical = new();
+    private readonly List<Pending> _inFlight = new(MaxBatch);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private TaskCompletionSource _idle = NewIdleSignal();
-    private Pending? _inFlight;
     private long _dropped;
     private bool _closed;
 
@@ -66,7 +72,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _outbox.Count + (_inFlight is null ? 0 : 1);
+                return _outbox.Count + _inFlight.Count;
             }
         }
     }
@@ -111,7 +117,12 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
             if (accepted)
             {
-                _outbox.AddLast(new Pending(alert, _time.GetTimestamp()));
+                var node = _outbox.AddLast(new Pending(alert, _time.GetTimestamp()));
+                if (alert.Severity != AlertSeverity.Critical)
+                {
+                    _nonCritical.Enqueue(node);
+                }
+
                 _signal.Release();
             }
         }
@@ -149,7 +160,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         Task idle;
         lock (_lock)
         {
-            if (_outbox.Count == 0 && _inFlight is null)
+            if (_outbox.Count == 0 && _inFlight.Count == 0)
             {
                 return true;
             }
@@ -205,9 +216,10 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         int left;
         lock (_lock)
         {
-            left = _outbox.Count + (_inFlight is null ? 0 : 1);
+            left = _outbox.Count + _inFlight.Count;
             _outbox.Clear();
-            _inFlight = null;
+            _nonCritical.Clear();
+            _inFlight.Clear();
         }
 
         for (var i = 0; i < left; i++)
@@ -222,13 +234,10 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     /// <summary>Under the lock: drops the oldest non-critical alert waiting; false when the new alert itself is the one to drop.</summary>
     private bool MakeRoom(Alert incoming)
     {
-        for (var node = _outbox.First; node is not null; node = node.Next)
+        if (_nonCritical.TryDequeue(out var oldestNonCritical))
         {
-            if (node.Value.Alert.Severity != AlertSeverity.Critical)
-            {
-                _outbox.Remove(node);
-                return true;
-            }
+            _outbox.Remove(oldestNonCritical);
+            return true;
         }
 
         // Every alert waiting is critical: a non-critical newcomer goes, else the oldest critical one.
@@ -239,6 +248,22 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
         _outbox.RemoveFirst();
         return true;
+    }
+
+    /// <summary>Under the lock: moves up to <see cref="MaxBatch"/> alerts from the head of the outbox to the in-flight batch.</summary>
+    private void TakeBatch()
+    {
+        while (_inFlight.Count < MaxBatch && _outbox.First is { } first)
+        {
+            _outbox.RemoveFirst();
+            if (first.Value.Alert.Severity != AlertSeverity.Critical)
+            {
+                // Non-critical alerts leave the outbox in the order they were queued, so this one heads the queue.
+                _nonCritical.Dequeue();
+            }
+
+            _inFlight.Add(first.Value);
+        }
     }
 
     private void CountDrop(string reason)
@@ -256,57 +281,59 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     private async Task DrainAsync()
     {
         var stopping = _stopping.Token;
+        var batch = new List<Pending>(MaxBatch);
         while (!stopping.IsCancellationRequested)
         {
-            Pending? next = null;
+            batch.Clear();
             lock (_lock)
             {
-                _inFlight = null;
-                if (_outbox.First is { } first)
-                {
-                    _outbox.RemoveFirst();
-                    _inFlight = next = first.Value;
-                }
-                else
+                _inFlight.Clear();
+                TakeBatch();
+                batch.AddRange(_inFlight);
+                if (batch.Count == 0)
                 {
                     _idle.TrySetResult();
                 }
             }
 
-            if (next is null)
+            if (batch.Count == 0)
             {
                 await _signal.WaitAsync(stopping);
                 continue;
             }
 
-            await PublishWithRetriesAsync(next, stopping);
+            await PublishWithRetriesAsync(batch, stopping);
         }
     }
 
-    private async Task PublishWithRetriesAsync(Pending pending, CancellationToken stopping)
+    private async Task PublishWithRetriesAsync(List<Pending> batch, CancellationToken stopping)
     {
         var delay = FirstRetryDelay;
         while (true)
         {
             try
             {
-                var isNew = await PublishCoreAsync(pending.Alert, stopping);
-                _metrics.Latency.Record(_time.GetElapsedTime(pending.EnqueuedAt).TotalMilliseconds);
-                if (isNew)
+                var results = await PublishBatchAsync(batch, stopping);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    _metrics.Published.Add(1);
-                    RaisePublished(pending.Alert);
-                }
-                else
-                {
-                    _metrics.Duplicates.Add(1);
+                    _metrics.Latency.Record(_time.GetElapsedTime(batch[i].EnqueuedAt).TotalMilliseconds);
+                    if (results[i])
+                    {
+                        _metrics.Published.Add(1);
+                        RaisePublished(batch[i].Alert);
+                    }
+                    else
+                    {
+                        _metrics.Duplicates.Add(1);
+                    }
                 }
 
                 return;
             }
             catch (Exception e) when (IsTransient(e) && !stopping.IsCancellationRequested)
             {
-                // Keep the alert at the head: later alerts must not overtake it.
+                // Keep the batch at the head: later alerts must not overtake it. A retry of a batch whose reply was lost
+                // publishes nothing twice: the script skips ids it has already published.
                 _metrics.Retries.Add(1);
                 AlertsLog.AlertPublishRetrying(_logger, e.GetType().Name, (long)delay.TotalMilliseconds, OutboxDepth);
                 await Task.Delay(delay, _time, stopping);
@@ -315,10 +342,44 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 AlertsLog.AlertPublishFailed(_logger, e);
-                CountDrop("publish_failed");
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    CountDrop("publish_failed");
+                }
+
                 return;
             }
         }
+    }
+
+    private async Task<bool[]> PublishBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        var keys = _connection.Keys;
+        var redisKeys = new RedisKey[batch.Count * 2];
+        var values = new RedisValue[2 + (batch.Count * 3)];
+        values[0] = (long)_options.DedupeWindow.TotalMilliseconds;
+        values[1] = _options.HistoryLength;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var alert = batch[i].Alert;
+            var call = alert.Call;
+            redisKeys[2 * i] = keys.AlertDedupe(call.TenantId, alert.AlertId);
+            redisKeys[(2 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
+            values[2 + (3 * i)] = AlertJson.Serialize(alert);
+            values[3 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
+            values[4 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+        }
+
+        var database = await _connection.GetDatabaseAsync(cancellationToken);
+        var result = await database.ScriptEvaluateAsync(Scripts.PublishAlerts, redisKeys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        var flags = (RedisResult[])result!;
+        var isNew = new bool[batch.Count];
+        for (var i = 0; i < isNew.Length; i++)
+        {
+            isNew[i] = (long)flags[i] == 1;
+        }
+
+        return isNew;
     }
 
     private async Task<bool> PublishCoreAsync(Alert alert, CancellationToken cancellationToken)

@@ -68,6 +68,39 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task TryEnqueue_BatchesWithRepeatedIds_EachIdPublishedOnceInOrder()
+    {
+        // Arrange: more alerts than one script call carries, every fifth a retry of the alert before it.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
+        var published = new ConcurrentQueue<string>();
+        publisher.AlertPublished += a => published.Enqueue(a.AlertId);
+        var sent = new List<Alert>();
+        for (var i = 1; i <= 400; i++)
+        {
+            sent.Add(i % 5 == 0 ? sent[^1] : TestAlerts.Make(tenant, i, AlertAudience.AgentAndTeam));
+        }
+
+        // Act
+        foreach (var alert in sent)
+        {
+            Assert.True(publisher.TryEnqueue(alert));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+
+        // Assert
+        var unique = sent.Select(a => a.AlertId).Distinct().ToList();
+        Assert.Equal(320, unique.Count);
+        Assert.Equal(unique, published);
+        await Eventually.TrueAsync(() => raw.Messages.Count >= unique.Count, "every unique alert reached the agent channel");
+        Assert.Equal(unique, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
+        Assert.Equal(unique, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
+    }
+
+    [Fact]
     public async Task TryEnqueue_MoreThanHistoryLength_TrimsTheStreamKeepingTheNewest()
     {
         var tenant = RedisServerFixture.NewTenant();

@@ -25,6 +25,32 @@ internal static class Scripts
         return 1
         """;
 
+    /// <summary>
+    /// Publishes a batch of alerts in order, each exactly once per alert id, in one round trip. KEYS: per alert, its
+    /// dedupe key then its team history stream. ARGV: dedupe window (ms), history length, then per alert its payload, team
+    /// channel or "", agent channel or "". Returns one 1 (new) or 0 (duplicate) per alert.
+    /// </summary>
+    public const string PublishAlerts = """
+        local results = {}
+        for i = 1, #KEYS / 2 do
+          local dedupe, history = KEYS[2 * i - 1], KEYS[2 * i]
+          local payload, team, agent = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
+          if redis.call('SET', dedupe, '1', 'NX', 'PX', ARGV[1]) then
+            if team ~= '' then
+              redis.call('XADD', history, 'MAXLEN', '~', ARGV[2], '*', 'alert', payload)
+              redis.call('PUBLISH', team, payload)
+            end
+            if agent ~= '' then
+              redis.call('PUBLISH', agent, payload)
+            end
+            results[i] = 1
+          else
+            results[i] = 0
+          end
+        end
+        return results
+        """;
+
     /// <summary>Reads a team's history. KEYS: stream. ARGV: start ("-" or "(id" for after id), count. Returns XRANGE's reply.</summary>
     public const string ReadHistory = """
         return redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
