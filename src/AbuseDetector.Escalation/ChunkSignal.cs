@@ -75,4 +75,16 @@ public readonly record struct ChunkSignal(
 {
     /// <summary>True when the chunk carries anything the escalation engine acts on.</summary>
     public bool HasSignal => Flags != AbuseFlags.None || IsShouting;
+
+    /// <summary>
+    /// The flags the protocol acts on: the classifier's, without <see cref="AbuseFlags.Threat"/> when the threat's
+    /// probability is below <paramref name="threatMinProbability"/> (see <see cref="EscalationOptions.ThreatMinProbability"/>).
+    /// </summary>
+    /// <param name="scores">The classifier's scores for the chunk.</param>
+    /// <param name="threatMinProbability">How sure the model must be of a threat.</param>
+    /// <returns>The flags for <see cref="Flags"/>.</returns>
+    public static AbuseFlags ProtocolFlags(AbuseScores scores, double threatMinProbability) =>
+        scores.IsFlagged(AbuseCategory.Threat) && scores[AbuseCategory.Threat] < threatMinProbability
+            ? scores.Flags & ~AbuseFlags.Threat
+            : scores.Flags;
 }

@@ -49,6 +49,8 @@ public sealed class EscalationOptionsTests
         { nameof(EscalationOptions.MaxIncidentUtterances), o => o.MaxIncidentUtterances = 0 },
         { nameof(EscalationOptions.ThreatLevel), o => o.ThreatLevel = EscalationLevel.None },
         { nameof(EscalationOptions.ThreatLevel), o => o.ThreatLevel = (EscalationLevel)9 },
+        { nameof(EscalationOptions.ThreatMinProbability), o => o.ThreatMinProbability = 1.5 },
+        { nameof(EscalationOptions.ThreatMinProbability), o => o.ThreatMinProbability = -0.1 },
         { nameof(EscalationOptions.SupervisorAtLevel), o => o.SupervisorAtLevel = EscalationLevel.None },
         { nameof(EscalationOptions.DirectedAbuseWeight), o => (o.DirectedAbuseWeight, o.VentingWeight, o.ShoutingWeight) = (0, 0, 0) },
         { nameof(EscalationOptions.Scripts), o => o.Scripts["acme"] = new ScriptSet() },

@@ -145,6 +145,7 @@ internal sealed partial class AbuseDetectorGrpcService(
                 var session = new CallSession(
                     model.Classifier,
                     settings.MaxTextLength,
+                    escalationOptions.Value.ThreatMinProbability,
                     new CallEscalation(participants, startedAt, escalationOptions.Value, scripts),
                     new CallClock(timeProvider, startedAt),
                     alerts,

@@ -12,7 +12,8 @@ namespace AbuseDetector.Service.Internal;
 /// The state of one live call: the update sequence, the last final chunk's seq, one shouting baseline per speaker and
 /// the call's escalation. Used by one stream's reading loop only; not thread-safe.
 /// </summary>
-internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength, CallEscalation escalation, CallClock clock, AlertDispatcher alerts, CallHistory history)
+internal sealed class CallSession(
+    AbuseClassifier classifier, int maxTextLength, double threatMinProbability, CallEscalation escalation, CallClock clock, AlertDispatcher alerts, CallHistory history)
 {
     private static readonly ShoutingOptions Shouting = new();
 
@@ -70,7 +71,7 @@ internal sealed class CallSession(AbuseClassifier classifier, int maxTextLength,
             clock.At(Math.Max(chunk.EndMs, chunk.StartMs)),
             chunk.StartMs,
             chunk.Text,
-            classification.Flags,
+            ChunkSignal.ProtocolFlags(classification.Scores, threatMinProbability),
             shouting.IsShouting && chunk.IsFinal,
             classification.Evidence.Count == 0 ? null : ChunkEvidence.FromSpans(chunk.Text, StrongestSpans(classification.Evidence)));
         Apply(escalation.Observe(signal), chunk.Seq, updates);
