@@ -25,6 +25,14 @@ public sealed partial class AbuseDetectorServiceOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RedisUseTls { get; set; }
 
+    /// <summary>
+    /// Where the embedded redis-server (<c>Redis = embedded</c>) keeps its append-only file, so incidents, team history and
+    /// the alert ids already published survive a restart of the service.
+    /// </summary>
+    /// <value>The default value is <c>abuse-detector/redis</c> in the user's local application data folder (<c>~/.local/share</c> on Linux).</value>
+    public string EmbeddedRedisDataPath { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "abuse-detector", "redis");
+
     /// <summary>Splits <see cref="Redis"/> into host and port, or returns false for <c>embedded</c>, <c>none</c> and anything malformed.</summary>
     internal static bool TryParseRedisEndpoint(string? value, out string host, out int port)
     {

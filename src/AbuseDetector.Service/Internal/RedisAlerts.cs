@@ -47,18 +47,21 @@ internal sealed class RedisAlerts(
             options.Configuration = $"127.0.0.1:{EmbeddedPort}";
             if (!await AnswersAsync(EmbeddedPort, cancellationToken))
             {
-                _embedded = new RedisServerProcess(EmbeddedPort, settings.RedisPassword);
                 try
                 {
+                    // Append-only persistence: the embedded server keeps incidents and history across restarts.
+                    Directory.CreateDirectory(settings.EmbeddedRedisDataPath);
+                    _embedded = new RedisServerProcess(
+                        EmbeddedPort, settings.RedisPassword, extraArguments: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", settings.EmbeddedRedisDataPath]);
                     await _embedded.StartAsync(cancellationToken);
                 }
-                catch (InvalidOperationException ex)
+                catch (Exception ex) when (ex is InvalidOperationException or UnauthorizedAccessException or IOException)
                 {
                     // IOException: start-up prints the sentence and exits 1.
                     throw new IOException($"Redis 'embedded' could not start a local redis-server ({ex.Message}); install redis-server, or pass --redis host:port or --redis none.", ex);
                 }
 
-                ServiceLog.EmbeddedRedisStarted(_logger, EmbeddedPort);
+                ServiceLog.EmbeddedRedisStarted(_logger, EmbeddedPort, settings.EmbeddedRedisDataPath);
             }
         }
         else

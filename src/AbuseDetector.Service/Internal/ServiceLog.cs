@@ -29,8 +29,8 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 9, EventName = "RedisOff", Level = LogLevel.Warning, Message = "Redis is off (--redis none): alerts reach WatchAlerts streams on this instance only, and no incidents are kept.")]
     public static partial void RedisOff(ILogger logger);
 
-    [LoggerMessage(EventId = 10, EventName = "EmbeddedRedisStarted", Level = LogLevel.Information, Message = "Started a local redis-server on 127.0.0.1:{Port} (--redis embedded); it stops with the service.")]
-    public static partial void EmbeddedRedisStarted(ILogger logger, int port);
+    [LoggerMessage(EventId = 10, EventName = "EmbeddedRedisStarted", Level = LogLevel.Information, Message = "Started a local redis-server on 127.0.0.1:{Port} (--redis embedded), keeping its data in {DataPath}; it stops with the service.")]
+    public static partial void EmbeddedRedisStarted(ILogger logger, int port, string dataPath);
 
     [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Redis does not answer yet ({Failure}); calls are scored and alerts wait in the outbox until it does.")]
     public static partial void RedisUnreachableAtStart(ILogger logger, string failure);
