@@ -49,6 +49,9 @@ public class ServicePythonInteropTests(ServiceFixture service) : ServiceTestBase
     [Fact]
     public Task StreamCall_ChunkBeforeStart_FailedPreconditionWithMessage() => AssertScenarioAsync("bad_chunk");
 
+    [Fact]
+    public Task WatchAlerts_AgentWatchesWhileACallEscalates_FourLevelChangesInOrder() => AssertScenarioAsync("watch_alerts");
+
     private async Task AssertScenarioAsync(string scenario)
     {
         // Arrange

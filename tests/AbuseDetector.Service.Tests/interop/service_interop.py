@@ -245,7 +245,37 @@ def bad_chunk(channel):
             fail("FAILED_PRECONDITION came without a message")
 
 
+def watch_alerts(channel):
+    # A softphone plugin's view: agent alerts on a server stream, from another thread than the call's.
+    agent = "agent-" + uuid.uuid4().hex[:8]
+    watch = channel.unary_stream(
+        SERVICE + "WatchAlerts",
+        request_serializer=pb.WatchAlertsRequest.SerializeToString,
+        response_deserializer=pb.Alert.FromString)(pb.WatchAlertsRequest(tenant_id=TENANT, agent_id=agent), timeout=30)
+    watch.initial_metadata()  # the service sends headers once the watch is in place
+    call_id = new_call_id()
+    start = pb.CallEvent(start=pb.CallStart(call_id=call_id, tenant_id=TENANT, agent_id=agent, team_id="team-1"))
+    events = [start] + [chunk_event(seq, ABUSIVE) for seq in range(1, 5)] + [end_event()]
+    list(stream_stub(channel)(iter(events), timeout=30))
+    levels = []
+    for alert in watch:
+        if alert.call_id != call_id or alert.tenant_id != TENANT or alert.agent_id != agent:
+            fail("an alert of another call reached the watch: %r" % alert)
+        if alert.kind != pb.ALERT_KIND_LEVEL_CHANGED or not alert.for_agent or not alert.alert_id:
+            fail("unexpected alert on the agent's watch: %r" % alert)
+        if not alert.recommended_script or alert.at.seconds == 0:
+            fail("a level change came without its script line or time: %r" % alert)
+        levels.append(alert.level)
+        if len(levels) == 4:
+            break
+    expected = [pb.ESCALATION_LEVEL_NOTICE, pb.ESCALATION_LEVEL_WARNING, pb.ESCALATION_LEVEL_FINAL_WARNING, pb.ESCALATION_LEVEL_END_CALL_PERMITTED]
+    if levels != expected:
+        fail("expected the four levels in order, got %r" % levels)
+    watch.cancel()
+
+
 SCENARIOS = {
+    "watch_alerts": watch_alerts,
     "classify": classify,
     "stream": stream,
     "deadline": deadline,
