@@ -117,7 +117,7 @@ public sealed class RecordedCallTests
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
-    private static string SamplesFolder()
+    internal static string SamplesFolder()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

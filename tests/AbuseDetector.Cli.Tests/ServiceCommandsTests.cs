@@ -134,17 +134,5 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
-    private static string Sample(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "samples", name + ".jsonl");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"samples/{name}.jsonl was not found above the test folder.");
-    }
+    private static string Sample(string name) => Path.Combine(RecordedCallTests.SamplesFolder(), name + ".jsonl");
 }
