@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
 namespace AbuseDetector.Service;
@@ -24,6 +25,11 @@ public sealed partial class AbuseDetectorServiceOptions
     /// <summary>Whether to talk to Redis over TLS.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RedisUseTls { get; set; }
+
+    /// <summary>The loopback port of the embedded redis-server (<c>Redis = embedded</c>): used when something answers there, started there otherwise.</summary>
+    /// <value>The default value is 6379.</value>
+    [Range(1, 65535, ErrorMessage = "EmbeddedRedisPort must be between 1 and 65535.")]
+    public int EmbeddedRedisPort { get; set; } = 6379;
 
     /// <summary>
     /// Where the embedded redis-server (<c>Redis = embedded</c>) keeps its append-only file, so incidents, team history and

@@ -5,8 +5,8 @@ using AbuseDetector.Contracts.V1;
 namespace AbuseDetector.Service.Tests;
 
 /// <summary>
-/// The default set-up: with Redis "embedded" the service starts redis-server on 127.0.0.1:6379 itself, stops it on exit,
-/// and the data it kept (incidents) is there again after a restart. The only test that uses port 6379.
+/// The default set-up: with Redis "embedded" the service starts redis-server on its embedded port itself (6379 by
+/// default; a free port here), stops it on exit, and the data it kept (incidents) is there again after a restart.
 /// </summary>
 public sealed class EmbeddedRedisTests : IDisposable
 {
@@ -16,14 +16,19 @@ public sealed class EmbeddedRedisTests : IDisposable
     public async Task Embedded_ServiceRestarted_IncidentStillThereAndRedisStoppedWithTheService()
     {
         // Arrange
-        Assert.False(Answers(6379), "something already listens on 127.0.0.1:6379, so the embedded redis-server cannot be tested here");
-        var settings = new Dictionary<string, string?> { ["AbuseDetector:Redis"] = "embedded", ["AbuseDetector:EmbeddedRedisDataPath"] = _dataPath };
+        var port = FreePort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AbuseDetector:Redis"] = "embedded",
+            ["AbuseDetector:EmbeddedRedisPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AbuseDetector:EmbeddedRedisDataPath"] = _dataPath,
+        };
         var tenant = RedisServerFixture.NewTenant();
 
         // Act: a call with an incident, then a restart of the service.
         await using (var first = await ServiceInstance.StartAsync(settings))
         {
-            Assert.True(Answers(6379));
+            Assert.True(Answers(port));
             using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = first.GrpcAddress });
             await SampleCalls.ReplayAsync(client, "threat", tenant, "kept-call");
             await Eventually.TrueAsync(
@@ -31,7 +36,7 @@ public sealed class EmbeddedRedisTests : IDisposable
                 "the incident was saved");
         }
 
-        var stoppedWithTheService = !Answers(6379);
+        var stoppedWithTheService = !Answers(port);
         Incident kept;
         await using (var second = await ServiceInstance.StartAsync(settings))
         {
@@ -43,7 +48,7 @@ public sealed class EmbeddedRedisTests : IDisposable
         Assert.True(stoppedWithTheService, "the embedded redis-server outlived the service");
         Assert.True(kept.ThreatRaised);
         Assert.NotEmpty(Directory.EnumerateFileSystemEntries(_dataPath));
-        Assert.False(Answers(6379));
+        Assert.False(Answers(port));
     }
 
     public void Dispose()
@@ -56,6 +61,13 @@ public sealed class EmbeddedRedisTests : IDisposable
         {
             // redis-server may still hold a file for a moment; the temporary folder is cleaned by the system later.
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool Answers(int port)

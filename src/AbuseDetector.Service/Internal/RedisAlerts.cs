@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AbuseDetector.Alerts.Redis;
@@ -7,7 +8,7 @@ namespace AbuseDetector.Service.Internal;
 
 /// <summary>
 /// The process's Redis side: the connection, the alert publisher and its outbox, the incident store and the team-history
-/// watcher; with <c>--redis embedded</c>, a local redis-server started when none answers on 127.0.0.1:6379. Nothing
+/// watcher; with <c>--redis embedded</c>, a local redis-server started when none answers on 127.0.0.1:<see cref="AbuseDetectorServiceOptions.EmbeddedRedisPort"/>. Nothing
 /// when Redis is <c>none</c>. Started before the service takes calls; at shutdown, after the calls have drained, the
 /// outbox is flushed and the embedded server stopped.
 /// </summary>
@@ -17,8 +18,6 @@ internal sealed class RedisAlerts(
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
-    public const int EmbeddedPort = 6379;
-
     private readonly ILogger _logger = loggerFactory.CreateLogger<RedisAlerts>();
     private RedisServerProcess? _embedded;
 
@@ -44,15 +43,16 @@ internal sealed class RedisAlerts(
         var options = alertOptions.Value;
         if (string.Equals(settings.Redis, AbuseDetectorServiceOptions.RedisEmbedded, StringComparison.OrdinalIgnoreCase))
         {
-            options.Configuration = $"127.0.0.1:{EmbeddedPort}";
-            if (!await AnswersAsync(EmbeddedPort, cancellationToken))
+            var port = settings.EmbeddedRedisPort;
+            options.Configuration = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
+            if (!await AnswersAsync(port, cancellationToken))
             {
                 try
                 {
                     // Append-only persistence: the embedded server keeps incidents and history across restarts.
                     Directory.CreateDirectory(settings.EmbeddedRedisDataPath);
                     _embedded = new RedisServerProcess(
-                        EmbeddedPort, settings.RedisPassword, extraArguments: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", settings.EmbeddedRedisDataPath]);
+                        port, settings.RedisPassword, extraArguments: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", settings.EmbeddedRedisDataPath]);
                     await _embedded.StartAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or UnauthorizedAccessException or IOException)
@@ -61,7 +61,7 @@ internal sealed class RedisAlerts(
                     throw new IOException($"Redis 'embedded' could not start a local redis-server ({ex.Message}); install redis-server, or pass --redis host:port or --redis none.", ex);
                 }
 
-                ServiceLog.EmbeddedRedisStarted(_logger, EmbeddedPort, settings.EmbeddedRedisDataPath);
+                ServiceLog.EmbeddedRedisStarted(_logger, port, settings.EmbeddedRedisDataPath);
             }
         }
         else
