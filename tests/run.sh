@@ -16,6 +16,10 @@ fi
 # The alert, incident and end-to-end tests start their own redis-server on a free loopback port.
 if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
 
+# The Node interop tests drive the service from @grpc/grpc-js; its packages are pinned by package-lock.json.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt-get update -qq && apt-get install -y -qq nodejs npm; fi
+(cd tests/AbuseDetector.Service.Tests/interop/node && npm ci --no-audit --no-fund --loglevel=error)
+
 dotnet restore AbuseDetector.sln
 dotnet build AbuseDetector.sln -c Release --no-restore
 

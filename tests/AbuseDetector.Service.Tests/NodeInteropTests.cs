@@ -1,0 +1,95 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AbuseDetector.Service.Tests;
+
+/// <summary>
+/// Calls the real service from Node's @grpc/grpc-js, a gRPC implementation independent of ours and of C-core, run as a
+/// real process (tests/run.sh installs its npm packages with npm ci).
+/// </summary>
+[Collection(ServiceCollection.Name)]
+public class NodeInteropTests(ServiceFixture service) : ServiceTestBase(service)
+{
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(90);
+
+    [Theory]
+    [InlineData("classify")]
+    [InlineData("gzip")]
+    [InlineData("stream")]
+    [InlineData("deadline")]
+    [InlineData("cancel")]
+    [InlineData("unknown")]
+    [InlineData("metadata")]
+    [InlineData("bad_chunk")]
+    [InlineData("health")]
+    [InlineData("watch_alerts")]
+    public async Task Scenario_FromGrpcJs_BehavesAsSpecified(string scenario)
+    {
+        // Arrange
+        var (folder, protos) = FindFolders();
+        Assert.True(
+            Directory.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js")),
+            $"@grpc/grpc-js is not installed in {folder}: run 'npm ci' there (tests/run.sh does).");
+
+        // Act
+        var (exitCode, output) = await RunNodeAsync(folder, Path.Combine(folder, "node_interop.js"), $"127.0.0.1:{Service.GrpcPort.ToString(CultureInfo.InvariantCulture)}", protos, scenario);
+
+        // Assert
+        Assert.True(exitCode == 0, $"Scenario '{scenario}' failed (exit {exitCode}): {output}");
+        Assert.Equal("ok", output);
+    }
+
+    private static (string NodeFolder, string Protos) FindFolders()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var node = Path.Combine(directory.FullName, "tests", "AbuseDetector.Service.Tests", "interop", "node");
+            if (File.Exists(Path.Combine(node, "package.json")))
+            {
+                return (node, Path.Combine(directory.FullName, "protos"));
+            }
+        }
+
+        Assert.Fail($"No tests/AbuseDetector.Service.Tests/interop/node above {AppContext.BaseDirectory}: the interop tests run from the repository's build output.");
+        return default;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception ex)
+        {
+            Assert.Fail($"node could not be started ({ex.Message}): the Node interop tests need Node.js (tests/run.sh installs it).");
+            throw;
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(ProcessTimeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"node {string.Join(' ', arguments)} did not finish within {ProcessTimeout.TotalSeconds} seconds.");
+            }
+
+            return (process.ExitCode, ((await stdout).Trim() + " " + (await stderr).Trim()).Trim());
+        }
+    }
+}
