@@ -10,8 +10,8 @@ using StackExchange.Redis;
 namespace AbuseDetector.Alerts.Redis;
 
 /// <summary>
-/// Receives alerts from Redis, for the CLI's <c>watch</c> and supervisor clients: an agent's channel live, or a team's
-/// history replayed since a stream id and then live, each alert once per alert id and in publish order.
+/// Receives alerts from Redis, for the CLI's <c>watch</c>, supervisor clients and softphone plugins: a team's or an
+/// agent's history replayed since a stream id and then live, each alert once per alert id and in publish order.
 /// </summary>
 public sealed class AlertWatcher
 {
@@ -26,7 +26,7 @@ public sealed class AlertWatcher
     /// <summary>Creates a watcher on the process's connection.</summary>
     /// <param name="connection">The Redis connection; not disposed with the watcher.</param>
     /// <param name="dedupeCapacity">How many recent alert ids each watch remembers to drop duplicates.</param>
-    /// <param name="historyPollInterval">How often a team watch also reads the history, to pick up alerts published while its subscription was reconnecting; null for 1 second.</param>
+    /// <param name="historyPollInterval">How often a watch with history also reads it, to pick up alerts published while its subscription was reconnecting; null for 1 second.</param>
     /// <param name="timeProvider">Time for the history poll, or null for the system clock.</param>
     /// <param name="logger">Logs malformed messages, or null for none.</param>
     public AlertWatcher(RedisConnection connection, int dedupeCapacity = 10_000, TimeSpan? historyPollInterval = null, TimeProvider? timeProvider = null, ILogger<AlertWatcher>? logger = null)
@@ -54,36 +54,34 @@ public sealed class AlertWatcher
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(teamId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ValidateStreamId(sinceId);
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(
-            Scripts.ReadHistory,
-            [_connection.Keys.TeamHistory(tenantId, teamId)],
-            [sinceId is null ? "-" : "(" + sinceId, count]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
-
-        var entries = new List<AlertHistoryEntry>();
-        foreach (var entry in (RedisResult[])result!)
-        {
-            var parts = (RedisResult[])entry!;
-            var fields = (RedisResult[])parts[1]!;
-            for (var i = 0; i + 1 < fields.Length; i += 2)
-            {
-                if (string.Equals((string?)fields[i], "alert", StringComparison.Ordinal))
-                {
-                    entries.Add(new AlertHistoryEntry((string)parts[0]!, AlertJson.Parse((byte[])fields[i + 1]!)));
-                }
-            }
-        }
-
-        return entries;
+        return await ReadStreamAsync(_connection.Keys.TeamHistory(tenantId, teamId), sinceId, count, cancellationToken);
     }
 
-    /// <summary>Receives an agent's alerts live (the softphone plugin's view), each alert id once.</summary>
+    /// <summary>Reads an agent's history (the alerts whose audience includes the agent) in order.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="sinceId">Read alerts after this stream id (exclusive), or null from the oldest kept.</param>
+    /// <param name="count">The most alerts to return.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Up to <paramref name="count"/> alerts, oldest first.</returns>
+    /// <exception cref="ArgumentException"><paramref name="sinceId"/> is not a stream id such as <c>1700000000000-0</c>.</exception>
+    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
+    public async Task<IReadOnlyList<AlertHistoryEntry>> ReadAgentHistoryAsync(string tenantId, string agentId, string? sinceId, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(agentId);
+        return await ReadStreamAsync(_connection.Keys.AgentHistory(tenantId, agentId), sinceId, count, cancellationToken);
+    }
+
+    /// <summary>
+    /// Receives an agent's alerts live, each alert id once, without reading the history: alerts published while the
+    /// subscription is down are not replayed. A softphone plugin that must not miss a level change uses
+    /// <see cref="WatchAgentAsync(string, string, string?, CancellationToken)"/>.
+    /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="agentId">The agent.</param>
     /// <param name="cancellationToken">Ends the watch.</param>
-    /// <returns>The alerts as they are published; alerts published while the subscription is down are not replayed.</returns>
+    /// <returns>The alerts as they are published.</returns>
     public async IAsyncEnumerable<Alert> WatchAgentAsync(string tenantId, string agentId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -111,6 +109,26 @@ public sealed class AlertWatcher
     }
 
     /// <summary>
+    /// Replays an agent's history since a stream id, then receives its alerts live, each alert id once and in order,
+    /// the way <see cref="WatchTeamAsync"/> does for a team: a softphone plugin resuming after a reconnect gets the level
+    /// changes it missed.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="sinceId">The last stream id the client saw (exclusive), or null to replay the whole history kept.</param>
+    /// <param name="cancellationToken">Ends the watch.</param>
+    /// <returns>The alerts with their stream ids; keep the last id to resume after it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="sinceId"/> is not a stream id such as <c>1700000000000-0</c>.</exception>
+    public IAsyncEnumerable<AlertHistoryEntry> WatchAgentAsync(string tenantId, string agentId, string? sinceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(agentId);
+        ValidateStreamId(sinceId);
+        var keys = _connection.Keys;
+        return WatchWithHistoryAsync(keys.AgentChannel(tenantId, agentId), keys.AgentHistory(tenantId, agentId), sinceId, cancellationToken);
+    }
+
+    /// <summary>
     /// Replays a team's history since a stream id, then receives its alerts live, each alert id once and in order: it
     /// subscribes first, then reads the history, and reads it again whenever a live alert it has not seen arrives, the
     /// connection comes back, or the poll interval passes, so an outage leaves no gap.
@@ -121,15 +139,21 @@ public sealed class AlertWatcher
     /// <param name="cancellationToken">Ends the watch.</param>
     /// <returns>The alerts with their stream ids; keep the last id to resume after it.</returns>
     /// <exception cref="ArgumentException"><paramref name="sinceId"/> is not a stream id such as <c>1700000000000-0</c>.</exception>
-    public async IAsyncEnumerable<AlertHistoryEntry> WatchTeamAsync(string tenantId, string teamId, string? sinceId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AlertHistoryEntry> WatchTeamAsync(string tenantId, string teamId, string? sinceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(teamId);
         ValidateStreamId(sinceId);
+        var keys = _connection.Keys;
+        return WatchWithHistoryAsync(keys.TeamChannel(tenantId, teamId), keys.TeamHistory(tenantId, teamId), sinceId, cancellationToken);
+    }
 
+    /// <summary>The watch of a channel whose every alert enters <paramref name="history"/> before it is published.</summary>
+    private async IAsyncEnumerable<AlertHistoryEntry> WatchWithHistoryAsync(string channelName, RedisKey history, string? sinceId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         // Null in the queue means "read the history now".
         var events = Channel.CreateUnbounded<byte[]?>(new UnboundedChannelOptions { SingleReader = true });
-        var channel = new RedisChannel(_connection.Keys.TeamChannel(tenantId, teamId), RedisChannel.PatternMode.Literal);
+        var channel = new RedisChannel(channelName, RedisChannel.PatternMode.Literal);
         Action<RedisChannel, RedisValue> handler = (_, value) => events.Writer.TryWrite(value);
         Action restored = () => events.Writer.TryWrite(null);
         var subscriber = await _connection.GetSubscriberAsync(cancellationToken);
@@ -155,9 +179,9 @@ public sealed class AlertWatcher
                     }
                 }
 
-                // Team alerts enter the history before they are published, so reading it yields the live one in order.
-                var caughtUp = await TryReadAllSinceAsync(tenantId, teamId, lastId, cancellationToken);
-                foreach (var entry in caughtUp ?? [])
+                // Alerts enter the history before they are published, so reading it yields the live one in order.
+                var caughtUp = await TryReadAllSinceAsync(history, lastId, cancellationToken);
+                foreach (var entry in caughtUp)
                 {
                     lastId = entry.StreamId;
                     if (seen.Add(entry.Alert.AlertId))
@@ -166,6 +190,7 @@ public sealed class AlertWatcher
                     }
                 }
 
+                // Not in the history read (Redis went away between the message and the read, or it was trimmed).
                 if (live is not null && seen.Add(live.AlertId))
                 {
                     yield return new AlertHistoryEntry("", live);
@@ -179,14 +204,41 @@ public sealed class AlertWatcher
         }
     }
 
-    private async Task<List<AlertHistoryEntry>?> TryReadAllSinceAsync(string tenantId, string teamId, string? sinceId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertHistoryEntry>> ReadStreamAsync(RedisKey history, string? sinceId, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ValidateStreamId(sinceId);
+        var database = await _connection.GetDatabaseAsync(cancellationToken);
+        var result = await database.ScriptEvaluateAsync(
+            Scripts.ReadHistory,
+            [history],
+            [sinceId is null ? "-" : "(" + sinceId, count]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
+
+        var entries = new List<AlertHistoryEntry>();
+        foreach (var entry in (RedisResult[])result!)
+        {
+            var parts = (RedisResult[])entry!;
+            var fields = (RedisResult[])parts[1]!;
+            for (var i = 0; i + 1 < fields.Length; i += 2)
+            {
+                if (string.Equals((string?)fields[i], "alert", StringComparison.Ordinal))
+                {
+                    entries.Add(new AlertHistoryEntry((string)parts[0]!, AlertJson.Parse((byte[])fields[i + 1]!)));
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    private async Task<List<AlertHistoryEntry>> TryReadAllSinceAsync(RedisKey history, string? sinceId, CancellationToken cancellationToken)
     {
         var all = new List<AlertHistoryEntry>();
         try
         {
             while (true)
             {
-                var page = await ReadHistoryAsync(tenantId, teamId, sinceId, PageSize, cancellationToken);
+                var page = await ReadStreamAsync(history, sinceId, PageSize, cancellationToken);
                 all.AddRange(page);
                 if (page.Count < PageSize)
                 {

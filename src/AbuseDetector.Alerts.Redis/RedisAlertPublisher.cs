@@ -9,7 +9,8 @@ namespace AbuseDetector.Alerts.Redis;
 
 /// <summary>
 /// Publishes alerts to Redis exactly once per alert id: to the agent channel <c>{prefix}:{tenant}:agent:{agent}</c>
-/// and/or the team channel <c>{prefix}:{tenant}:team:{team}</c>, team alerts also to the team's capped history stream.
+/// and/or the team channel <c>{prefix}:{tenant}:team:{team}</c>, each also to that agent's or team's capped history
+/// stream (the channel name plus <c>:history</c>) in the same atomic step, so watchers can resume after an outage.
 /// <see cref="TryEnqueue(Alert)"/> never waits on Redis: alerts go into a bounded, ordered outbox that one background
 /// loop drains in order, retrying with capped backoff while Redis is down. One per process; metrics on the
 /// <c>AbuseDetector.Alerts</c> meter.
@@ -355,19 +356,21 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     private async Task<bool[]> PublishBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
         var keys = _connection.Keys;
-        var redisKeys = new RedisKey[batch.Count * 2];
-        var values = new RedisValue[2 + (batch.Count * 3)];
+        var redisKeys = new RedisKey[batch.Count * 3];
+        var values = new RedisValue[3 + (batch.Count * 3)];
         values[0] = (long)_options.DedupeWindow.TotalMilliseconds;
         values[1] = _options.HistoryLength;
+        values[2] = _options.AgentHistoryLength;
         for (var i = 0; i < batch.Count; i++)
         {
             var alert = batch[i].Alert;
             var call = alert.Call;
-            redisKeys[2 * i] = keys.AlertDedupe(call.TenantId, alert.AlertId);
-            redisKeys[(2 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
-            values[2 + (3 * i)] = AlertJson.Serialize(alert);
-            values[3 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
-            values[4 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            redisKeys[3 * i] = keys.AlertDedupe(call.TenantId, alert.AlertId);
+            redisKeys[(3 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
+            redisKeys[(3 * i) + 2] = keys.AgentHistory(call.TenantId, call.AgentId);
+            values[3 + (3 * i)] = AlertJson.Serialize(alert);
+            values[4 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
+            values[5 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
         }
 
         var database = await _connection.GetDatabaseAsync(cancellationToken);
@@ -391,10 +394,11 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         var database = await _connection.GetDatabaseAsync(cancellationToken);
         var result = await database.ScriptEvaluateAsync(
             Scripts.PublishAlert,
-            [keys.AlertDedupe(call.TenantId, alert.AlertId), keys.TeamHistory(call.TenantId, call.TeamId)],
+            [keys.AlertDedupe(call.TenantId, alert.AlertId), keys.TeamHistory(call.TenantId, call.TeamId), keys.AgentHistory(call.TenantId, call.AgentId)],
             [
                 (long)_options.DedupeWindow.TotalMilliseconds,
                 _options.HistoryLength,
+                _options.AgentHistoryLength,
                 AlertJson.Serialize(alert),
                 toTeam ? keys.TeamChannel(call.TenantId, call.TeamId) : "",
                 toAgent ? keys.AgentChannel(call.TenantId, call.AgentId) : "",

@@ -40,6 +40,14 @@ public sealed class RedisAlertsOptions
     [Range(1, 10_000_000, ErrorMessage = "Redis HistoryLength must be between 1 and 10000000.")]
     public int HistoryLength { get; set; } = 10_000;
 
+    /// <summary>
+    /// About how many alerts each agent's history stream keeps (XADD MAXLEN ~), for a softphone plugin that resumes
+    /// after a reconnect; shorter than a team's, since there is one per agent.
+    /// </summary>
+    /// <value>The default value is 1,000.</value>
+    [Range(1, 10_000_000, ErrorMessage = "Redis AgentHistoryLength must be between 1 and 10000000.")]
+    public int AgentHistoryLength { get; set; } = 1_000;
+
     /// <summary>How long an alert id is remembered so a retried publish is not delivered twice.</summary>
     /// <value>The default value is 24 hours.</value>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis DedupeWindow must be between 1 second and 30 days.")]

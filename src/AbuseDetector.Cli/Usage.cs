@@ -18,7 +18,7 @@ internal static class Usage
           replay <call.jsonl> [--speed 1|10|max] [--call-id ID] [--json]
               Streams a recorded call (samples/*.jsonl) to the service and prints each update as it comes.
           watch --tenant T (--team X | --agent Y) [--since HISTORY_ID] [--json]
-              Prints alerts live; with --since, a team's missed alerts first.
+              Prints alerts live; with --since, the team's or agent's missed alerts first (0: the whole history kept).
           incidents list --tenant T [--team X] [--agent Y] [--customer Z] [--from TIME] [--to TIME] [--limit N] [--json]
           incidents show --tenant T <call id> [--json]
               The incident notes the service keeps for calls that reached final_warning or ended after abuse.

@@ -2,7 +2,7 @@ using AbuseDetector.Contracts.V1;
 
 namespace AbuseDetector.Cli;
 
-/// <summary><c>watch --tenant T (--team X | --agent Y) [--since ID]</c>: prints alerts live, after the team's missed ones.</summary>
+/// <summary><c>watch --tenant T (--team X | --agent Y) [--since ID]</c>: prints alerts live, after the team's or agent's missed ones.</summary>
 internal static class WatchCommand
 {
     public static async Task<int> RunAsync(CommandLine line, TextWriter output, CancellationToken cancellationToken)
@@ -29,9 +29,7 @@ internal static class WatchCommand
 
         if (since is not null)
         {
-            request.SinceHistoryId = agent is null
-                ? since
-                : throw new UsageException("--since replays a team's history; agents' alerts have none.");
+            request.SinceHistoryId = since;
         }
 
         var printer = new UpdatePrinter(output, json);

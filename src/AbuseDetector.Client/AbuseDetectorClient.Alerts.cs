@@ -14,10 +14,10 @@ public sealed partial class AbuseDetectorClient
     private const string ListIncidentsPath = "/abuse_detector.v1.AbuseDetector/ListIncidents";
 
     /// <summary>
-    /// Streams the alerts of one team or agent as the service raises them; for a team with <c>since_history_id</c> set,
-    /// the missed alerts from the team's history come first. The stream runs until cancelled or the service ends it.
+    /// Streams the alerts of one team or agent as the service raises them; with <c>since_history_id</c> set, the missed
+    /// alerts from the team's or agent's history come first. The stream runs until cancelled or the service ends it.
     /// </summary>
-    /// <param name="request">Whose alerts, and where to resume a team's history.</param>
+    /// <param name="request">Whose alerts, and where to resume their history.</param>
     /// <param name="cancellationToken">Ends the watch (status <c>CANCELLED</c>).</param>
     /// <returns>The alerts, in the order they were raised.</returns>
     /// <exception cref="AbuseDetectorRpcException">The service ended the watch with a status other than <c>OK</c>.</exception>

@@ -67,6 +67,69 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAgentAsync_RedisKilledAndRestarted_EveryAgentAlertArrivesOnceInOrder()
+    {
+        // Arrange: AOF on every write, so the agent history and dedupe keys outlive the kill.
+        await using var server = new RedisServerProcess(extraArguments: ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDir]);
+        await server.StartAsync();
+        const string tenant = "acme";
+        await using var connection = new RedisConnection(RedisTestOptions.For(server));
+        await using var publisher = new RedisAlertPublisher(connection);
+        await using var watcherConnection = new RedisConnection(RedisTestOptions.For(server));
+        Assert.True(await watcherConnection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
+        var watcher = new AlertWatcher(watcherConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
+
+        // The plugin watches across the outage; a second plugin crashed and will resume from the last id it kept.
+        await using var agent = new Collector<AlertHistoryEntry>(ct => watcher.WatchAgentAsync(tenant, "agent-1", null, ct));
+        await Subscriptions.WaitAsync(server.Configuration, $"abuse:{tenant}:agent:agent-1");
+
+        // Every third alert is team-only, and another agent's alerts interleave: neither belongs in agent 1's watch.
+        var expected = new List<string>();
+        void Enqueue(int i)
+        {
+            var alert = TestAlerts.Make(tenant, i, i % 3 == 0 ? AlertAudience.Team : i % 3 == 1 ? AlertAudience.Agent : AlertAudience.AgentAndTeam);
+            if (alert.Audience.HasFlag(AlertAudience.Agent))
+            {
+                expected.Add(alert.AlertId);
+            }
+
+            Assert.True(publisher.TryEnqueue(alert));
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, 1000 + i, AlertAudience.Agent, agent: "agent-2")));
+        }
+
+        for (var i = 1; i <= 60; i++)
+        {
+            Enqueue(i);
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        await Eventually.TrueAsync(() => agent.Items.Count == 40, "the first 40 agent alerts reached the watcher");
+        var lastBeforeOutage = agent.Items.Last().StreamId;
+
+        // Act: Redis goes away with alerts raised meanwhile; they wait in the outbox and race the resubscribe.
+        await server.StopAsync();
+        for (var i = 61; i <= 180; i++)
+        {
+            Enqueue(i);
+        }
+
+        await server.StartAsync();
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(30)), "the outbox drained after Redis came back");
+        await using var resumed = new Collector<AlertHistoryEntry>(ct => watcher.WatchAgentAsync(tenant, "agent-1", lastBeforeOutage, ct));
+
+        // Assert
+        Assert.Equal(120, expected.Count);
+        await Eventually.TrueAsync(() => agent.Items.Count >= 120 && resumed.Items.Count >= 80, "every agent alert reached both watchers", TimeSpan.FromSeconds(30));
+        await Task.Delay(500); // a duplicate would arrive within the poll interval
+        Assert.Equal(expected, agent.Items.Select(e => e.Alert.AlertId));
+        Assert.Equal(expected.Skip(40), resumed.Items.Select(e => e.Alert.AlertId));
+        Assert.All(resumed.Items, e => Assert.NotEqual("", e.StreamId));
+        Assert.Equal(expected, (await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 1000)).Select(e => e.Alert.AlertId));
+        Assert.Null(agent.Error);
+        Assert.Null(resumed.Error);
+    }
+
+    [Fact]
     public async Task TryEnqueue_RedisDownAtStart_PublishesOnceRedisStarts()
     {
         await using var server = await RedisServerProcess.StartNewAsync();

@@ -22,8 +22,9 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "four messages arrived");
         Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-3"], raw.On(agentChannel).Select(a => a.AlertId));
         Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], raw.On(teamChannel).Select(a => a.AlertId));
-        var history = await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100);
-        Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], history.Select(e => e.Alert.AlertId));
+        var watcher = new AlertWatcher(connection);
+        Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], (await watcher.ReadHistoryAsync(tenant, "team-1", null, 100)).Select(e => e.Alert.AlertId));
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-3"], (await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 100)).Select(e => e.Alert.AlertId));
     }
 
     [Fact]
@@ -44,6 +45,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await Eventually.TrueAsync(() => raw.Messages.Count >= 3, "the marker alert arrived");
         Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-1", $"{tenant}-alert-2"], raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
         Assert.Single(await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100));
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-2"], (await new AlertWatcher(connection).ReadAgentHistoryAsync(tenant, "agent-1", null, 100)).Select(e => e.Alert.AlertId));
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
-    public async Task TryEnqueue_BatchesWithRepeatedIds_EachIdPublishedOnceInOrder()
+    public async Task TryEnqueue_BatchesWithRepeatedIds_EachIdPublishedAndRecordedOnceInOrder()
     {
         // Arrange: more alerts than one script call carries, every fifth a retry of the alert before it.
         var tenant = RedisServerFixture.NewTenant();
@@ -98,6 +100,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await Eventually.TrueAsync(() => raw.Messages.Count >= unique.Count, "every unique alert reached the agent channel");
         Assert.Equal(unique, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
         Assert.Equal(unique, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
+        Assert.Equal(unique, (await new AlertWatcher(connection).ReadAgentHistoryAsync(tenant, "agent-1", null, 1000)).Select(e => e.Alert.AlertId));
     }
 
     [Fact]
@@ -119,6 +122,69 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.InRange(history.Count, 10, 110);
         Assert.Equal($"{tenant}-alert-500", history[^1].Alert.AlertId);
         Assert.Equal(Enumerable.Range(501 - history.Count, history.Count).Select(i => $"{tenant}-alert-{i}"), history.Select(e => e.Alert.AlertId));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_MixedAudiencesAndAgents_AgentHistoryHoldsThatAgentsAlertsOnlyInOrder()
+    {
+        // Arrange: team-only alerts, another agent's alerts and another tenant's alerts interleaved with agent 1's.
+        var tenant = RedisServerFixture.NewTenant();
+        var other = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+        var expected = new List<string>();
+        for (var i = 1; i <= 300; i++)
+        {
+            var alert = (i % 5) switch
+            {
+                0 => TestAlerts.Make(tenant, i, AlertAudience.Team),
+                1 => TestAlerts.Make(tenant, i, AlertAudience.Agent, agent: "agent-2"),
+                2 => TestAlerts.Make(other, i, AlertAudience.Agent),
+                3 => TestAlerts.Make(tenant, i, AlertAudience.AgentAndTeam),
+                _ => TestAlerts.Make(tenant, i, AlertAudience.Agent),
+            };
+            if (alert.Call.TenantId == tenant && alert.Call.AgentId == "agent-1" && alert.Audience.HasFlag(AlertAudience.Agent))
+            {
+                expected.Add(alert.AlertId);
+            }
+
+            Assert.True(publisher.TryEnqueue(alert));
+        }
+
+        // Act
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        var watcher = new AlertWatcher(connection);
+        var history = await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 1000);
+
+        // Assert
+        Assert.Equal(120, expected.Count);
+        Assert.Equal(expected, history.Select(e => e.Alert.AlertId));
+        Assert.Equal(history.Select(e => e.StreamId).Distinct().Count(), history.Count);
+        Assert.Equal(60, (await watcher.ReadAgentHistoryAsync(tenant, "agent-2", null, 1000)).Count);
+        Assert.Equal(60, (await watcher.ReadAgentHistoryAsync(other, "agent-1", null, 1000)).Count);
+        Assert.Equal(120, (await watcher.ReadHistoryAsync(tenant, "team-1", null, 1000)).Count);
+    }
+
+    [Fact]
+    public async Task TryEnqueue_MoreThanAgentHistoryLength_TrimsTheAgentStreamOnly()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 10));
+        await using var publisher = new RedisAlertPublisher(connection);
+
+        for (var i = 1; i <= 500; i++)
+        {
+            publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.AgentAndTeam));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        var watcher = new AlertWatcher(connection);
+        var agent = await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 1000);
+
+        // MAXLEN ~ trims whole stream nodes (100 entries by default); the team's own, longer cap keeps all 500.
+        Assert.InRange(agent.Count, 10, 110);
+        Assert.Equal(Enumerable.Range(501 - agent.Count, agent.Count).Select(i => $"{tenant}-alert-{i}"), agent.Select(e => e.Alert.AlertId));
+        Assert.Equal(500, (await watcher.ReadHistoryAsync(tenant, "team-1", null, 1000)).Count);
     }
 
     [Fact]

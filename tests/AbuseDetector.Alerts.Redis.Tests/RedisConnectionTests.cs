@@ -12,6 +12,7 @@ public sealed class RedisConnectionTests : IDisposable
 
     [Theory]
     [InlineData(nameof(RedisAlertsOptions.HistoryLength), "HistoryLength")]
+    [InlineData(nameof(RedisAlertsOptions.AgentHistoryLength), "AgentHistoryLength")]
     [InlineData(nameof(RedisAlertsOptions.OutboxCapacity), "OutboxCapacity")]
     [InlineData(nameof(RedisAlertsOptions.KeyPrefix), "KeyPrefix")]
     [InlineData(nameof(RedisAlertsOptions.IncidentRetention), "IncidentRetention")]
@@ -21,6 +22,7 @@ public sealed class RedisConnectionTests : IDisposable
         switch (setting)
         {
             case nameof(RedisAlertsOptions.HistoryLength): options.HistoryLength = 0; break;
+            case nameof(RedisAlertsOptions.AgentHistoryLength): options.AgentHistoryLength = 10_000_001; break;
             case nameof(RedisAlertsOptions.OutboxCapacity): options.OutboxCapacity = -1; break;
             case nameof(RedisAlertsOptions.KeyPrefix): options.KeyPrefix = "a b:c"; break;
             case nameof(RedisAlertsOptions.IncidentRetention): options.IncidentRetention = TimeSpan.Zero; break;
@@ -38,7 +40,7 @@ public sealed class RedisConnectionTests : IDisposable
 
         options.Validate();
 
-        Assert.Equal(("127.0.0.1:6379", "abuse", 10_000, TimeSpan.FromHours(24), OutboxOverflowPolicy.DropOldest, TimeSpan.FromDays(90)), (options.Configuration, options.KeyPrefix, options.HistoryLength, options.DedupeWindow, options.OverflowPolicy, options.IncidentRetention));
+        Assert.Equal(("127.0.0.1:6379", "abuse", 10_000, 1_000, TimeSpan.FromHours(24), OutboxOverflowPolicy.DropOldest, TimeSpan.FromDays(90)), (options.Configuration, options.KeyPrefix, options.HistoryLength, options.AgentHistoryLength, options.DedupeWindow, options.OverflowPolicy, options.IncidentRetention));
     }
 
     [Fact]

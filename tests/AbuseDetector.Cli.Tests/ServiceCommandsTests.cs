@@ -84,7 +84,7 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
     }
 
     [Fact]
-    public async Task IncidentsAndWatch_AfterAPersistentSwearingCall_ShowTheNotesAndReplayTheTeamHistory()
+    public async Task IncidentsAndWatch_AfterAPersistentSwearingCall_ShowTheNotesAndReplayTheTeamAndAgentHistory()
     {
         // Arrange: a tenant of this test's own, so the team history holds this call only.
         var tenant = "cli" + NewId();
@@ -106,7 +106,9 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
             "the finished incident was saved",
             TimeSpan.FromSeconds(30));
         var listed = CliProcess.Run("incidents", "list", "--tenant", tenant, "--team", "team-1", "--server", service.Address);
-        var watched = CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--team", "team-1", "--since", "0", "--server", service.Address);
+        var watchTeam = Task.Run(() => CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--team", "team-1", "--since", "0", "--server", service.Address));
+        var watchAgent = Task.Run(() => CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--agent", "agent-7", "--since", "0", "--server", service.Address));
+        var (watched, watchedAgent) = (await watchTeam, await watchAgent);
         var missing = CliProcess.Run("incidents", "show", "--tenant", tenant, "no-such-call", "--server", service.Address);
 
         // Assert
@@ -120,6 +122,9 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
         Assert.Equal(
             ["level_changed", "supervisor_needed", "level_changed", "supervisor_needed", "call_ended"],
             alerts.Select(l => l.Split(' ')[1]));
+        var agentAlerts = watchedAgent.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(agentAlerts, l => Assert.StartsWith("alert level_changed ", l, StringComparison.Ordinal));
+        Assert.Equal(["notice", "warning", "final_warning", "end_call_permitted"], agentAlerts.Select(l => l.Split(" level ")[1].Split(':')[0]));
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("NotFound", missing.StandardError, StringComparison.Ordinal);
     }

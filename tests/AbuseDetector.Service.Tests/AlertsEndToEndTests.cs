@@ -223,6 +223,38 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task WatchAlerts_Agent_LiveThenResumedFromAHistoryId()
+    {
+        // Arrange: the softphone plugin's watch, live from now.
+        var tenant = RedisServerFixture.NewTenant();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var live = new ConcurrentQueue<Alert>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = tenant, AgentId = "agent-7" }, stop.Token))
+            {
+                live.Enqueue(alert);
+            }
+        });
+        await Task.Delay(500);
+
+        // Act: the plugin reconnects after the first level change, and again from the start of what is kept.
+        await SampleCalls.ReplayAsync(fixture.Client, "persistent-swearing", tenant);
+        await Eventually.TrueAsync(() => live.Count >= 4, "the agent's four level changes were watched live");
+        var resumed = await WatchAsync(new WatchAlertsRequest { TenantId = tenant, AgentId = "agent-7", SinceHistoryId = live.First().HistoryId }, 3);
+        var whole = await WatchAsync(new WatchAlertsRequest { TenantId = tenant, AgentId = "agent-7", SinceHistoryId = "0" }, 4);
+
+        // Assert
+        Assert.Equal([EscalationLevel.Notice, EscalationLevel.Warning, EscalationLevel.FinalWarning, EscalationLevel.EndCallPermitted], live.Select(a => a.Level));
+        Assert.All(live, a => Assert.True(a.ForAgent));
+        Assert.All(live, a => Assert.False(string.IsNullOrEmpty(a.HistoryId)));
+        Assert.Equal(live.Skip(1).Select(a => a.AlertId), resumed.Select(a => a.AlertId));
+        Assert.Equal(live.Select(a => (a.AlertId, a.HistoryId)), whole.Select(a => (a.AlertId, a.HistoryId)));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<Exception>(() => watching);
+    }
+
+    [Fact]
     public async Task WatchAlerts_BadHistoryId_InvalidArgument()
     {
         var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(async () =>
@@ -233,6 +265,23 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
             }
         });
         Assert.Equal(Transport.Grpc.GrpcStatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    /// <summary>Watches until <paramref name="count"/> alerts came, then ends the watch.</summary>
+    private async Task<List<Alert>> WatchAsync(WatchAlertsRequest request, int count)
+    {
+        var alerts = new List<Alert>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var alert in fixture.Client.WatchAlertsAsync(request, timeout.Token))
+        {
+            alerts.Add(alert);
+            if (alerts.Count == count)
+            {
+                break;
+            }
+        }
+
+        return alerts;
     }
 
     private static string Describe(EngineAlert alert) => $"{Escalation.AlertKinds.ToName(alert.Kind)}:{Escalation.AlertKinds.ToName(alert.Level)}";

@@ -45,10 +45,13 @@ public sealed class WatchAlertsWithoutRedisTests
     }
 
     [Theory]
-    [InlineData("", "x", "", "InvalidArgument")]
-    [InlineData("demo", "", "", "InvalidArgument")]
-    [InlineData("demo", "team-1", "1700000000000-0", "FailedPrecondition")]
-    public async Task WatchAlerts_BadOrUnservable_ClearStatus(string tenant, string team, string since, string expected)
+    [InlineData("", "x", "", "", "InvalidArgument")]
+    [InlineData("demo", "", "", "", "InvalidArgument")]
+    [InlineData("demo", "team-1", "", "1700000000000-0", "FailedPrecondition")]
+    [InlineData("demo", "", "agent-7", "1700000000000-0", "FailedPrecondition")]
+    [InlineData("demo", "", "agent-7", "0", "FailedPrecondition")]
+    [InlineData("demo", "", "agent-7", "yesterday", "InvalidArgument")]
+    public async Task WatchAlerts_BadOrUnservable_ClearStatus(string tenant, string team, string agent, string since, string expected)
     {
         // Arrange
         await using var service = await ServiceInstance.StartAsync();
@@ -57,6 +60,11 @@ public sealed class WatchAlertsWithoutRedisTests
         if (team.Length > 0)
         {
             request.TeamId = team;
+        }
+
+        if (agent.Length > 0)
+        {
+            request.AgentId = agent;
         }
 
         // Act

@@ -8,6 +8,8 @@ internal sealed class RedisKeys(string prefix)
 {
     public string AgentChannel(string tenant, string agent) => $"{prefix}:{tenant}:agent:{agent}";
 
+    public string AgentHistory(string tenant, string agent) => $"{prefix}:{tenant}:agent:{agent}:history";
+
     public string TeamChannel(string tenant, string team) => $"{prefix}:{tenant}:team:{team}";
 
     public string TeamHistory(string tenant, string team) => $"{prefix}:{tenant}:team:{team}:history";

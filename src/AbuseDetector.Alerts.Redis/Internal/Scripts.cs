@@ -8,39 +8,44 @@ namespace AbuseDetector.Alerts.Redis.Internal;
 internal static class Scripts
 {
     /// <summary>
-    /// Publishes one alert exactly once per alert id. KEYS: dedupe key, team history stream. ARGV: dedupe window (ms),
-    /// history length, payload, team channel or "", agent channel or "". Returns 1 when new, 0 for a duplicate.
+    /// Publishes one alert exactly once per alert id. KEYS: dedupe key, team history stream, agent history stream.
+    /// ARGV: dedupe window (ms), team history length, agent history length, payload, team channel or "", agent channel
+    /// or "". Each audience's history gets the alert before its channel does, so a watcher that sees it live finds it
+    /// when it reads the history. Returns 1 when new, 0 for a duplicate.
     /// </summary>
     public const string PublishAlert = """
         if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
           return 0
         end
-        if ARGV[4] ~= '' then
-          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'alert', ARGV[3])
-          redis.call('PUBLISH', ARGV[4], ARGV[3])
-        end
         if ARGV[5] ~= '' then
-          redis.call('PUBLISH', ARGV[5], ARGV[3])
+          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'alert', ARGV[4])
+          redis.call('PUBLISH', ARGV[5], ARGV[4])
+        end
+        if ARGV[6] ~= '' then
+          redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'alert', ARGV[4])
+          redis.call('PUBLISH', ARGV[6], ARGV[4])
         end
         return 1
         """;
 
     /// <summary>
-    /// Publishes a batch of alerts in order, each exactly once per alert id, in one round trip. KEYS: per alert, its
-    /// dedupe key then its team history stream. ARGV: dedupe window (ms), history length, then per alert its payload, team
+    /// Publishes a batch of alerts in order, each exactly once per alert id, in one round trip, as
+    /// <see cref="PublishAlert"/> does for one. KEYS: per alert, its dedupe key, team history stream and agent history
+    /// stream. ARGV: dedupe window (ms), team history length, agent history length, then per alert its payload, team
     /// channel or "", agent channel or "". Returns one 1 (new) or 0 (duplicate) per alert.
     /// </summary>
     public const string PublishAlerts = """
         local results = {}
-        for i = 1, #KEYS / 2 do
-          local dedupe, history = KEYS[2 * i - 1], KEYS[2 * i]
-          local payload, team, agent = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
+        for i = 1, #KEYS / 3 do
+          local dedupe, teamHistory, agentHistory = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+          local payload, team, agent = ARGV[3 * i + 1], ARGV[3 * i + 2], ARGV[3 * i + 3]
           if redis.call('SET', dedupe, '1', 'NX', 'PX', ARGV[1]) then
             if team ~= '' then
-              redis.call('XADD', history, 'MAXLEN', '~', ARGV[2], '*', 'alert', payload)
+              redis.call('XADD', teamHistory, 'MAXLEN', '~', ARGV[2], '*', 'alert', payload)
               redis.call('PUBLISH', team, payload)
             end
             if agent ~= '' then
+              redis.call('XADD', agentHistory, 'MAXLEN', '~', ARGV[3], '*', 'alert', payload)
               redis.call('PUBLISH', agent, payload)
             end
             results[i] = 1
@@ -51,7 +56,7 @@ internal static class Scripts
         return results
         """;
 
-    /// <summary>Reads a team's history. KEYS: stream. ARGV: start ("-" or "(id" for after id), count. Returns XRANGE's reply.</summary>
+    /// <summary>Reads a team's or an agent's history. KEYS: stream. ARGV: start ("-" or "(id" for after id), count. Returns XRANGE's reply.</summary>
     public const string ReadHistory = """
         return redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
         """;

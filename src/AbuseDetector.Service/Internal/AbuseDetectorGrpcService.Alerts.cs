@@ -8,7 +8,8 @@ namespace AbuseDetector.Service.Internal;
 
 /// <summary>
 /// WatchAlerts (the alerts of one team or agent, for clients that cannot reach Redis), GetIncident and ListIncidents.
-/// With Redis on, a watch reads Redis, so it sees the alerts of every instance and can replay a team's history.
+/// With Redis on, a watch reads Redis, so it sees the alerts of every instance and can replay a team's or an agent's
+/// history.
 /// </summary>
 internal sealed partial class AbuseDetectorGrpcService
 {
@@ -26,7 +27,6 @@ internal sealed partial class AbuseDetectorGrpcService
     private static readonly GrpcStatus MissingWatchTenant = new(GrpcStatusCode.InvalidArgument, "WatchAlertsRequest must carry a tenant_id.");
     private static readonly GrpcStatus MissingWatchScope = new(GrpcStatusCode.InvalidArgument, "WatchAlertsRequest must name a team_id or an agent_id.");
     private static readonly GrpcStatus WrongWatchTenant = new(GrpcStatusCode.PermissionDenied, "The API key does not belong to the request's tenant_id.");
-    private static readonly GrpcStatus AgentHasNoHistory = new(GrpcStatusCode.InvalidArgument, "since_history_id replays a team's history; an agent's alerts have none.");
     private static readonly GrpcStatus WatcherFellBehind = new(GrpcStatusCode.ResourceExhausted, "The watcher read too slowly and fell more than 1024 alerts behind; watch again with since_history_id to catch up.");
 
     internal async Task WatchAlertsAsync(WatchAlertsRequest request, IServerStreamWriter<Alert> responses, ServerCallContext context)
@@ -117,20 +117,10 @@ internal sealed partial class AbuseDetectorGrpcService
             || (dash > 0 && dash < id.Length - 1 && id.AsSpan(0, dash).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(dash + 1).IndexOfAnyExceptInRange('0', '9') < 0);
     }
 
-    /// <summary>Alerts from Redis: a team's history after since_history_id then live, or an agent's live alerts.</summary>
+    /// <summary>Alerts from Redis: a team's or an agent's history after since_history_id, then live.</summary>
     private async IAsyncEnumerable<Alert> WatchRedisAsync(
         AlertWatcher watcher, WatchAlertsRequest request, string? teamId, string? agentId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (agentId is not null)
-        {
-            await foreach (var alert in watcher.WatchAgentAsync(request.TenantId, agentId, cancellationToken))
-            {
-                yield return alert.ToContract();
-            }
-
-            yield break;
-        }
-
         // Live only: resume just before now, so an alert raised while the watch starts is not missed.
         var since = request.SinceHistoryId switch
         {
@@ -138,7 +128,10 @@ internal sealed partial class AbuseDetectorGrpcService
             WholeHistory => null,
             var id => id,
         };
-        await foreach (var entry in watcher.WatchTeamAsync(request.TenantId, teamId!, since, cancellationToken))
+        var entries = agentId is not null
+            ? watcher.WatchAgentAsync(request.TenantId, agentId, since, cancellationToken)
+            : watcher.WatchTeamAsync(request.TenantId, teamId!, since, cancellationToken);
+        await foreach (var entry in entries)
         {
             yield return entry.Alert.ToContract(entry.StreamId);
         }
@@ -189,11 +182,9 @@ internal sealed partial class AbuseDetectorGrpcService
 
         return request.ScopeCase switch
         {
-            WatchAlertsRequest.ScopeOneofCase.TeamId when request.TeamId.Length > 0 && request.SinceHistoryId.Length > 0 && !IsHistoryId(request.SinceHistoryId) => throw Reject(BadHistoryId),
-            WatchAlertsRequest.ScopeOneofCase.TeamId when request.TeamId.Length > 0 => (request.TeamId, null),
-            WatchAlertsRequest.ScopeOneofCase.AgentId when request.AgentId.Length > 0 && request.SinceHistoryId.Length > 0 => throw Reject(AgentHasNoHistory),
-            WatchAlertsRequest.ScopeOneofCase.AgentId when request.AgentId.Length > 0 => (null, request.AgentId),
             _ when request.SinceHistoryId.Length > 0 && !IsHistoryId(request.SinceHistoryId) => throw Reject(BadHistoryId),
+            WatchAlertsRequest.ScopeOneofCase.TeamId when request.TeamId.Length > 0 => (request.TeamId, null),
+            WatchAlertsRequest.ScopeOneofCase.AgentId when request.AgentId.Length > 0 => (null, request.AgentId),
             _ => throw Reject(MissingWatchScope),
         };
     }
