@@ -357,7 +357,8 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     {
         var keys = _connection.Keys;
         var redisKeys = new RedisKey[batch.Count * 3];
-        var values = new RedisValue[3 + (batch.Count * 3)];
+        var values = new RedisValue[4 + (batch.Count * 3)];
+        values[^1] = (long)_options.AgentHistoryRetention.TotalMilliseconds;
         values[0] = (long)_options.DedupeWindow.TotalMilliseconds;
         values[1] = _options.HistoryLength;
         values[2] = _options.AgentHistoryLength;
@@ -402,6 +403,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                 AlertJson.Serialize(alert),
                 toTeam ? keys.TeamChannel(call.TenantId, call.TeamId) : "",
                 toAgent ? keys.AgentChannel(call.TenantId, call.AgentId) : "",
+                (long)_options.AgentHistoryRetention.TotalMilliseconds,
             ]).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
         return (long)result == 1;
     }

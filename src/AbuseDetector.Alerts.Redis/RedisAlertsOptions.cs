@@ -44,9 +44,14 @@ public sealed class RedisAlertsOptions
     /// About how many alerts each agent's history stream keeps (XADD MAXLEN ~), for a softphone plugin that resumes
     /// after a reconnect; shorter than a team's, since there is one per agent.
     /// </summary>
-    /// <value>The default value is 1,000.</value>
+    /// <value>The default value is 100 (about 60 KB per agent at its longest).</value>
     [Range(1, 10_000_000, ErrorMessage = "Redis AgentHistoryLength must be between 1 and 10000000.")]
-    public int AgentHistoryLength { get; set; } = 1_000;
+    public int AgentHistoryLength { get; set; } = 100;
+
+    /// <summary>How long an agent's history is kept after the agent's last alert, so agents who left leave nothing behind.</summary>
+    /// <value>The default value is 24 hours.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis AgentHistoryRetention must be between 1 minute and 365 days.")]
+    public TimeSpan AgentHistoryRetention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How long an alert id is remembered so a retried publish is not delivered twice.</summary>
     /// <value>The default value is 24 hours.</value>

@@ -73,7 +73,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         await using var server = new RedisServerProcess(extraArguments: ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDir]);
         await server.StartAsync();
         const string tenant = "acme";
-        await using var connection = new RedisConnection(RedisTestOptions.For(server));
+        await using var connection = new RedisConnection(RedisTestOptions.For(server, o => o.AgentHistoryLength = 1000));
         await using var publisher = new RedisAlertPublisher(connection);
         await using var watcherConnection = new RedisConnection(RedisTestOptions.For(server));
         Assert.True(await watcherConnection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));

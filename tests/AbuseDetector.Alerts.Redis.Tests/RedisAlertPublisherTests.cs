@@ -74,7 +74,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     {
         // Arrange: more alerts than one script call carries, every fifth a retry of the alert before it.
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 1000));
         await using var publisher = new RedisAlertPublisher(connection);
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
         var published = new ConcurrentQueue<string>();
@@ -130,7 +130,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         // Arrange: team-only alerts, another agent's alerts and another tenant's alerts interleaved with agent 1's.
         var tenant = RedisServerFixture.NewTenant();
         var other = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 1000));
         await using var publisher = new RedisAlertPublisher(connection);
         var expected = new List<string>();
         for (var i = 1; i <= 300; i++)
@@ -185,6 +185,25 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.InRange(agent.Count, 10, 110);
         Assert.Equal(Enumerable.Range(501 - agent.Count, agent.Count).Select(i => $"{tenant}-alert-{i}"), agent.Select(e => e.Alert.AlertId));
         Assert.Equal(500, (await watcher.ReadHistoryAsync(tenant, "team-1", null, 1000)).Count);
+    }
+
+    [Fact]
+    public async Task TryEnqueue_AgentAlert_AgentHistoryExpiresAfterTheRetentionTeamHistoryDoesNot()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryRetention = TimeSpan.FromMinutes(10)));
+        await using var publisher = new RedisAlertPublisher(connection);
+
+        Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, 1, AlertAudience.AgentAndTeam)));
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 2, AlertAudience.AgentAndTeam)));
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+
+        using var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = raw.GetDatabase();
+        var agentTtl = await database.KeyTimeToLiveAsync($"abuse:{tenant}:agent:agent-1:history");
+        Assert.NotNull(agentTtl);
+        Assert.InRange(agentTtl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        Assert.Null(await database.KeyTimeToLiveAsync($"abuse:{tenant}:team:team-1:history"));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class RedisConnectionTests : IDisposable
     [InlineData(nameof(RedisAlertsOptions.OutboxCapacity), "OutboxCapacity")]
     [InlineData(nameof(RedisAlertsOptions.KeyPrefix), "KeyPrefix")]
     [InlineData(nameof(RedisAlertsOptions.IncidentRetention), "IncidentRetention")]
+    [InlineData(nameof(RedisAlertsOptions.AgentHistoryRetention), "AgentHistoryRetention")]
     public void Constructor_InvalidOption_ThrowsNamingTheSetting(string setting, string expected)
     {
         var options = new RedisAlertsOptions();
@@ -26,6 +27,7 @@ public sealed class RedisConnectionTests : IDisposable
             case nameof(RedisAlertsOptions.OutboxCapacity): options.OutboxCapacity = -1; break;
             case nameof(RedisAlertsOptions.KeyPrefix): options.KeyPrefix = "a b:c"; break;
             case nameof(RedisAlertsOptions.IncidentRetention): options.IncidentRetention = TimeSpan.Zero; break;
+            case nameof(RedisAlertsOptions.AgentHistoryRetention): options.AgentHistoryRetention = TimeSpan.FromSeconds(1); break;
         }
 
         var error = Assert.Throws<ValidationException>(() => new RedisConnection(options));
@@ -40,7 +42,7 @@ public sealed class RedisConnectionTests : IDisposable
 
         options.Validate();
 
-        Assert.Equal(("127.0.0.1:6379", "abuse", 10_000, 1_000, TimeSpan.FromHours(24), OutboxOverflowPolicy.DropOldest, TimeSpan.FromDays(90)), (options.Configuration, options.KeyPrefix, options.HistoryLength, options.AgentHistoryLength, options.DedupeWindow, options.OverflowPolicy, options.IncidentRetention));
+        Assert.Equal(("127.0.0.1:6379", "abuse", 10_000, 100, TimeSpan.FromHours(24), OutboxOverflowPolicy.DropOldest, TimeSpan.FromDays(90)), (options.Configuration, options.KeyPrefix, options.HistoryLength, options.AgentHistoryLength, options.DedupeWindow, options.OverflowPolicy, options.IncidentRetention));
     }
 
     [Fact]

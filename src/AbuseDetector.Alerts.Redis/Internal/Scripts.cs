@@ -10,8 +10,9 @@ internal static class Scripts
     /// <summary>
     /// Publishes one alert exactly once per alert id. KEYS: dedupe key, team history stream, agent history stream.
     /// ARGV: dedupe window (ms), team history length, agent history length, payload, team channel or "", agent channel
-    /// or "". Each audience's history gets the alert before its channel does, so a watcher that sees it live finds it
-    /// when it reads the history. Returns 1 when new, 0 for a duplicate.
+    /// or "", agent history retention (ms). Each audience's history gets the alert before its channel does, so a watcher
+    /// that sees it live finds it when it reads the history; an agent's history expires once the agent has had no alert
+    /// for the retention. Returns 1 when new, 0 for a duplicate.
     /// </summary>
     public const string PublishAlert = """
         if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
@@ -23,6 +24,7 @@ internal static class Scripts
         end
         if ARGV[6] ~= '' then
           redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'alert', ARGV[4])
+          redis.call('PEXPIRE', KEYS[3], ARGV[7])
           redis.call('PUBLISH', ARGV[6], ARGV[4])
         end
         return 1
@@ -32,10 +34,12 @@ internal static class Scripts
     /// Publishes a batch of alerts in order, each exactly once per alert id, in one round trip, as
     /// <see cref="PublishAlert"/> does for one. KEYS: per alert, its dedupe key, team history stream and agent history
     /// stream. ARGV: dedupe window (ms), team history length, agent history length, then per alert its payload, team
-    /// channel or "", agent channel or "". Returns one 1 (new) or 0 (duplicate) per alert.
+    /// channel or "", agent channel or "", and last the agent history retention (ms). Returns one 1 (new) or 0 (duplicate)
+    /// per alert.
     /// </summary>
     public const string PublishAlerts = """
         local results = {}
+        local agentRetention = ARGV[#ARGV]
         for i = 1, #KEYS / 3 do
           local dedupe, teamHistory, agentHistory = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
           local payload, team, agent = ARGV[3 * i + 1], ARGV[3 * i + 2], ARGV[3 * i + 3]
@@ -46,6 +50,7 @@ internal static class Scripts
             end
             if agent ~= '' then
               redis.call('XADD', agentHistory, 'MAXLEN', '~', ARGV[3], '*', 'alert', payload)
+              redis.call('PEXPIRE', agentHistory, agentRetention)
               redis.call('PUBLISH', agent, payload)
             end
             results[i] = 1
