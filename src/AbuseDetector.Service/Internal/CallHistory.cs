@@ -1,6 +1,7 @@
 using System.Globalization;
 using AbuseDetector.Escalation;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AbuseDetector.Service.Internal;
 
@@ -57,7 +58,7 @@ internal sealed class CallHistory(
                 0,
                 timeProvider.GetUtcNow());
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException || ex.GetType().Namespace == "StackExchange.Redis")
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or RedisException)
         {
             cancellationToken.ThrowIfCancellationRequested();
             ServiceLog.CallHistoryUnavailable(logger);
@@ -109,7 +110,7 @@ internal sealed class CallHistory(
                     now));
             }
         }
-        catch (Exception ex) when (ex is TimeoutException || ex.GetType().Namespace == "StackExchange.Redis")
+        catch (Exception ex) when (ex is TimeoutException or RedisException)
         {
             // Wellbeing counts are best effort: a call during an outage is simply not counted.
             ServiceLog.CallHistoryUnavailable(logger);
