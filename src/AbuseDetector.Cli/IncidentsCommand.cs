@@ -93,7 +93,7 @@ internal static class IncidentsCommand
         var threat = incident.ThreatRaised ? "  THREAT" : "";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{Time(incident.StartedAt)}  call {incident.CallId}  agent {incident.AgentId}  team {incident.TeamId}  customer {Or(incident.CustomerId)}  level {incident.HighestLevel}  outcome {incident.Outcome}  {incident.Timeline.Count} flagged, {incident.Warnings.Count} warnings{threat}");
+            $"{Time(incident.StartedAt)}  call {incident.CallId}  agent {incident.AgentId}  team {incident.TeamId}  customer {Or(incident.CustomerId)}  level {UpdatePrinter.Name(incident.HighestLevel)}  outcome {UpdatePrinter.Name(incident.Outcome)}  {incident.Timeline.Count} flagged, {incident.Warnings.Count} warnings{threat}");
     }
 
     private static void WriteNotes(Incident incident, TextWriter output)
@@ -101,20 +101,21 @@ internal static class IncidentsCommand
         var culture = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(culture, $"Incident on call {incident.CallId} (tenant {incident.TenantId})"));
         output.WriteLine(string.Create(culture, $"  agent {incident.AgentId}, team {incident.TeamId}, customer {Or(incident.CustomerId)}"));
-        output.WriteLine(string.Create(culture, $"  {Time(incident.StartedAt)} to {Time(incident.EndedAt)} ({incident.DurationMs / 1000.0:0.#} s), outcome {incident.Outcome}"));
-        output.WriteLine(string.Create(culture, $"  highest level {incident.HighestLevel}; supervisor alerted: {Yes(incident.SupervisorAlerted)}; threat: {Yes(incident.ThreatRaised)}"));
+        output.WriteLine(string.Create(culture, $"  {Time(incident.StartedAt)} to {Time(incident.EndedAt)} ({incident.DurationMs / 1000.0:0.#} s), outcome {UpdatePrinter.Name(incident.Outcome)}"));
+        output.WriteLine(string.Create(culture, $"  highest level {UpdatePrinter.Name(incident.HighestLevel)}; supervisor alerted: {Yes(incident.SupervisorAlerted)}; threat: {Yes(incident.ThreatRaised)}"));
         output.WriteLine("  What was said:");
         foreach (var utterance in incident.Timeline)
         {
             var categories = string.Join(", ", utterance.Categories);
-            output.WriteLine(string.Create(culture, $"    {utterance.OffsetMs / 1000.0,7:0.0} s  {utterance.Speaker,-8} [{categories}] \"{utterance.Excerpt}\" -> {utterance.LevelAfter}"));
+            output.WriteLine(string.Create(culture, $"    {utterance.OffsetMs / 1000.0,7:0.0} s  {UpdatePrinter.Name(utterance.Speaker),-8} [{categories}] \"{utterance.Excerpt}\" -> {UpdatePrinter.Name(utterance.LevelAfter)}"));
         }
 
         output.WriteLine("  Warnings:");
         foreach (var warning in incident.Warnings)
         {
             var who = warning.GivenByAgent ? "given by the agent" : "recommended";
-            output.WriteLine(string.Create(culture, $"    {Time(warning.At)}  {warning.Level} {who}: \"{warning.Script}\""));
+            var words = warning.Script.Length > 0 ? $": \"{warning.Script}\"" : "";
+            output.WriteLine(string.Create(culture, $"    {Time(warning.At)}  {UpdatePrinter.Name(warning.Level)} {who}{words}"));
         }
     }
 

@@ -28,9 +28,10 @@ internal sealed class UpdatePrinter(TextWriter output, bool json)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#{update.Seq} {line}"));
     }
 
+    /// <summary>A watched alert; in text, led by its history id (when it has one) to pass to <c>watch --since</c>.</summary>
     public void Write(Alert alert)
     {
-        output.WriteLine(json ? Json.Format(alert) : Describe(alert));
+        output.WriteLine(json ? Json.Format(alert) : alert.HistoryId.Length > 0 ? $"{alert.HistoryId} {Describe(alert)}" : Describe(alert));
     }
 
     public static string Describe(Alert alert)
@@ -75,7 +76,7 @@ internal sealed class UpdatePrinter(TextWriter output, bool json)
     }
 
     // Generated enum names lose their proto prefix (FinalWarning); the contract's JSON spells them final_warning.
-    private static string Name<TEnum>(TEnum value)
+    internal static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum
     {
         var pascal = value.ToString();

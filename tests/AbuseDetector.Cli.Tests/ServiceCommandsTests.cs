@@ -101,7 +101,7 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
             () =>
             {
                 shown = CliProcess.Run("incidents", "show", "--tenant", tenant, callId, "--server", service.Address);
-                return shown.ExitCode == 0 && shown.StandardOutput.Contains("outcome EndedByAgent", StringComparison.Ordinal);
+                return shown.ExitCode == 0 && shown.StandardOutput.Contains("outcome ended_by_agent", StringComparison.Ordinal);
             },
             "the finished incident was saved",
             TimeSpan.FromSeconds(30));
@@ -113,17 +113,19 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
 
         // Assert
         Assert.Contains($"Incident on call {callId}", shown.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("highest level EndCallPermitted; supervisor alerted: yes; threat: no", shown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("highest level end_call_permitted; supervisor alerted: yes; threat: no", shown.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("given by the agent", shown.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("useless prick", shown.StandardOutput, StringComparison.Ordinal);
         Assert.True(listed.ExitCode == 0, listed.ToString());
         Assert.Single(listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var alerts = watched.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Each watched line starts with its history id, to pass to --since.
+        Assert.All(alerts, l => Assert.Matches(@"^\d+-\d+ alert ", l));
         Assert.Equal(
             ["level_changed", "supervisor_needed", "level_changed", "supervisor_needed", "call_ended"],
-            alerts.Select(l => l.Split(' ')[1]));
+            alerts.Select(l => l.Split(' ')[2]));
         var agentAlerts = watchedAgent.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.All(agentAlerts, l => Assert.StartsWith("alert level_changed ", l, StringComparison.Ordinal));
+        Assert.All(agentAlerts, l => Assert.Matches(@"^\d+-\d+ alert level_changed ", l));
         Assert.Equal(["notice", "warning", "final_warning", "end_call_permitted"], agentAlerts.Select(l => l.Split(" level ")[1].Split(':')[0]));
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("NotFound", missing.StandardError, StringComparison.Ordinal);
