@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 
 namespace AbuseDetector.Service.Tests;
@@ -57,39 +56,14 @@ public class NodeInteropTests(ServiceFixture service) : ServiceTestBase(service)
 
     private static async Task<(int ExitCode, string Output)> RunNodeAsync(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
         try
         {
-            process = Process.Start(start)!;
+            return await InteropProcess.RunAsync("node", arguments, workingDirectory, ProcessTimeout);
         }
         catch (Win32Exception ex)
         {
             Assert.Fail($"node could not be started ({ex.Message}): the Node interop tests need Node.js (tests/run.sh installs it).");
             throw;
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(ProcessTimeout);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"node {string.Join(' ', arguments)} did not finish within {ProcessTimeout.TotalSeconds} seconds.");
-            }
-
-            return (process.ExitCode, ((await stdout).Trim() + " " + (await stderr).Trim()).Trim());
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 
 namespace AbuseDetector.Service.Tests;
 
@@ -53,28 +52,6 @@ internal static class PythonInterop
         return string.Empty;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ProcessTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish within {ProcessTimeout.TotalSeconds} seconds.");
-        }
-
-        return (process.ExitCode, ((await stdout).Trim() + " " + (await stderr).Trim()).Trim());
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments) =>
+        InteropProcess.RunAsync(fileName, arguments, workingDirectory: null, ProcessTimeout);
 }
