@@ -112,25 +112,24 @@ public sealed class ShoutingDetector
     /// <summary>The current baseline in dBFS, NaN before any speech.</summary>
     public float BaselineDbfs => _baseline;
 
+    /// <summary>True while the speaker's last utterances were loud long enough to count as shouting.</summary>
+    public bool IsShouting => _loudInARow >= _options.SustainedUtterances;
+
     /// <summary>Adds one utterance's level and says whether the speaker is shouting.</summary>
     public ShoutingAssessment Observe(float loudnessDbfs)
     {
+        var assessment = Peek(loudnessDbfs);
         if (float.IsNaN(loudnessDbfs) || loudnessDbfs < _options.SilenceFloorDbfs)
         {
-            return new ShoutingAssessment(loudnessDbfs, _baseline, 0, false, _loudInARow >= _options.SustainedUtterances);
+            return assessment;
         }
 
-        var before = _baseline;
-        var warmedUp = _heard >= _options.WarmUpUtterances;
-        var excess = warmedUp ? Math.Max(0, loudnessDbfs - _baseline) : 0f;
-        var loud = warmedUp && excess >= _options.LoudMarginDb;
-        _loudInARow = loud ? _loudInARow + 1 : 0;
-
+        _loudInARow = assessment.IsLoud ? _loudInARow + 1 : 0;
         if (float.IsNaN(_baseline))
         {
             _baseline = loudnessDbfs;
         }
-        else if (!loud)
+        else if (!assessment.IsLoud)
         {
             // Median tracking: step toward the value, never jump to it.
             _baseline += Math.Clamp(loudnessDbfs - _baseline, -_options.BaselineStepDb, _options.BaselineStepDb);
@@ -142,7 +141,23 @@ public sealed class ShoutingDetector
         }
 
         _heard++;
-        return new ShoutingAssessment(loudnessDbfs, before, excess, loud, _loudInARow >= _options.SustainedUtterances);
+        return assessment with { IsShouting = IsShouting };
+    }
+
+    /// <summary>
+    /// Compares a level with the baseline without taking it in: for a partial hypothesis whose final utterance will be
+    /// observed later, so it is never counted twice. IsShouting is the speaker's state so far.
+    /// </summary>
+    public ShoutingAssessment Peek(float loudnessDbfs)
+    {
+        if (float.IsNaN(loudnessDbfs) || loudnessDbfs < _options.SilenceFloorDbfs)
+        {
+            return new ShoutingAssessment(loudnessDbfs, _baseline, 0, false, IsShouting);
+        }
+
+        var warmedUp = _heard >= _options.WarmUpUtterances;
+        var excess = warmedUp ? Math.Max(0, loudnessDbfs - _baseline) : 0f;
+        return new ShoutingAssessment(loudnessDbfs, _baseline, excess, warmedUp && excess >= _options.LoudMarginDb, IsShouting);
     }
 
     /// <summary>Measures raw PCM16 audio and observes its level.</summary>

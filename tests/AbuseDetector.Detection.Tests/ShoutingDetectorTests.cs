@@ -77,6 +77,42 @@ public sealed class ShoutingDetectorTests
     }
 
     [Fact]
+    public void Peek_LoudLevel_ReportsWhatObserveWouldWithoutTakingItIn()
+    {
+        // Arrange
+        var detector = Calm(-30f);
+
+        // Act: partial hypotheses of one loud utterance, then its final one.
+        var firstPeek = detector.Peek(-15f);
+        var secondPeek = detector.Peek(-15f);
+        var observed = detector.Observe(-15f);
+
+        // Assert: peeking changed nothing (the final is the first loud utterance), and reads like observing.
+        Assert.Equal(observed with { IsShouting = false }, firstPeek);
+        Assert.Equal(firstPeek, secondPeek);
+        Assert.True(firstPeek.IsLoud);
+        Assert.False(observed.IsShouting);
+        Assert.False(detector.IsShouting);
+        Assert.True(detector.Observe(-15f).IsShouting);
+        Assert.True(detector.IsShouting);
+    }
+
+    [Fact]
+    public void Peek_DuringWarmUp_IsNotLoud()
+    {
+        // Arrange: one calm utterance heard, the baseline not yet trusted.
+        var detector = new ShoutingDetector();
+        detector.Observe(-30f);
+
+        // Act
+        var peeked = detector.Peek(-10f);
+
+        // Assert
+        Assert.False(peeked.IsLoud);
+        Assert.Equal(0f, peeked.ExcessDb);
+    }
+
+    [Fact]
     public void Observe_LoudThenCalmThenLoud_IsNeverShouting()
     {
         // Arrange

@@ -3,7 +3,6 @@ using AbuseDetector.Detection;
 using AbuseDetector.Escalation;
 using Alert = AbuseDetector.Escalation.Alert;
 using CallEndReason = AbuseDetector.Escalation.CallEndReason;
-using Incident = AbuseDetector.Escalation.Incident;
 using AlertKind = AbuseDetector.Escalation.AlertKind;
 
 namespace AbuseDetector.Service.Internal;
@@ -17,7 +16,7 @@ internal sealed class CallSession(
 {
     private static readonly ShoutingOptions Shouting = new();
 
-    private readonly SpeakerState[] _speakers = [new(), new(), new()];
+    private readonly ShoutingDetector[] _speakers = [new(Shouting), new(Shouting), new(Shouting)];
     private ulong _updateSeq;
     private ulong? _lastFinalSeq;
     private bool _snapshotKept;
@@ -27,12 +26,6 @@ internal sealed class CallSession(
 
     /// <summary>True once the call has ended, by a CallEnd or by <see cref="End"/> when the stream broke.</summary>
     public bool Ended => escalation.IsEnded;
-
-    /// <summary>The incident notes, once the call has one.</summary>
-    public Incident? Incident => escalation.Incident;
-
-    /// <summary>The call's escalation: its level and history.</summary>
-    public CallEscalation Escalation => escalation;
 
     /// <summary>
     /// Scores one chunk and moves the call's escalation on, adding the assessment, then any level change and alerts, to
@@ -90,13 +83,7 @@ internal sealed class CallSession(
     }
 
     /// <summary>Ends the call's escalation: the call_ended alert and the final incident notes, when the call had abuse.</summary>
-    public void End(CallEndReason reason, List<CallUpdate> updates)
-    {
-        if (!escalation.IsEnded)
-        {
-            Apply(escalation.End(reason, clock.At(0)), 0, updates);
-        }
-    }
+    public void End(CallEndReason reason, List<CallUpdate> updates) => Apply(escalation.End(reason, clock.At(0)), 0, updates);
 
     /// <summary>An alert raised outside the engine for this call, such as a repeat-caller heads-up.</summary>
     public void Raise(Alert alert, List<CallUpdate> updates)
@@ -206,7 +193,7 @@ internal sealed class CallSession(
     /// Final chunks feed the speaker's baseline; partial chunks are only compared with it, so an utterance is never
     /// counted twice. A chunk without audio leaves the loudness fields at 0 and repeats the speaker's shouting state.
     /// </summary>
-    private static Contracts.V1.Shouting MeasureShouting(TranscriptChunk chunk, SpeakerState speaker)
+    private static Contracts.V1.Shouting MeasureShouting(TranscriptChunk chunk, ShoutingDetector speaker)
     {
         var cues = TextShoutingCues.Measure(chunk.Text);
         var result = new Contracts.V1.Shouting
@@ -214,7 +201,7 @@ internal sealed class CallSession(
             CapsRatio = cues.CapitalsRatio,
             TextLooksShouted = cues.LooksShouted,
             IsShouting = speaker.IsShouting,
-            BaselineDbfs = float.IsNaN(speaker.Detector.BaselineDbfs) ? 0 : speaker.Detector.BaselineDbfs,
+            BaselineDbfs = float.IsNaN(speaker.BaselineDbfs) ? 0 : speaker.BaselineDbfs,
         };
 
         float? loudness = chunk.HasLoudnessDbfs ? chunk.LoudnessDbfs
@@ -225,29 +212,12 @@ internal sealed class CallSession(
             return result;
         }
 
+        var assessed = chunk.IsFinal ? speaker.Observe(level) : speaker.Peek(level);
         result.LoudnessDbfs = level;
-        if (chunk.IsFinal)
-        {
-            var observed = speaker.Detector.Observe(level);
-            speaker.IsShouting = observed.IsShouting;
-            result.BaselineDbfs = float.IsNaN(observed.BaselineDbfs) ? 0 : observed.BaselineDbfs;
-            result.ExcessDb = observed.ExcessDb;
-            result.IsLoud = observed.IsLoud;
-            result.IsShouting = observed.IsShouting;
-        }
-        else if (!float.IsNaN(speaker.Detector.BaselineDbfs))
-        {
-            result.ExcessDb = Math.Max(0, level - speaker.Detector.BaselineDbfs);
-            result.IsLoud = result.ExcessDb >= Shouting.LoudMarginDb;
-        }
-
+        result.BaselineDbfs = float.IsNaN(assessed.BaselineDbfs) ? 0 : assessed.BaselineDbfs;
+        result.ExcessDb = assessed.ExcessDb;
+        result.IsLoud = assessed.IsLoud;
+        result.IsShouting = assessed.IsShouting;
         return result;
-    }
-
-    private sealed class SpeakerState
-    {
-        public ShoutingDetector Detector { get; } = new(Shouting);
-
-        public bool IsShouting { get; set; }
     }
 }
