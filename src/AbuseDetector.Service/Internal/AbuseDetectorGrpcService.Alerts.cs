@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using AbuseDetector.Alerts.Redis;
 using AbuseDetector.Contracts.V1;
 using AbuseDetector.Transport.Grpc;
@@ -51,7 +50,7 @@ internal sealed partial class AbuseDetectorGrpcService
 
             if (request.SinceHistoryId.Length > 0)
             {
-                throw Reject(HistoryNeedsRedis);
+                throw RejectRequest(HistoryNeedsRedis, "WatchAlerts");
             }
 
             using var watcher = alertHub.Watch(request.TenantId, teamId, agentId);
@@ -62,24 +61,20 @@ internal sealed partial class AbuseDetectorGrpcService
         }
         catch (AlertWatcherOverflowException)
         {
-            throw Reject(WatcherFellBehind);
+            throw RejectRequest(WatcherFellBehind, "WatchAlerts");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             throw new GrpcRpcException(ShuttingDown);
         }
-        catch (ChannelClosedException ex) when (ex.InnerException is AlertWatcherOverflowException)
-        {
-            throw Reject(WatcherFellBehind);
-        }
     }
 
     internal async Task<Incident> GetIncidentAsync(GetIncidentRequest request, ServerCallContext context)
     {
-        var store = CheckIncidentAccess(request.TenantId, context);
+        var store = CheckIncidentAccess(request.TenantId, context, "GetIncident");
         if (request.CallId.Length == 0)
         {
-            throw Reject(MissingIncidentCall);
+            throw RejectRequest(MissingIncidentCall, "GetIncident");
         }
 
         var incident = await store.GetAsync(request.TenantId, request.CallId, context.CancellationToken);
@@ -88,10 +83,10 @@ internal sealed partial class AbuseDetectorGrpcService
 
     internal async Task<ListIncidentsResponse> ListIncidentsAsync(ListIncidentsRequest request, ServerCallContext context)
     {
-        var store = CheckIncidentAccess(request.TenantId, context);
+        var store = CheckIncidentAccess(request.TenantId, context, "ListIncidents");
         if (request.Limit > MaxIncidentLimit)
         {
-            throw Reject(LimitTooHigh);
+            throw RejectRequest(LimitTooHigh, "ListIncidents");
         }
 
         var filter = new IncidentFilter(
@@ -105,6 +100,13 @@ internal sealed partial class AbuseDetectorGrpcService
         var response = new ListIncidentsResponse();
         response.Incidents.AddRange(incidents.Select(i => i.ToContract()));
         return response;
+    }
+
+    /// <summary>Refuses a WatchAlerts, GetIncident or ListIncidents request: logged, but not counted as a refused call stream.</summary>
+    private GrpcRpcException RejectRequest(GrpcStatus status, string method)
+    {
+        ServiceLog.RequestRejected(logger, method, status.Code.ToString());
+        return new GrpcRpcException(status);
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
@@ -137,24 +139,24 @@ internal sealed partial class AbuseDetectorGrpcService
         }
     }
 
-    private RedisIncidentStore CheckIncidentAccess(string tenantId, ServerCallContext context)
+    private RedisIncidentStore CheckIncidentAccess(string tenantId, ServerCallContext context, string method)
     {
         if (!authenticator.TryAuthenticate(context.RequestHeaders, out var authenticatedTenant))
         {
-            throw RejectClassify(Unauthenticated);
+            throw RejectRequest(Unauthenticated, method);
         }
 
         if (tenantId.Length == 0)
         {
-            throw Reject(MissingIncidentTenant);
+            throw RejectRequest(MissingIncidentTenant, method);
         }
 
         if (!ApiKeyAuthenticator.MayActFor(authenticatedTenant, tenantId))
         {
-            throw Reject(WrongWatchTenant);
+            throw RejectRequest(WrongWatchTenant, method);
         }
 
-        return redis.Incidents ?? throw Reject(IncidentsNeedRedis);
+        return redis.Incidents ?? throw RejectRequest(IncidentsNeedRedis, method);
     }
 
     /// <summary>Checks the caller may watch and returns the scope: exactly one of team and agent.</summary>
@@ -162,30 +164,30 @@ internal sealed partial class AbuseDetectorGrpcService
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            throw Reject(ShuttingDown);
+            throw RejectRequest(ShuttingDown, "WatchAlerts");
         }
 
         if (!authenticator.TryAuthenticate(context.RequestHeaders, out var authenticatedTenant))
         {
-            throw Reject(Unauthenticated);
+            throw RejectRequest(Unauthenticated, "WatchAlerts");
         }
 
         if (request.TenantId.Length == 0)
         {
-            throw Reject(MissingWatchTenant);
+            throw RejectRequest(MissingWatchTenant, "WatchAlerts");
         }
 
         if (!ApiKeyAuthenticator.MayActFor(authenticatedTenant, request.TenantId))
         {
-            throw Reject(WrongWatchTenant);
+            throw RejectRequest(WrongWatchTenant, "WatchAlerts");
         }
 
         return request.ScopeCase switch
         {
-            _ when request.SinceHistoryId.Length > 0 && !IsHistoryId(request.SinceHistoryId) => throw Reject(BadHistoryId),
+            _ when request.SinceHistoryId.Length > 0 && !IsHistoryId(request.SinceHistoryId) => throw RejectRequest(BadHistoryId, "WatchAlerts"),
             WatchAlertsRequest.ScopeOneofCase.TeamId when request.TeamId.Length > 0 => (request.TeamId, null),
             WatchAlertsRequest.ScopeOneofCase.AgentId when request.AgentId.Length > 0 => (null, request.AgentId),
-            _ => throw Reject(MissingWatchScope),
+            _ => throw RejectRequest(MissingWatchScope, "WatchAlerts"),
         };
     }
 }

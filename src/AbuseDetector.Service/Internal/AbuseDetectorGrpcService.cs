@@ -101,7 +101,7 @@ internal sealed partial class AbuseDetectorGrpcService(
         using var idle = new CancellationTokenSource(settings.IdleStreamTimeout, timeProvider);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(callToken, idle.Token, stopping);
         var cancellationToken = ending.Token;
-        var chunks = 0;
+        CallSession? session = null;
         try
         {
             if (!await requests.MoveNext(cancellationToken) || requests.Current.EventCase != CallEvent.EventOneofCase.Start)
@@ -142,7 +142,7 @@ internal sealed partial class AbuseDetectorGrpcService(
                 metrics.CallStarted();
                 var startedAt = timeProvider.GetUtcNow();
                 var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
-                var session = new CallSession(
+                session = new CallSession(
                     model.Classifier,
                     settings.MaxTextLength,
                     escalationOptions.Value.ThreatMinProbability,
@@ -150,16 +150,8 @@ internal sealed partial class AbuseDetectorGrpcService(
                     new CallClock(timeProvider, startedAt),
                     alerts,
                     history);
-                try
-                {
-                    var repeatCaller = await history.RepeatCallerAsync(participants, cancellationToken);
-                    await RunCallAsync(session, repeatCaller, requests, responses, () => idle.CancelAfter(settings.IdleStreamTimeout), cancellationToken);
-                }
-                finally
-                {
-                    chunks = session.Chunks;
-                }
-
+                var repeatCaller = await history.RepeatCallerAsync(participants, cancellationToken);
+                await RunCallAsync(session, repeatCaller, requests, responses, () => idle.CancelAfter(settings.IdleStreamTimeout), cancellationToken);
                 ServiceLog.CallEnded(logger, session.Chunks);
             }
             finally
@@ -171,7 +163,7 @@ internal sealed partial class AbuseDetectorGrpcService(
         {
             // The service ended the stream, not the client: say why in the status.
             var status = stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
-            ServiceLog.CallEndedByService(logger, status.Code.ToString(), chunks);
+            ServiceLog.CallEndedByService(logger, status.Code.ToString(), session?.Chunks ?? 0);
             throw new GrpcRpcException(status);
         }
     }

@@ -11,8 +11,6 @@ internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset starte
     private DateTimeOffset _last = startedAt;
     private bool _platformTimed;
 
-    public DateTimeOffset StartedAt => _startedAt;
-
     /// <summary>The time of an event that ends <paramref name="offsetMs"/> into the call (0 when the platform did not say).</summary>
     public DateTimeOffset At(ulong offsetMs)
     {

@@ -7,15 +7,32 @@ namespace AbuseDetector.Service.Internal;
 /// Saves incident notes to Redis in the background, retrying while Redis is away, so ending a call never waits on
 /// Redis and an outage does not lose the manager's notes. A later save of the same call replaces an earlier one.
 /// </summary>
-internal sealed class IncidentKeeper(RedisAlerts redis, ILogger<IncidentKeeper> logger) : BackgroundService
+internal sealed class IncidentKeeper : BackgroundService
 {
     public const int Capacity = 10_000;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly Channel<Incident> _pending = Channel.CreateBounded<Incident>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly RedisAlerts _redis;
+    private readonly ILogger<IncidentKeeper> _logger;
+    private readonly Channel<Incident> _pending;
     private int _waiting;
+
+    public IncidentKeeper(RedisAlerts redis, ILogger<IncidentKeeper> logger)
+    {
+        _redis = redis;
+        _logger = logger;
+
+        // A full queue (a long outage) gives up the oldest notes, and says so, so the count stays true.
+        _pending = Channel.CreateBounded<Incident>(
+            new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+            dropped =>
+            {
+                Interlocked.Decrement(ref _waiting);
+                ServiceLog.IncidentDropped(logger, Capacity);
+            });
+    }
 
     /// <summary>Incidents not yet saved.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
@@ -23,7 +40,7 @@ internal sealed class IncidentKeeper(RedisAlerts redis, ILogger<IncidentKeeper> 
     /// <summary>Queues the notes for saving; nothing happens when Redis is off.</summary>
     public void Keep(Incident incident)
     {
-        if (redis.Enabled && _pending.Writer.TryWrite(incident))
+        if (_redis.Enabled && _pending.Writer.TryWrite(incident))
         {
             Interlocked.Increment(ref _waiting);
         }
@@ -41,7 +58,7 @@ internal sealed class IncidentKeeper(RedisAlerts redis, ILogger<IncidentKeeper> 
 
         if (Waiting > 0)
         {
-            ServiceLog.IncidentsLeftAtShutdown(logger, Waiting);
+            ServiceLog.IncidentsLeftAtShutdown(_logger, Waiting);
         }
 
         await base.StopAsync(cancellationToken);
@@ -65,7 +82,7 @@ internal sealed class IncidentKeeper(RedisAlerts redis, ILogger<IncidentKeeper> 
     private async Task SaveAsync(Incident incident, CancellationToken stoppingToken)
     {
         var delay = FirstRetryDelay;
-        while (redis.Incidents is { } store)
+        while (_redis.Incidents is { } store)
         {
             try
             {
@@ -74,7 +91,7 @@ internal sealed class IncidentKeeper(RedisAlerts redis, ILogger<IncidentKeeper> 
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                ServiceLog.IncidentSaveFailed(logger, ex.Message);
+                ServiceLog.IncidentSaveFailed(_logger, ex.Message);
             }
 
             await Task.Delay(delay, stoppingToken);

@@ -69,8 +69,9 @@ internal sealed class RedisAlerts(
             options.Configuration = settings.Redis;
         }
 
-        options.Password = settings.RedisPassword;
-        options.UseTls = settings.RedisUseTls;
+        // The short settings win when given; AbuseDetector:Alerts:Password and :UseTls still work on their own.
+        options.Password = settings.RedisPassword ?? options.Password;
+        options.UseTls |= settings.RedisUseTls;
         Connection = new RedisConnection(options, loggerFactory.CreateLogger<RedisConnection>());
         Publisher = new RedisAlertPublisher(Connection, timeProvider, loggerFactory.CreateLogger<RedisAlertPublisher>());
         Incidents = new RedisIncidentStore(Connection, timeProvider);
@@ -83,15 +84,8 @@ internal sealed class RedisAlerts(
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (Publisher is { } publisher && !await publisher.FlushAsync(alertOptions.Value.ShutdownFlushTimeout, cancellationToken))
-        {
-            ServiceLog.AlertsLeftAtShutdown(_logger, publisher.OutboxDepth);
-        }
-
-        await DisposeAsync();
-    }
+    /// <summary>Closing the publisher gives its outbox <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/> to drain and logs what is left.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {

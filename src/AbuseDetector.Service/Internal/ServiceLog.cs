@@ -35,8 +35,7 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Redis does not answer yet ({Failure}); calls are scored and alerts wait in the outbox until it does.")]
     public static partial void RedisUnreachableAtStart(ILogger logger, string failure);
 
-    [LoggerMessage(EventId = 12, EventName = "AlertsLeftAtShutdown", Level = LogLevel.Error, Message = "{Count} alerts were still waiting for Redis at shutdown and are lost.")]
-    public static partial void AlertsLeftAtShutdown(ILogger logger, int count);
+    // EventId 12 (AlertsLeftAtShutdown) is retired: the alert publisher logs what its outbox could not send.
 
     [LoggerMessage(EventId = 13, EventName = "IncidentSaveFailed", Level = LogLevel.Warning, Message = "An incident could not be saved to Redis yet ({Failure}); retrying.")]
     public static partial void IncidentSaveFailed(ILogger logger, string failure);
@@ -46,4 +45,10 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 15, EventName = "IncidentsLeftAtShutdown", Level = LogLevel.Error, Message = "{Count} incidents were still waiting for Redis at shutdown and are lost.")]
     public static partial void IncidentsLeftAtShutdown(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 16, EventName = "RequestRejected", Level = LogLevel.Information, Message = "{Method} rejected with {Code}.")]
+    public static partial void RequestRejected(ILogger logger, string method, string code);
+
+    [LoggerMessage(EventId = 17, EventName = "IncidentDropped", Level = LogLevel.Error, Message = "{Capacity} incidents were already waiting for Redis; the oldest waiting one is lost.")]
+    public static partial void IncidentDropped(ILogger logger, int capacity);
 }
