@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -167,8 +168,7 @@ internal sealed class GrpcServerCall : IDisposable
             throw new GrpcRpcException(MissingRequestMessage);
         }
 
-        var (hasMore, _) = await ReadFrameAsync(CancellationToken.None, peekOnly: true);
-        if (hasMore)
+        if (await HasMoreRequestDataAsync())
         {
             throw new GrpcRpcException(AdditionalRequestData);
         }
@@ -179,20 +179,42 @@ internal sealed class GrpcServerCall : IDisposable
     /// <summary>Reads the next request message; <c>false</c> when the client has finished sending.</summary>
     public async Task<(bool HasMessage, T Message)> ReadMessageAsync<T>(Marshaller<T> marshaller, CancellationToken cancellationToken)
     {
-        var (hasMessage, payload) = await ReadFrameAsync(cancellationToken, peekOnly: false);
-        if (!hasMessage)
+        var reader = _httpContext.Request.BodyReader;
+        var maxSize = _dependencies.Options.MaxReceiveMessageSize;
+        using var linked = Link(cancellationToken);
+        var token = linked?.Token ?? Context.CancellationToken;
+        while (true)
         {
-            return (false, default!);
-        }
+            var result = await ReadRequestBodyAsync(reader, token);
+            var buffer = result.Buffer;
+            switch (GrpcFrameReader.TryRead(buffer, maxSize, out var frame, out var consumed, out var error))
+            {
+                case GrpcFrameReadResult.Frame:
+                    try
+                    {
+                        // The payload is parsed where it lies in the request body, before the reader moves past it.
+                        return (true, Deserialize(marshaller, Decode(frame, maxSize)));
+                    }
+                    finally
+                    {
+                        reader.AdvanceTo(consumed);
+                    }
 
-        try
-        {
-            return (true, marshaller.Deserialize(new ReadOnlySequence<byte>(payload)));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            GrpcServerLog.InvalidRequestMessage(_dependencies.Logger, Context.Method, ex.GetType().Name);
-            throw new GrpcRpcException(InvalidRequestMessage);
+                case GrpcFrameReadResult.Error:
+                    reader.AdvanceTo(buffer.Start);
+                    throw new GrpcRpcException(error);
+
+                default:
+                    if (result.IsCompleted)
+                    {
+                        var empty = buffer.IsEmpty;
+                        reader.AdvanceTo(buffer.End);
+                        return empty ? (false, default!) : throw new GrpcRpcException(GrpcStatus.IncompleteMessage);
+                    }
+
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    break;
+            }
         }
     }
 
@@ -654,85 +676,65 @@ internal sealed class GrpcServerCall : IDisposable
         WriteMetadata(Context.ResponseHeaders, (key, value) => headers.Append(key, value));
     }
 
-    private async Task<(bool HasFrame, byte[] Payload)> ReadFrameAsync(CancellationToken cancellationToken, bool peekOnly)
+    /// <summary>Returns whether anything follows in the request body, without consuming it.</summary>
+    private async Task<bool> HasMoreRequestDataAsync()
     {
         var reader = _httpContext.Request.BodyReader;
-        var maxSize = _dependencies.Options.MaxReceiveMessageSize;
-        using var linked = Link(cancellationToken);
-        var token = linked?.Token ?? Context.CancellationToken;
         while (true)
         {
-            System.IO.Pipelines.ReadResult result;
-            try
-            {
-                result = await reader.ReadAsync(token);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && Context.CancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The call was cancelled while a request message was being read.", ex, Context.CancellationToken);
-            }
-            catch (IOException ex)
-            {
-                throw ClientReset(ex, "a request message was being read");
-            }
-
+            var result = await ReadRequestBodyAsync(reader, Context.CancellationToken);
             var buffer = result.Buffer;
-            if (peekOnly)
+            if (!buffer.IsEmpty)
             {
-                if (!buffer.IsEmpty)
-                {
-                    reader.AdvanceTo(buffer.Start);
-                    return (true, []);
-                }
-
-                if (result.IsCompleted)
-                {
-                    reader.AdvanceTo(buffer.End);
-                    return (false, []);
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                continue;
+                reader.AdvanceTo(buffer.Start);
+                return true;
             }
 
-            switch (GrpcFrameReader.TryRead(buffer, maxSize, out var frame, out var consumed, out var error))
+            if (result.IsCompleted)
             {
-                case GrpcFrameReadResult.Frame:
-                    byte[] payload;
-                    try
-                    {
-                        payload = Decode(frame, maxSize);
-                    }
-                    finally
-                    {
-                        reader.AdvanceTo(consumed);
-                    }
-
-                    return (true, payload);
-
-                case GrpcFrameReadResult.Error:
-                    reader.AdvanceTo(buffer.Start);
-                    throw new GrpcRpcException(error);
-
-                default:
-                    if (result.IsCompleted)
-                    {
-                        var empty = buffer.IsEmpty;
-                        reader.AdvanceTo(buffer.End);
-                        return empty ? (false, []) : throw new GrpcRpcException(GrpcStatus.IncompleteMessage);
-                    }
-
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    break;
+                reader.AdvanceTo(buffer.End);
+                return false;
             }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
-    private byte[] Decode(GrpcFrame frame, int maxSize)
+    private async ValueTask<ReadResult> ReadRequestBodyAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && Context.CancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The call was cancelled while a request message was being read.", ex, Context.CancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw ClientReset(ex, "a request message was being read");
+        }
+    }
+
+    private T Deserialize<T>(Marshaller<T> marshaller, in ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            return marshaller.Deserialize(payload);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            GrpcServerLog.InvalidRequestMessage(_dependencies.Logger, Context.Method, ex.GetType().Name);
+            throw new GrpcRpcException(InvalidRequestMessage);
+        }
+    }
+
+    /// <summary>The message bytes of <paramref name="frame"/>: its payload as it is, or the payload decompressed.</summary>
+    private ReadOnlySequence<byte> Decode(GrpcFrame frame, int maxSize)
     {
         if (!frame.IsCompressed)
         {
-            return frame.Payload.ToArray();
+            return frame.Payload;
         }
 
         var encoding = _httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString();
@@ -747,7 +749,7 @@ internal sealed class GrpcServerCall : IDisposable
         }
 
         return GzipMessageCompression.TryDecompress(frame.Payload, maxSize, out var decompressed, out var error)
-            ? decompressed
+            ? new ReadOnlySequence<byte>(decompressed)
             : throw new GrpcRpcException(error);
     }
 
