@@ -54,6 +54,9 @@ internal sealed class GrpcServerCall : IDisposable
     private readonly bool _compressResponses;
     // One writer at a time: messages, response headers, and the status the deadline sends.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // Reads and writes of a duplex call run concurrently, so each direction links the caller's token on its own.
+    private readonly CallTokenLink _readToken;
+    private readonly CallTokenLink _writeToken;
     private bool _completed;
     private volatile bool _endedByDeadline;
     private bool _responseHeadersApplied;
@@ -82,6 +85,8 @@ internal sealed class GrpcServerCall : IDisposable
 
         Context = new ServerCallContext(
             httpContext, method, FormatPeer(httpContext.Connection), deadline, ReadRequestMetadata(httpContext.Request.Headers), _callSource.Token, WriteResponseHeadersAsync);
+        _readToken = new CallTokenLink(_callSource.Token);
+        _writeToken = new CallTokenLink(_callSource.Token);
     }
 
     public ServerCallContext Context { get; }
@@ -181,8 +186,7 @@ internal sealed class GrpcServerCall : IDisposable
     {
         var reader = _httpContext.Request.BodyReader;
         var maxSize = _dependencies.Options.MaxReceiveMessageSize;
-        using var linked = Link(cancellationToken);
-        var token = linked?.Token ?? Context.CancellationToken;
+        var token = _readToken.Combine(cancellationToken);
         while (true)
         {
             var result = await ReadRequestBodyAsync(reader, token);
@@ -246,8 +250,7 @@ internal sealed class GrpcServerCall : IDisposable
             var response = _httpContext.Response;
             GrpcFrameWriter.Write(response.BodyWriter, payload, _compressResponses);
 
-            using var linked = Link(cancellationToken);
-            await response.BodyWriter.FlushAsync(linked?.Token ?? Context.CancellationToken);
+            await response.BodyWriter.FlushAsync(_writeToken.Combine(cancellationToken));
         }
         catch (Exception ex) when (ex is not (GrpcRpcException or InvalidOperationException) && Context.CancellationToken.IsCancellationRequested)
         {
@@ -281,8 +284,7 @@ internal sealed class GrpcServerCall : IDisposable
 
             ApplyResponseHeaders();
             var response = _httpContext.Response;
-            using var linked = Link(cancellationToken);
-            var token = linked?.Token ?? Context.CancellationToken;
+            var token = _writeToken.Combine(cancellationToken);
             await response.StartAsync(token);
             await response.BodyWriter.FlushAsync(token);
         }
@@ -302,6 +304,8 @@ internal sealed class GrpcServerCall : IDisposable
 
     public void Dispose()
     {
+        _readToken.Dispose();
+        _writeToken.Dispose();
         _callSource.Dispose();
         _deadlineSource?.Dispose();
         _writeGate.Dispose();
@@ -752,9 +756,4 @@ internal sealed class GrpcServerCall : IDisposable
             ? new ReadOnlySequence<byte>(decompressed)
             : throw new GrpcRpcException(error);
     }
-
-    private CancellationTokenSource? Link(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled && cancellationToken != Context.CancellationToken
-            ? CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, cancellationToken)
-            : null;
 }
