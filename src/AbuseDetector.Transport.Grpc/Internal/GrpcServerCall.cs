@@ -52,6 +52,7 @@ internal sealed class GrpcServerCall : IDisposable
     private readonly CancellationTokenSource _callSource;
     private readonly TimeSpan _timeout;
     private readonly bool _compressResponses;
+    private readonly bool _requestGzip;
     // One writer at a time: messages, response headers, and the status the deadline sends.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     // Reads and writes of a duplex call run concurrently, so each direction links the caller's token on its own.
@@ -61,10 +62,11 @@ internal sealed class GrpcServerCall : IDisposable
     private volatile bool _endedByDeadline;
     private bool _responseHeadersApplied;
 
-    private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout)
+    private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout, bool requestGzip)
     {
         _httpContext = httpContext;
         _dependencies = dependencies;
+        _requestGzip = requestGzip;
 
         var deadline = DateTimeOffset.MaxValue;
         if (timeout is { } t && t <= MaxTimerDelay)
@@ -139,7 +141,9 @@ internal sealed class GrpcServerCall : IDisposable
             return;
         }
 
-        using var call = new GrpcServerCall(httpContext, dependencies, method, timeout);
+        // Decided once for the call: the encoding is now none, identity or gzip, and only gzip lets a message be compressed.
+        var requestGzip = string.Equals(encoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase);
+        using var call = new GrpcServerCall(httpContext, dependencies, method, timeout, requestGzip);
         await call.RunAsync(invoke);
     }
 
@@ -741,15 +745,9 @@ internal sealed class GrpcServerCall : IDisposable
             return frame.Payload;
         }
 
-        var encoding = _httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString();
-        if (string.IsNullOrEmpty(encoding) || string.Equals(encoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+        if (!_requestGzip)
         {
             throw new GrpcRpcException(GrpcStatus.CompressedWithoutEncoding);
-        }
-
-        if (!string.Equals(encoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new GrpcRpcException(UnsupportedEncoding);
         }
 
         return GzipMessageCompression.TryDecompress(frame.Payload, maxSize, out var decompressed, out var error)
