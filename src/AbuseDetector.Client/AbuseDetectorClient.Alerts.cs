@@ -22,8 +22,9 @@ public sealed partial class AbuseDetectorClient
     public async IAsyncEnumerable<Alert> WatchAlertsAsync(WatchAlertsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A watch is open-ended: the configured per-call deadline applies to requests, not to it.
         var call = GrpcClientCall<Alert>.Start(
-            _http, WithoutDeadline(), WatchAlertsPath, new ByteArrayContent(GrpcClientCall<Alert>.Frame(request, _options.CompressRequests)), Alert.Parser, cancellationToken);
+            _http, _options, deadline: null, WatchAlertsPath, new ByteArrayContent(GrpcClientCall<Alert>.Frame(request, _options.CompressRequests)), Alert.Parser, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             while (await call.ReadNextAsync().ConfigureAwait(false) is { } alert)
@@ -48,13 +49,4 @@ public sealed partial class AbuseDetectorClient
     /// <exception cref="AbuseDetectorRpcException">The call failed, such as <c>INVALID_ARGUMENT</c> for a limit over 1000.</exception>
     public Task<ListIncidentsResponse> ListIncidentsAsync(ListIncidentsRequest request, CancellationToken cancellationToken = default)
         => UnaryAsync(ListIncidentsPath, request, ListIncidentsResponse.Parser, cancellationToken);
-
-    /// <summary>A watch is open-ended: the configured per-call deadline applies to requests, not to it.</summary>
-    private AbuseDetectorClientOptions WithoutDeadline() => new()
-    {
-        Address = _options.Address,
-        ApiKey = _options.ApiKey,
-        MaxReceiveMessageSize = _options.MaxReceiveMessageSize,
-        CompressRequests = _options.CompressRequests,
-    };
 }

@@ -85,7 +85,7 @@ public sealed partial class AbuseDetectorClient : IDisposable
         where TResponse : class, IMessage<TResponse>
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = GrpcClientCall<TResponse>.Start(_http, _options, path, new ByteArrayContent(GrpcClientCall<TResponse>.Frame(request, _options.CompressRequests)), parser, cancellationToken);
+        var call = GrpcClientCall<TResponse>.Start(_http, _options, _options.Deadline, path, new ByteArrayContent(GrpcClientCall<TResponse>.Frame(request, _options.CompressRequests)), parser, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             var response = await call.ReadNextAsync().ConfigureAwait(false)
@@ -102,6 +102,6 @@ public sealed partial class AbuseDetectorClient : IDisposable
     private GrpcClientCall<CallUpdate> OpenCallStream(CancellationToken cancellationToken, out RequestStreamContent requests)
     {
         requests = new RequestStreamContent();
-        return GrpcClientCall<CallUpdate>.Start(_http, _options, StreamCallPath, requests, CallUpdate.Parser, cancellationToken);
+        return GrpcClientCall<CallUpdate>.Start(_http, _options, _options.Deadline, StreamCallPath, requests, CallUpdate.Parser, cancellationToken);
     }
 }

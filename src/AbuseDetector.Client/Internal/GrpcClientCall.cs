@@ -36,16 +36,22 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     private volatile bool _cancelledByReader;
 
     private GrpcClientCall(
-        HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+        HttpClient http,
+        AbuseDetectorClientOptions options,
+        TimeSpan? deadline,
+        string path,
+        HttpContent content,
+        MessageParser<TResponse> parser,
+        CancellationToken cancellationToken)
     {
         _parser = parser;
         CompressRequests = options.CompressRequests;
         _maxReceiveMessageSize = options.MaxReceiveMessageSize;
         _callerToken = cancellationToken;
         _call = new CancellationTokenSource();
-        if (options.Deadline is { } deadline)
+        if (deadline is { } timeout)
         {
-            _deadline = new CancellationTokenSource(deadline);
+            _deadline = new CancellationTokenSource(timeout);
             _deadline.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _call);
         }
 
@@ -64,9 +70,9 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         {
             _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.EncodingHeader, GrpcProtocolConstants.GzipEncoding);
         }
-        if (options.Deadline is { } timeout)
+        if (deadline is { } grpcTimeout)
         {
-            _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.TimeoutHeader, GrpcTimeout.Format(timeout));
+            _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.TimeoutHeader, GrpcTimeout.Format(grpcTimeout));
         }
 
         if (!string.IsNullOrEmpty(options.ApiKey))
@@ -90,9 +96,22 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     public event Action? Ended;
 
     /// <summary>Sends the request and returns the call, whose response is read with <see cref="ReadNextAsync"/>.</summary>
+    /// <param name="http">The client that sends the request.</param>
+    /// <param name="options">The address, API key, compression and receive limit; its <c>Deadline</c> is not read.</param>
+    /// <param name="deadline">How long the call may take, sent as <c>grpc-timeout</c> and enforced here; <see langword="null"/> for none.</param>
+    /// <param name="path">The method's path.</param>
+    /// <param name="content">The request body.</param>
+    /// <param name="parser">Parses response messages.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     public static GrpcClientCall<TResponse> Start(
-        HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken) =>
-        new(http, options, path, content, parser, cancellationToken);
+        HttpClient http,
+        AbuseDetectorClientOptions options,
+        TimeSpan? deadline,
+        string path,
+        HttpContent content,
+        MessageParser<TResponse> parser,
+        CancellationToken cancellationToken) =>
+        new(http, options, deadline, path, content, parser, cancellationToken);
 
     /// <summary>Frames <paramref name="message"/> as one length-prefixed message, compressed with gzip when <paramref name="compress"/>.</summary>
     public static byte[] Frame(IMessage message, bool compress)
