@@ -116,15 +116,22 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     /// <summary>Frames <paramref name="message"/> as one length-prefixed message, compressed with gzip when <paramref name="compress"/>.</summary>
     public static byte[] Frame(IMessage message, bool compress)
     {
-        var payload = message.ToByteArray();
+        const int prefixLength = GrpcProtocolConstants.MessagePrefixLength;
         if (compress)
         {
-            payload = GzipMessageCompression.Compress(payload);
+            var compressed = GzipMessageCompression.Compress(message.ToByteArray());
+            var compressedFrame = new byte[prefixLength + compressed.Length];
+            GrpcFrameWriter.WritePrefix(compressedFrame, (uint)compressed.Length, isCompressed: true);
+            compressed.CopyTo(compressedFrame.AsSpan(prefixLength));
+            return compressedFrame;
         }
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(GrpcProtocolConstants.MessagePrefixLength + payload.Length);
-        GrpcFrameWriter.Write(buffer, payload, compress);
-        return buffer.WrittenSpan.ToArray();
+        // Serialized straight after the prefix: one array per message.
+        var size = message.CalculateSize();
+        var frame = new byte[prefixLength + size];
+        GrpcFrameWriter.WritePrefix(frame, (uint)size, isCompressed: false);
+        message.WriteTo(frame.AsSpan(prefixLength));
+        return frame;
     }
 
     /// <summary>Cancels the call from the reading side: it ends on the client with <c>CANCELLED</c>.</summary>
