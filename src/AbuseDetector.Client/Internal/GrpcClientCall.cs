@@ -15,7 +15,7 @@ namespace AbuseDetector.Client.Internal;
 internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     where TResponse : class, IMessage<TResponse>
 {
-    private static readonly MediaTypeHeaderValue GrpcContentType = new(GrpcProtocolConstants.ContentType);
+    private static readonly MediaTypeHeaderValue RequestContentType = new(GrpcProtocolConstants.ContentType);
     private static readonly GrpcStatus MissingStatus = new(GrpcStatusCode.Internal, "The response ended without a grpc-status.");
     private static readonly GrpcStatus CompressedWithoutEncoding = new(GrpcStatusCode.Internal, "The service sent a compressed message but named no grpc-encoding.");
     private static readonly GrpcStatus UnofferedEncoding = new(
@@ -57,7 +57,7 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
 
         _callerRegistration = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _call);
 
-        content.Headers.ContentType = GrpcContentType;
+        content.Headers.ContentType = RequestContentType;
         _request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Address!, path))
         {
             Version = HttpVersion.Version20,
@@ -326,7 +326,7 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         }
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (mediaType is null || !mediaType.StartsWith(GrpcProtocolConstants.ContentType, StringComparison.OrdinalIgnoreCase))
+        if (mediaType is null || !GrpcContentType.IsGrpc(mediaType))
         {
             return new GrpcStatus(GrpcStatusCode.Unknown, "The response is not gRPC (content-type " + (mediaType ?? "missing") + ").");
         }
