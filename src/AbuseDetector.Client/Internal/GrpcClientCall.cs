@@ -83,9 +83,6 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         _responseTask = http.SendAsync(_request, HttpCompletionOption.ResponseHeadersRead, _call.Token);
     }
 
-    /// <summary>Gets a token cancelled when the call is cancelled, by the caller or by the deadline.</summary>
-    public CancellationToken CallToken => _call.Token;
-
     /// <summary>Gets a value indicating whether request messages are framed compressed with gzip.</summary>
     public bool CompressRequests { get; }
 
