@@ -124,7 +124,7 @@ internal sealed class GrpcServerCall : IDisposable
             {
                 GrpcServerLog.InvalidTimeout(dependencies.Logger, method);
                 PrepareResponse(httpContext.Response);
-                WriteStatusHeaders(httpContext.Response.Headers, InvalidTimeout);
+                WriteStatus(httpContext.Response.Headers, InvalidTimeout);
                 return;
             }
 
@@ -137,7 +137,7 @@ internal sealed class GrpcServerCall : IDisposable
         {
             GrpcServerLog.UnsupportedRequestEncoding(dependencies.Logger, method);
             PrepareResponse(httpContext.Response);
-            WriteStatusHeaders(httpContext.Response.Headers, UnsupportedEncoding);
+            WriteStatus(httpContext.Response.Headers, UnsupportedEncoding);
             return;
         }
 
@@ -165,7 +165,7 @@ internal sealed class GrpcServerCall : IDisposable
 
         GrpcServerLog.MethodUnimplemented(dependencies.Logger, path);
         PrepareResponse(httpContext.Response);
-        WriteStatusHeaders(httpContext.Response.Headers, GrpcStatus.Unimplemented);
+        WriteStatus(httpContext.Response.Headers, GrpcStatus.Unimplemented);
     }
 
     /// <summary>Reads the single request message of a unary or server-streaming call, and checks nothing follows it.</summary>
@@ -373,7 +373,7 @@ internal sealed class GrpcServerCall : IDisposable
     private static Task WriteHttpErrorAsync(HttpResponse response, int httpStatus, GrpcStatus status)
     {
         response.StatusCode = httpStatus;
-        WriteStatusHeaders(response.Headers, status);
+        WriteStatus(response.Headers, status);
         response.ContentType = "text/plain; charset=utf-8";
         return response.WriteAsync(status.Message);
     }
@@ -385,7 +385,8 @@ internal sealed class GrpcServerCall : IDisposable
         response.Headers[GrpcProtocolConstants.AcceptEncodingHeader] = GrpcProtocolConstants.AcceptedEncodings;
     }
 
-    private static void WriteStatusHeaders(IHeaderDictionary headers, GrpcStatus status)
+    /// <summary>Writes <c>grpc-status</c> and <c>grpc-message</c>: to the headers of a trailers-only or refused response, or to the trailers.</summary>
+    private static void WriteStatus(IHeaderDictionary headers, GrpcStatus status)
     {
         headers[GrpcProtocolConstants.StatusTrailer] = ((int)status.Code).ToString(CultureInfo.InvariantCulture);
         if (!string.IsNullOrEmpty(status.Message))
@@ -472,11 +473,11 @@ internal sealed class GrpcServerCall : IDisposable
         }
     }
 
-    private static void WriteMetadata(GrpcMetadata metadata, Action<string, string> append)
+    private static void WriteMetadata(GrpcMetadata metadata, IHeaderDictionary headers)
     {
         foreach (var entry in metadata)
         {
-            append(entry.Key, entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes.Span).TrimEnd('=') : entry.Value);
+            headers.Append(entry.Key, entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes.Span).TrimEnd('=') : entry.Value);
         }
     }
 
@@ -652,23 +653,23 @@ internal sealed class GrpcServerCall : IDisposable
     private void EndCall(GrpcStatus status)
     {
         var response = _httpContext.Response;
-        if (!response.HasStarted)
+        IHeaderDictionary target;
+        if (response.HasStarted)
+        {
+            target = _httpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { IsReadOnly: false } trailers
+                ? trailers
+                : throw new InvalidOperationException("The response cannot take trailers: the server does not support them, or they were already sent.");
+        }
+        else
         {
             // Trailers-only: the status goes in the only HEADERS frame, which ends the stream.
             ApplyResponseHeaders();
-            Context.ResponseTrailers.MakeReadOnly(TrailersSentReason);
-            WriteMetadata(Context.ResponseTrailers, (key, value) => response.Headers.Append(key, value));
-            WriteStatusHeaders(response.Headers, status);
-            return;
+            target = response.Headers;
         }
 
         Context.ResponseTrailers.MakeReadOnly(TrailersSentReason);
-        WriteMetadata(Context.ResponseTrailers, (key, value) => response.AppendTrailer(key, value));
-        response.AppendTrailer(GrpcProtocolConstants.StatusTrailer, ((int)status.Code).ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(status.Message))
-        {
-            response.AppendTrailer(GrpcProtocolConstants.MessageTrailer, GrpcMessageEncoding.Encode(status.Message));
-        }
+        WriteMetadata(Context.ResponseTrailers, target);
+        WriteStatus(target, status);
     }
 
     private void ApplyResponseHeaders()
@@ -681,7 +682,7 @@ internal sealed class GrpcServerCall : IDisposable
         _responseHeadersApplied = true;
         Context.ResponseHeaders.MakeReadOnly(HeadersSentReason);
         var headers = _httpContext.Response.Headers;
-        WriteMetadata(Context.ResponseHeaders, (key, value) => headers.Append(key, value));
+        WriteMetadata(Context.ResponseHeaders, headers);
     }
 
     /// <summary>Returns whether anything follows in the request body, without consuming it.</summary>
