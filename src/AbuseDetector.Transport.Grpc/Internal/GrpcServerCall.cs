@@ -111,7 +111,7 @@ internal sealed class GrpcServerCall : IDisposable
     /// <summary>Runs one call of <paramref name="method"/>: the whole request pipeline from protocol checks to the status.</summary>
     public static async Task HandleAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method, Func<GrpcServerCall, Task> invoke)
     {
-        if (!await CheckRequestAsync(httpContext, dependencies, method))
+        if (!await CheckHttpAsync(httpContext, dependencies) || !await CheckContentTypeAsync(httpContext, dependencies, method))
         {
             return;
         }
@@ -157,12 +157,13 @@ internal sealed class GrpcServerCall : IDisposable
             return;
         }
 
-        var path = httpContext.Request.Path.ToString();
-        if (!await CheckRequestAsync(httpContext, dependencies, path))
+        // Only POST and HTTP/2 are left to check: the content type is gRPC.
+        if (!await CheckHttpAsync(httpContext, dependencies))
         {
             return;
         }
 
+        var path = httpContext.Request.Path.ToString();
         GrpcServerLog.MethodUnimplemented(dependencies.Logger, path);
         PrepareResponse(httpContext.Response);
         WriteStatus(httpContext.Response.Headers, GrpcStatus.Unimplemented);
@@ -338,7 +339,8 @@ internal sealed class GrpcServerCall : IDisposable
         throw new InvalidOperationException($"{what} cannot be written because the call has completed.");
     }
 
-    private static async Task<bool> CheckRequestAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method)
+    /// <summary>Refuses a request that is not a POST over HTTP/2.</summary>
+    private static async Task<bool> CheckHttpAsync(HttpContext httpContext, GrpcServerDependencies dependencies)
     {
         var request = httpContext.Request;
         if (!HttpMethods.IsPost(request.Method))
@@ -357,7 +359,13 @@ internal sealed class GrpcServerCall : IDisposable
             return false;
         }
 
-        if (!GrpcContentType.IsGrpc(request.ContentType))
+        return true;
+    }
+
+    /// <summary>Refuses a request whose content type is not gRPC protobuf.</summary>
+    private static async Task<bool> CheckContentTypeAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method)
+    {
+        if (!GrpcContentType.IsGrpc(httpContext.Request.ContentType))
         {
             GrpcServerLog.UnsupportedRequestContentType(dependencies.Logger, method);
             await WriteHttpErrorAsync(
