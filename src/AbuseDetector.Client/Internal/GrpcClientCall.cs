@@ -32,7 +32,7 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     private readonly Task<HttpResponseMessage> _responseTask;
     private HttpResponseMessage? _response;
     private PipeReader? _reader;
-    private string? _responseEncoding;
+    private GrpcMessageCoding _responseCoding;
     private volatile bool _cancelledByReader;
 
     private GrpcClientCall(
@@ -158,56 +158,48 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
                     return Finish(headerStatus);
                 }
 
-                _responseEncoding = _response.Headers.TryGetValues(GrpcProtocolConstants.EncodingHeader, out var encodings) ? encodings.FirstOrDefault() : null;
+                _responseCoding = GrpcMessageReader.ParseCoding(
+                    _response.Headers.TryGetValues(GrpcProtocolConstants.EncodingHeader, out var encodings) ? encodings.FirstOrDefault() : null);
                 _reader = PipeReader.Create(await _response.Content.ReadAsStreamAsync(token).ConfigureAwait(false));
             }
 
-            while (true)
+            var read = await GrpcMessageReader.ReadFrameAsync(_reader, _maxReceiveMessageSize, token).ConfigureAwait(false);
+            switch (read.Result)
             {
-                var result = await _reader.ReadAsync(token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                switch (GrpcFrameReader.TryRead(buffer, _maxReceiveMessageSize, out var frame, out var consumed, out var error))
-                {
-                    case GrpcFrameReadResult.Frame:
-                        var payload = frame.Payload;
-                        if (frame.IsCompressed)
-                        {
-                            if (!TryDecompress(payload, out var decompressed, out var decompressError))
-                            {
-                                _reader.AdvanceTo(buffer.Start);
-                                return Finish(decompressError);
-                            }
-
-                            payload = new System.Buffers.ReadOnlySequence<byte>(decompressed);
-                        }
-
-                        TResponse message;
-                        try
+                case GrpcMessageReadResult.Frame:
+                    TResponse? message = null;
+                    GrpcStatus? failure = null;
+                    try
+                    {
+                        if (GrpcMessageReader.TryDecode(
+                            read.Frame, _responseCoding, _maxReceiveMessageSize, CompressedWithoutEncoding, UnofferedEncoding, out var payload, out var decodeError))
                         {
                             message = _parser.ParseFrom(payload);
                         }
-                        catch (InvalidProtocolBufferException)
+                        else
                         {
-                            _reader.AdvanceTo(buffer.Start);
-                            return Finish(UnparsableMessage);
+                            failure = decodeError;
                         }
+                    }
+                    catch (InvalidProtocolBufferException)
+                    {
+                        failure = UnparsableMessage;
+                    }
+                    finally
+                    {
+                        _reader.AdvanceTo(read.Consumed);
+                    }
 
-                        _reader.AdvanceTo(consumed);
-                        return message;
-                    case GrpcFrameReadResult.Error:
-                        _reader.AdvanceTo(buffer.Start);
-                        return Finish(error);
-                    default:
-                        if (result.IsCompleted)
-                        {
-                            var incomplete = !buffer.IsEmpty;
-                            _reader.AdvanceTo(buffer.End);
-                            return Finish(incomplete ? GrpcStatus.IncompleteMessage : StatusFromTrailers(_response));
-                        }
+                    return failure is { } failed ? Finish(failed) : message;
 
-                        _reader.AdvanceTo(buffer.Start, buffer.End);
-                        break;
-                }
+                case GrpcMessageReadResult.End:
+                    return Finish(StatusFromTrailers(_response));
+
+                case GrpcMessageReadResult.Incomplete:
+                    return Finish(GrpcStatus.IncompleteMessage);
+
+                default:
+                    return Finish(read.Error);
             }
         }
         catch (Exception ex) when (ex is not AbuseDetectorRpcException)
@@ -236,26 +228,6 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         await _callerRegistration.DisposeAsync().ConfigureAwait(false);
         _deadline?.Dispose();
         _call.Dispose();
-    }
-
-    /// <summary>Decompresses a compressed response message in the response's <c>grpc-encoding</c>, within the receive size limit.</summary>
-    private bool TryDecompress(in System.Buffers.ReadOnlySequence<byte> compressed, out byte[] decompressed, out GrpcStatus error)
-    {
-        decompressed = [];
-        if (string.IsNullOrEmpty(_responseEncoding) || string.Equals(_responseEncoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
-        {
-            error = CompressedWithoutEncoding;
-            return false;
-        }
-
-        if (!string.Equals(_responseEncoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
-        {
-            error = UnofferedEncoding;
-            return false;
-        }
-
-        // The limit applies to the decompressed size, so a small "gzip bomb" cannot exhaust memory.
-        return GzipMessageCompression.TryDecompress(compressed, _maxReceiveMessageSize, out decompressed, out error);
     }
 
     /// <summary>The exception that a call ending with <paramref name="status"/> throws.</summary>

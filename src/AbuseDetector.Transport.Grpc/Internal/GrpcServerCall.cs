@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -52,7 +51,7 @@ internal sealed class GrpcServerCall : IDisposable
     private readonly CancellationTokenSource _callSource;
     private readonly TimeSpan _timeout;
     private readonly bool _compressResponses;
-    private readonly bool _requestGzip;
+    private readonly GrpcMessageCoding _requestCoding;
     // One writer at a time: messages, response headers, and the status the deadline sends.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     // Reads and writes of a duplex call run concurrently, so each direction links the caller's token on its own.
@@ -62,11 +61,11 @@ internal sealed class GrpcServerCall : IDisposable
     private volatile bool _endedByDeadline;
     private bool _responseHeadersApplied;
 
-    private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout, bool requestGzip)
+    private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout, GrpcMessageCoding requestCoding)
     {
         _httpContext = httpContext;
         _dependencies = dependencies;
-        _requestGzip = requestGzip;
+        _requestCoding = requestCoding;
 
         var deadline = DateTimeOffset.MaxValue;
         if (timeout is { } t && t <= MaxTimerDelay)
@@ -132,8 +131,8 @@ internal sealed class GrpcServerCall : IDisposable
         }
 
         // Checked before the method runs, as gRPC core does: a message in an unknown coding could not be read anyway.
-        var encoding = httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString();
-        if (!string.IsNullOrEmpty(encoding) && !GrpcProtocolConstants.IsAcceptedEncoding(encoding))
+        var requestCoding = GrpcMessageReader.ParseCoding(httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString());
+        if (requestCoding == GrpcMessageCoding.Unsupported)
         {
             GrpcServerLog.UnsupportedRequestEncoding(dependencies.Logger, method);
             PrepareResponse(httpContext.Response);
@@ -141,9 +140,7 @@ internal sealed class GrpcServerCall : IDisposable
             return;
         }
 
-        // Decided once for the call: the encoding is now none, identity or gzip, and only gzip lets a message be compressed.
-        var requestGzip = string.Equals(encoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase);
-        using var call = new GrpcServerCall(httpContext, dependencies, method, timeout, requestGzip);
+        using var call = new GrpcServerCall(httpContext, dependencies, method, timeout, requestCoding);
         await call.RunAsync(invoke);
     }
 
@@ -191,39 +188,34 @@ internal sealed class GrpcServerCall : IDisposable
     {
         var reader = _httpContext.Request.BodyReader;
         var maxSize = _dependencies.Options.MaxReceiveMessageSize;
-        var token = _readToken.Combine(cancellationToken);
-        while (true)
+        var read = await ReadingRequestAsync(GrpcMessageReader.ReadFrameAsync(reader, maxSize, _readToken.Combine(cancellationToken)));
+        switch (read.Result)
         {
-            var result = await ReadRequestBodyAsync(reader, token);
-            var buffer = result.Buffer;
-            switch (GrpcFrameReader.TryRead(buffer, maxSize, out var frame, out var consumed, out var error))
-            {
-                case GrpcFrameReadResult.Frame:
-                    try
+            case GrpcMessageReadResult.Frame:
+                try
+                {
+                    if (!GrpcMessageReader.TryDecode(
+                        read.Frame, _requestCoding, maxSize, GrpcStatus.CompressedWithoutEncoding, UnsupportedEncoding, out var payload, out var decodeError))
                     {
-                        // The payload is parsed where it lies in the request body, before the reader moves past it.
-                        return (true, Deserialize(marshaller, Decode(frame, maxSize)));
-                    }
-                    finally
-                    {
-                        reader.AdvanceTo(consumed);
+                        throw new GrpcRpcException(decodeError);
                     }
 
-                case GrpcFrameReadResult.Error:
-                    reader.AdvanceTo(buffer.Start);
-                    throw new GrpcRpcException(error);
+                    // The payload is parsed where it lies in the request body, before the reader moves past it.
+                    return (true, Deserialize(marshaller, payload));
+                }
+                finally
+                {
+                    reader.AdvanceTo(read.Consumed);
+                }
 
-                default:
-                    if (result.IsCompleted)
-                    {
-                        var empty = buffer.IsEmpty;
-                        reader.AdvanceTo(buffer.End);
-                        return empty ? (false, default!) : throw new GrpcRpcException(GrpcStatus.IncompleteMessage);
-                    }
+            case GrpcMessageReadResult.End:
+                return (false, default!);
 
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    break;
-            }
+            case GrpcMessageReadResult.Incomplete:
+                throw new GrpcRpcException(GrpcStatus.IncompleteMessage);
+
+            default:
+                throw new GrpcRpcException(read.Error);
         }
     }
 
@@ -694,34 +686,15 @@ internal sealed class GrpcServerCall : IDisposable
     }
 
     /// <summary>Returns whether anything follows in the request body, without consuming it.</summary>
-    private async Task<bool> HasMoreRequestDataAsync()
-    {
-        var reader = _httpContext.Request.BodyReader;
-        while (true)
-        {
-            var result = await ReadRequestBodyAsync(reader, Context.CancellationToken);
-            var buffer = result.Buffer;
-            if (!buffer.IsEmpty)
-            {
-                reader.AdvanceTo(buffer.Start);
-                return true;
-            }
+    private async Task<bool> HasMoreRequestDataAsync() =>
+        await ReadingRequestAsync(GrpcMessageReader.HasMoreDataAsync(_httpContext.Request.BodyReader, Context.CancellationToken));
 
-            if (result.IsCompleted)
-            {
-                reader.AdvanceTo(buffer.End);
-                return false;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-    }
-
-    private async ValueTask<ReadResult> ReadRequestBodyAsync(PipeReader reader, CancellationToken cancellationToken)
+    /// <summary>Awaits a read of the request body, reporting a failure as the call's cancellation or the client's reset.</summary>
+    private async ValueTask<T> ReadingRequestAsync<T>(ValueTask<T> read)
     {
         try
         {
-            return await reader.ReadAsync(cancellationToken);
+            return await read;
         }
         catch (Exception ex) when (ex is not OperationCanceledException && Context.CancellationToken.IsCancellationRequested)
         {
@@ -744,23 +717,5 @@ internal sealed class GrpcServerCall : IDisposable
             GrpcServerLog.InvalidRequestMessage(_dependencies.Logger, Context.Method, ex.GetType().Name);
             throw new GrpcRpcException(InvalidRequestMessage);
         }
-    }
-
-    /// <summary>The message bytes of <paramref name="frame"/>: its payload as it is, or the payload decompressed.</summary>
-    private ReadOnlySequence<byte> Decode(GrpcFrame frame, int maxSize)
-    {
-        if (!frame.IsCompressed)
-        {
-            return frame.Payload;
-        }
-
-        if (!_requestGzip)
-        {
-            throw new GrpcRpcException(GrpcStatus.CompressedWithoutEncoding);
-        }
-
-        return GzipMessageCompression.TryDecompress(frame.Payload, maxSize, out var decompressed, out var error)
-            ? new ReadOnlySequence<byte>(decompressed)
-            : throw new GrpcRpcException(error);
     }
 }
