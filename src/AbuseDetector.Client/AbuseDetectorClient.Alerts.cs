@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using AbuseDetector.Client.Internal;
 using AbuseDetector.Contracts.V1;
-using AbuseDetector.Transport.Grpc;
-using Google.Protobuf;
 
 namespace AbuseDetector.Client;
 
@@ -24,8 +22,9 @@ public sealed partial class AbuseDetectorClient
     public async IAsyncEnumerable<Alert> WatchAlertsAsync(WatchAlertsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A watch is open-ended: the configured per-call deadline applies to requests, not to it.
         var call = GrpcClientCall<Alert>.Start(
-            _http, WithoutDeadline(), WatchAlertsPath, new ByteArrayContent(GrpcClientCall<Alert>.Frame(request, _options.CompressRequests)), Alert.Parser, cancellationToken);
+            _http, _options, deadline: null, WatchAlertsPath, new ByteArrayContent(GrpcClientCall<Alert>.Frame(request, _options.CompressRequests)), Alert.Parser, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             while (await call.ReadNextAsync().ConfigureAwait(false) is { } alert)
@@ -50,31 +49,4 @@ public sealed partial class AbuseDetectorClient
     /// <exception cref="AbuseDetectorRpcException">The call failed, such as <c>INVALID_ARGUMENT</c> for a limit over 1000.</exception>
     public Task<ListIncidentsResponse> ListIncidentsAsync(ListIncidentsRequest request, CancellationToken cancellationToken = default)
         => UnaryAsync(ListIncidentsPath, request, ListIncidentsResponse.Parser, cancellationToken);
-
-    private async Task<TResponse> UnaryAsync<TResponse>(string path, IMessage request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
-        where TResponse : class, IMessage<TResponse>
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var call = GrpcClientCall<TResponse>.Start(_http, _options, path, new ByteArrayContent(GrpcClientCall<TResponse>.Frame(request, _options.CompressRequests)), parser, cancellationToken);
-        await using (call.ConfigureAwait(false))
-        {
-            var response = await call.ReadNextAsync().ConfigureAwait(false)
-                ?? throw new AbuseDetectorRpcException(GrpcStatusCode.Internal, "The service ended the call without a response message.");
-            if (await call.ReadNextAsync().ConfigureAwait(false) is not null)
-            {
-                throw new AbuseDetectorRpcException(GrpcStatusCode.Internal, "The service sent more than one response message.");
-            }
-
-            return response;
-        }
-    }
-
-    /// <summary>A watch is open-ended: the configured per-call deadline applies to requests, not to it.</summary>
-    private AbuseDetectorClientOptions WithoutDeadline() => new()
-    {
-        Address = _options.Address,
-        ApiKey = _options.ApiKey,
-        MaxReceiveMessageSize = _options.MaxReceiveMessageSize,
-        CompressRequests = _options.CompressRequests,
-    };
 }

@@ -1,5 +1,7 @@
 using AbuseDetector.Client.Internal;
 using AbuseDetector.Contracts.V1;
+using AbuseDetector.Transport.Grpc;
+using Google.Protobuf;
 
 namespace AbuseDetector.Client;
 
@@ -53,23 +55,8 @@ public sealed partial class AbuseDetectorClient : IDisposable
     /// <param name="cancellationToken">Cancels the call (status <c>CANCELLED</c>).</param>
     /// <returns>The scores and evidence.</returns>
     /// <exception cref="AbuseDetectorRpcException">The call ended with a status other than <c>OK</c>, such as <c>INVALID_ARGUMENT</c> for empty text.</exception>
-    public async Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var call = GrpcClientCall<ClassifyResponse>.Start(
-            _http, _options, ClassifyPath, new ByteArrayContent(GrpcClientCall<ClassifyResponse>.Frame(request, _options.CompressRequests)), ClassifyResponse.Parser, cancellationToken);
-        await using (call.ConfigureAwait(false))
-        {
-            var response = await call.ReadNextAsync().ConfigureAwait(false)
-                ?? throw new AbuseDetectorRpcException(Transport.Grpc.GrpcStatusCode.Internal, "The service ended the call without a response message.");
-            if (await call.ReadNextAsync().ConfigureAwait(false) is not null)
-            {
-                throw new AbuseDetectorRpcException(Transport.Grpc.GrpcStatusCode.Internal, "The service sent more than one response message.");
-            }
-
-            return response;
-        }
-    }
+    public Task<ClassifyResponse> ClassifyAsync(ClassifyRequest request, CancellationToken cancellationToken = default)
+        => UnaryAsync(ClassifyPath, request, ClassifyResponse.Parser, cancellationToken);
 
     /// <summary>Opens a <c>StreamCall</c> stream and sends <paramref name="start"/> on it.</summary>
     /// <param name="start">Who the call is between; <c>call_id</c> and <c>tenant_id</c> are required by the service.</param>
@@ -94,9 +81,27 @@ public sealed partial class AbuseDetectorClient : IDisposable
     /// <summary>Closes the client's connections; calls still running fail.</summary>
     public void Dispose() => _http.Dispose();
 
+    private async Task<TResponse> UnaryAsync<TResponse>(string path, IMessage request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+        where TResponse : class, IMessage<TResponse>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var call = GrpcClientCall<TResponse>.Start(_http, _options, _options.Deadline, path, new ByteArrayContent(GrpcClientCall<TResponse>.Frame(request, _options.CompressRequests)), parser, cancellationToken);
+        await using (call.ConfigureAwait(false))
+        {
+            var response = await call.ReadNextAsync().ConfigureAwait(false)
+                ?? throw new AbuseDetectorRpcException(GrpcStatusCode.Internal, "The service ended the call without a response message.");
+            if (await call.ReadNextAsync().ConfigureAwait(false) is not null)
+            {
+                throw new AbuseDetectorRpcException(GrpcStatusCode.Internal, "The service sent more than one response message.");
+            }
+
+            return response;
+        }
+    }
+
     private GrpcClientCall<CallUpdate> OpenCallStream(CancellationToken cancellationToken, out RequestStreamContent requests)
     {
         requests = new RequestStreamContent();
-        return GrpcClientCall<CallUpdate>.Start(_http, _options, StreamCallPath, requests, CallUpdate.Parser, cancellationToken);
+        return GrpcClientCall<CallUpdate>.Start(_http, _options, _options.Deadline, StreamCallPath, requests, CallUpdate.Parser, cancellationToken);
     }
 }

@@ -1,10 +1,12 @@
+using AbuseDetector.Transport.Grpc.Internal;
+
 namespace AbuseDetector.Client;
 
 /// <summary>Settings of an <see cref="AbuseDetectorClient"/>.</summary>
 public sealed class AbuseDetectorClientOptions
 {
     /// <summary>The default largest response message accepted: 4 MiB, as in most gRPC implementations.</summary>
-    public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
+    public const int DefaultMaxReceiveMessageSize = GrpcProtocolConstants.DefaultMaxReceiveMessageSize;
 
     /// <summary>Gets or sets the service address, such as <c>http://127.0.0.1:50051</c>; an <c>http://</c> address uses HTTP/2 without TLS (h2c).</summary>
     /// <value>The default value is <see langword="null"/>, which the client refuses.</value>

@@ -89,9 +89,6 @@ public sealed class GrpcMetadata : IEnumerable<GrpcMetadataEntry>
 
     internal static bool IsBinaryKey(string key) => key.EndsWith(BinarySuffix, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Gets a value indicating whether entries can no longer be added, because the metadata was sent.</summary>
-    internal bool IsReadOnly => _readOnlyReason is not null;
-
     /// <summary>Adds an entry received from the client, whose key the HTTP/2 layer has already checked.</summary>
     internal void AddReceived(GrpcMetadataEntry entry) => _entries.Add(entry);
 

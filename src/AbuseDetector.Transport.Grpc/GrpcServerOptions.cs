@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AbuseDetector.Transport.Grpc.Internal;
 
 namespace AbuseDetector.Transport.Grpc;
 
@@ -8,7 +9,7 @@ public sealed class GrpcServerOptions
     /// <summary>Gets or sets the largest request message accepted, in bytes, after decompression; a larger one ends the call with <see cref="GrpcStatusCode.ResourceExhausted"/>.</summary>
     /// <value>The default value is 4 MiB (4,194,304 bytes).</value>
     [Range(0, int.MaxValue, ErrorMessage = "MaxReceiveMessageSize must be between 0 and 2147483647 bytes.")]
-    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+    public int MaxReceiveMessageSize { get; set; } = GrpcProtocolConstants.DefaultMaxReceiveMessageSize;
 
     /// <summary>Gets or sets the largest response message sent, in bytes, before compression; writing a larger one fails the call with <see cref="GrpcStatusCode.ResourceExhausted"/>.</summary>
     /// <value>The default value is <see langword="null"/>: no limit.</value>

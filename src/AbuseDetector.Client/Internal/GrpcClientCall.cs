@@ -15,7 +15,7 @@ namespace AbuseDetector.Client.Internal;
 internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     where TResponse : class, IMessage<TResponse>
 {
-    private static readonly MediaTypeHeaderValue GrpcContentType = new(GrpcProtocolConstants.ContentType);
+    private static readonly MediaTypeHeaderValue RequestContentType = new(GrpcProtocolConstants.ContentType);
     private static readonly GrpcStatus MissingStatus = new(GrpcStatusCode.Internal, "The response ended without a grpc-status.");
     private static readonly GrpcStatus CompressedWithoutEncoding = new(GrpcStatusCode.Internal, "The service sent a compressed message but named no grpc-encoding.");
     private static readonly GrpcStatus UnofferedEncoding = new(
@@ -32,26 +32,32 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     private readonly Task<HttpResponseMessage> _responseTask;
     private HttpResponseMessage? _response;
     private PipeReader? _reader;
-    private string? _responseEncoding;
+    private GrpcMessageCoding _responseCoding;
     private volatile bool _cancelledByReader;
 
     private GrpcClientCall(
-        HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+        HttpClient http,
+        AbuseDetectorClientOptions options,
+        TimeSpan? deadline,
+        string path,
+        HttpContent content,
+        MessageParser<TResponse> parser,
+        CancellationToken cancellationToken)
     {
         _parser = parser;
         CompressRequests = options.CompressRequests;
         _maxReceiveMessageSize = options.MaxReceiveMessageSize;
         _callerToken = cancellationToken;
         _call = new CancellationTokenSource();
-        if (options.Deadline is { } deadline)
+        if (deadline is { } timeout)
         {
-            _deadline = new CancellationTokenSource(deadline);
+            _deadline = new CancellationTokenSource(timeout);
             _deadline.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _call);
         }
 
         _callerRegistration = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _call);
 
-        content.Headers.ContentType = GrpcContentType;
+        content.Headers.ContentType = RequestContentType;
         _request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Address!, path))
         {
             Version = HttpVersion.Version20,
@@ -64,9 +70,9 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         {
             _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.EncodingHeader, GrpcProtocolConstants.GzipEncoding);
         }
-        if (options.Deadline is { } timeout)
+        if (deadline is { } grpcTimeout)
         {
-            _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.TimeoutHeader, GrpcTimeout.Format(timeout));
+            _request.Headers.TryAddWithoutValidation(GrpcProtocolConstants.TimeoutHeader, GrpcTimeout.Format(grpcTimeout));
         }
 
         if (!string.IsNullOrEmpty(options.ApiKey))
@@ -76,9 +82,6 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
 
         _responseTask = http.SendAsync(_request, HttpCompletionOption.ResponseHeadersRead, _call.Token);
     }
-
-    /// <summary>Gets a token cancelled when the call is cancelled, by the caller or by the deadline.</summary>
-    public CancellationToken CallToken => _call.Token;
 
     /// <summary>Gets a value indicating whether request messages are framed compressed with gzip.</summary>
     public bool CompressRequests { get; }
@@ -90,22 +93,42 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
     public event Action? Ended;
 
     /// <summary>Sends the request and returns the call, whose response is read with <see cref="ReadNextAsync"/>.</summary>
+    /// <param name="http">The client that sends the request.</param>
+    /// <param name="options">The address, API key, compression and receive limit; its <c>Deadline</c> is not read.</param>
+    /// <param name="deadline">How long the call may take, sent as <c>grpc-timeout</c> and enforced here; <see langword="null"/> for none.</param>
+    /// <param name="path">The method's path.</param>
+    /// <param name="content">The request body.</param>
+    /// <param name="parser">Parses response messages.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     public static GrpcClientCall<TResponse> Start(
-        HttpClient http, AbuseDetectorClientOptions options, string path, HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken) =>
-        new(http, options, path, content, parser, cancellationToken);
+        HttpClient http,
+        AbuseDetectorClientOptions options,
+        TimeSpan? deadline,
+        string path,
+        HttpContent content,
+        MessageParser<TResponse> parser,
+        CancellationToken cancellationToken) =>
+        new(http, options, deadline, path, content, parser, cancellationToken);
 
     /// <summary>Frames <paramref name="message"/> as one length-prefixed message, compressed with gzip when <paramref name="compress"/>.</summary>
     public static byte[] Frame(IMessage message, bool compress)
     {
-        var payload = message.ToByteArray();
+        const int prefixLength = GrpcProtocolConstants.MessagePrefixLength;
         if (compress)
         {
-            payload = GzipMessageCompression.Compress(payload);
+            var compressed = GzipMessageCompression.Compress(message.ToByteArray());
+            var compressedFrame = new byte[prefixLength + compressed.Length];
+            GrpcFrameWriter.WritePrefix(compressedFrame, (uint)compressed.Length, isCompressed: true);
+            compressed.CopyTo(compressedFrame.AsSpan(prefixLength));
+            return compressedFrame;
         }
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(GrpcProtocolConstants.MessagePrefixLength + payload.Length);
-        GrpcFrameWriter.Write(buffer, payload, compress);
-        return buffer.WrittenSpan.ToArray();
+        // Serialized straight after the prefix: one array per message.
+        var size = message.CalculateSize();
+        var frame = new byte[prefixLength + size];
+        GrpcFrameWriter.WritePrefix(frame, (uint)size, isCompressed: false);
+        message.WriteTo(frame.AsSpan(prefixLength));
+        return frame;
     }
 
     /// <summary>Cancels the call from the reading side: it ends on the client with <c>CANCELLED</c>.</summary>
@@ -135,56 +158,48 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
                     return Finish(headerStatus);
                 }
 
-                _responseEncoding = _response.Headers.TryGetValues(GrpcProtocolConstants.EncodingHeader, out var encodings) ? encodings.FirstOrDefault() : null;
+                _responseCoding = GrpcMessageReader.ParseCoding(
+                    _response.Headers.TryGetValues(GrpcProtocolConstants.EncodingHeader, out var encodings) ? encodings.FirstOrDefault() : null);
                 _reader = PipeReader.Create(await _response.Content.ReadAsStreamAsync(token).ConfigureAwait(false));
             }
 
-            while (true)
+            var read = await GrpcMessageReader.ReadFrameAsync(_reader, _maxReceiveMessageSize, token).ConfigureAwait(false);
+            switch (read.Result)
             {
-                var result = await _reader.ReadAsync(token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                switch (GrpcFrameReader.TryRead(buffer, _maxReceiveMessageSize, out var frame, out var consumed, out var error))
-                {
-                    case GrpcFrameReadResult.Frame:
-                        var payload = frame.Payload;
-                        if (frame.IsCompressed)
-                        {
-                            if (!TryDecompress(payload, out var decompressed, out var decompressError))
-                            {
-                                _reader.AdvanceTo(buffer.Start);
-                                return Finish(decompressError);
-                            }
-
-                            payload = new System.Buffers.ReadOnlySequence<byte>(decompressed);
-                        }
-
-                        TResponse message;
-                        try
+                case GrpcMessageReadResult.Frame:
+                    TResponse? message = null;
+                    GrpcStatus? failure = null;
+                    try
+                    {
+                        if (GrpcMessageReader.TryDecode(
+                            read.Frame, _responseCoding, _maxReceiveMessageSize, CompressedWithoutEncoding, UnofferedEncoding, out var payload, out var decodeError))
                         {
                             message = _parser.ParseFrom(payload);
                         }
-                        catch (InvalidProtocolBufferException)
+                        else
                         {
-                            _reader.AdvanceTo(buffer.Start);
-                            return Finish(UnparsableMessage);
+                            failure = decodeError;
                         }
+                    }
+                    catch (InvalidProtocolBufferException)
+                    {
+                        failure = UnparsableMessage;
+                    }
+                    finally
+                    {
+                        _reader.AdvanceTo(read.Consumed);
+                    }
 
-                        _reader.AdvanceTo(consumed);
-                        return message;
-                    case GrpcFrameReadResult.Error:
-                        _reader.AdvanceTo(buffer.Start);
-                        return Finish(error);
-                    default:
-                        if (result.IsCompleted)
-                        {
-                            var incomplete = !buffer.IsEmpty;
-                            _reader.AdvanceTo(buffer.End);
-                            return Finish(incomplete ? GrpcStatus.IncompleteMessage : StatusFromTrailers(_response));
-                        }
+                    return failure is { } failed ? Finish(failed) : message;
 
-                        _reader.AdvanceTo(buffer.Start, buffer.End);
-                        break;
-                }
+                case GrpcMessageReadResult.End:
+                    return Finish(StatusFromTrailers(_response));
+
+                case GrpcMessageReadResult.Incomplete:
+                    return Finish(GrpcStatus.IncompleteMessage);
+
+                default:
+                    return Finish(read.Error);
             }
         }
         catch (Exception ex) when (ex is not AbuseDetectorRpcException)
@@ -213,26 +228,6 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         await _callerRegistration.DisposeAsync().ConfigureAwait(false);
         _deadline?.Dispose();
         _call.Dispose();
-    }
-
-    /// <summary>Decompresses a compressed response message in the response's <c>grpc-encoding</c>, within the receive size limit.</summary>
-    private bool TryDecompress(in System.Buffers.ReadOnlySequence<byte> compressed, out byte[] decompressed, out GrpcStatus error)
-    {
-        decompressed = [];
-        if (string.IsNullOrEmpty(_responseEncoding) || string.Equals(_responseEncoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
-        {
-            error = CompressedWithoutEncoding;
-            return false;
-        }
-
-        if (!string.Equals(_responseEncoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
-        {
-            error = UnofferedEncoding;
-            return false;
-        }
-
-        // The limit applies to the decompressed size, so a small "gzip bomb" cannot exhaust memory.
-        return GzipMessageCompression.TryDecompress(compressed, _maxReceiveMessageSize, out decompressed, out error);
     }
 
     /// <summary>The exception that a call ending with <paramref name="status"/> throws.</summary>
@@ -300,7 +295,7 @@ internal sealed class GrpcClientCall<TResponse> : IAsyncDisposable
         }
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (mediaType is null || !mediaType.StartsWith(GrpcProtocolConstants.ContentType, StringComparison.OrdinalIgnoreCase))
+        if (mediaType is null || !GrpcContentType.IsGrpc(mediaType))
         {
             return new GrpcStatus(GrpcStatusCode.Unknown, "The response is not gRPC (content-type " + (mediaType ?? "missing") + ").");
         }

@@ -16,8 +16,7 @@ internal static class GrpcFrameWriter
 
         var total = GrpcProtocolConstants.MessagePrefixLength + payload.Length;
         var destination = writer.GetSpan(total);
-        destination[0] = isCompressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], (uint)payload.Length);
+        WritePrefix(destination, (uint)payload.Length, isCompressed);
         payload.CopyTo(destination[GrpcProtocolConstants.MessagePrefixLength..]);
         writer.Advance(total);
     }
@@ -31,14 +30,24 @@ internal static class GrpcFrameWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, (long)uint.MaxValue);
 
-        var prefix = writer.GetSpan(GrpcProtocolConstants.MessagePrefixLength);
-        prefix[0] = isCompressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)payload.Length);
+        WritePrefix(writer.GetSpan(GrpcProtocolConstants.MessagePrefixLength), (uint)payload.Length, isCompressed);
         writer.Advance(GrpcProtocolConstants.MessagePrefixLength);
 
         foreach (var segment in payload)
         {
             writer.Write(segment.Span);
         }
+    }
+
+    /// <summary>Writes the five-byte prefix of a frame whose payload of <paramref name="payloadLength"/> bytes the caller writes after it.</summary>
+    /// <param name="destination">At least <see cref="GrpcProtocolConstants.MessagePrefixLength"/> bytes.</param>
+    /// <param name="payloadLength">The payload's length in bytes.</param>
+    /// <param name="isCompressed">Whether to set the compressed flag.</param>
+    public static void WritePrefix(Span<byte> destination, uint payloadLength, bool isCompressed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, GrpcProtocolConstants.MessagePrefixLength);
+
+        destination[0] = isCompressed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], payloadLength);
     }
 }

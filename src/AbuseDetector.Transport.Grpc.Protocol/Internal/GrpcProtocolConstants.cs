@@ -19,11 +19,6 @@ internal static class GrpcProtocolConstants
     /// <summary>The length of the prefix before each message: one flag byte and a four-byte big-endian length.</summary>
     public const int MessagePrefixLength = 5;
 
-    /// <summary>The default largest message a server accepts, as in most gRPC implementations: 4 MiB.</summary>
+    /// <summary>The default largest message received, by the server and by the client, as in most gRPC implementations: 4 MiB.</summary>
     public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
-
-    /// <summary>Returns whether <paramref name="encoding"/>, a <c>grpc-encoding</c> value, is one of <see cref="AcceptedEncodings"/>.</summary>
-    public static bool IsAcceptedEncoding(string encoding) =>
-        string.Equals(encoding, IdentityEncoding, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(encoding, GzipEncoding, StringComparison.OrdinalIgnoreCase);
 }

@@ -51,16 +51,21 @@ internal sealed class GrpcServerCall : IDisposable
     private readonly CancellationTokenSource _callSource;
     private readonly TimeSpan _timeout;
     private readonly bool _compressResponses;
+    private readonly GrpcMessageCoding _requestCoding;
     // One writer at a time: messages, response headers, and the status the deadline sends.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // Reads and writes of a duplex call run concurrently, so each direction links the caller's token on its own.
+    private readonly CallTokenLink _readToken;
+    private readonly CallTokenLink _writeToken;
     private bool _completed;
     private volatile bool _endedByDeadline;
     private bool _responseHeadersApplied;
 
-    private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout)
+    private GrpcServerCall(HttpContext httpContext, GrpcServerDependencies dependencies, string method, TimeSpan? timeout, GrpcMessageCoding requestCoding)
     {
         _httpContext = httpContext;
         _dependencies = dependencies;
+        _requestCoding = requestCoding;
 
         var deadline = DateTimeOffset.MaxValue;
         if (timeout is { } t && t <= MaxTimerDelay)
@@ -81,6 +86,8 @@ internal sealed class GrpcServerCall : IDisposable
 
         Context = new ServerCallContext(
             httpContext, method, FormatPeer(httpContext.Connection), deadline, ReadRequestMetadata(httpContext.Request.Headers), _callSource.Token, WriteResponseHeadersAsync);
+        _readToken = new CallTokenLink(_callSource.Token);
+        _writeToken = new CallTokenLink(_callSource.Token);
     }
 
     public ServerCallContext Context { get; }
@@ -103,7 +110,7 @@ internal sealed class GrpcServerCall : IDisposable
     /// <summary>Runs one call of <paramref name="method"/>: the whole request pipeline from protocol checks to the status.</summary>
     public static async Task HandleAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method, Func<GrpcServerCall, Task> invoke)
     {
-        if (!await CheckRequestAsync(httpContext, dependencies, method))
+        if (!await CheckHttpAsync(httpContext, dependencies) || !await CheckContentTypeAsync(httpContext, dependencies, method))
         {
             return;
         }
@@ -116,7 +123,7 @@ internal sealed class GrpcServerCall : IDisposable
             {
                 GrpcServerLog.InvalidTimeout(dependencies.Logger, method);
                 PrepareResponse(httpContext.Response);
-                WriteStatusHeaders(httpContext.Response.Headers, InvalidTimeout);
+                WriteStatus(httpContext.Response.Headers, InvalidTimeout);
                 return;
             }
 
@@ -124,16 +131,16 @@ internal sealed class GrpcServerCall : IDisposable
         }
 
         // Checked before the method runs, as gRPC core does: a message in an unknown coding could not be read anyway.
-        var encoding = httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString();
-        if (!string.IsNullOrEmpty(encoding) && !GrpcProtocolConstants.IsAcceptedEncoding(encoding))
+        var requestCoding = GrpcMessageReader.ParseCoding(httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString());
+        if (requestCoding == GrpcMessageCoding.Unsupported)
         {
             GrpcServerLog.UnsupportedRequestEncoding(dependencies.Logger, method);
             PrepareResponse(httpContext.Response);
-            WriteStatusHeaders(httpContext.Response.Headers, UnsupportedEncoding);
+            WriteStatus(httpContext.Response.Headers, UnsupportedEncoding);
             return;
         }
 
-        using var call = new GrpcServerCall(httpContext, dependencies, method, timeout);
+        using var call = new GrpcServerCall(httpContext, dependencies, method, timeout, requestCoding);
         await call.RunAsync(invoke);
     }
 
@@ -147,15 +154,16 @@ internal sealed class GrpcServerCall : IDisposable
             return;
         }
 
-        var path = httpContext.Request.Path.ToString();
-        if (!await CheckRequestAsync(httpContext, dependencies, path))
+        // Only POST and HTTP/2 are left to check: the content type is gRPC.
+        if (!await CheckHttpAsync(httpContext, dependencies))
         {
             return;
         }
 
+        var path = httpContext.Request.Path.ToString();
         GrpcServerLog.MethodUnimplemented(dependencies.Logger, path);
         PrepareResponse(httpContext.Response);
-        WriteStatusHeaders(httpContext.Response.Headers, GrpcStatus.Unimplemented);
+        WriteStatus(httpContext.Response.Headers, GrpcStatus.Unimplemented);
     }
 
     /// <summary>Reads the single request message of a unary or server-streaming call, and checks nothing follows it.</summary>
@@ -167,8 +175,7 @@ internal sealed class GrpcServerCall : IDisposable
             throw new GrpcRpcException(MissingRequestMessage);
         }
 
-        var (hasMore, _) = await ReadFrameAsync(CancellationToken.None, peekOnly: true);
-        if (hasMore)
+        if (await HasMoreRequestDataAsync())
         {
             throw new GrpcRpcException(AdditionalRequestData);
         }
@@ -179,20 +186,36 @@ internal sealed class GrpcServerCall : IDisposable
     /// <summary>Reads the next request message; <c>false</c> when the client has finished sending.</summary>
     public async Task<(bool HasMessage, T Message)> ReadMessageAsync<T>(Marshaller<T> marshaller, CancellationToken cancellationToken)
     {
-        var (hasMessage, payload) = await ReadFrameAsync(cancellationToken, peekOnly: false);
-        if (!hasMessage)
+        var reader = _httpContext.Request.BodyReader;
+        var maxSize = _dependencies.Options.MaxReceiveMessageSize;
+        var read = await ReadingRequestAsync(GrpcMessageReader.ReadFrameAsync(reader, maxSize, _readToken.Combine(cancellationToken)));
+        switch (read.Result)
         {
-            return (false, default!);
-        }
+            case GrpcMessageReadResult.Frame:
+                try
+                {
+                    if (!GrpcMessageReader.TryDecode(
+                        read.Frame, _requestCoding, maxSize, GrpcStatus.CompressedWithoutEncoding, UnsupportedEncoding, out var payload, out var decodeError))
+                    {
+                        throw new GrpcRpcException(decodeError);
+                    }
 
-        try
-        {
-            return (true, marshaller.Deserialize(new ReadOnlySequence<byte>(payload)));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            GrpcServerLog.InvalidRequestMessage(_dependencies.Logger, Context.Method, ex.GetType().Name);
-            throw new GrpcRpcException(InvalidRequestMessage);
+                    // The payload is parsed where it lies in the request body, before the reader moves past it.
+                    return (true, Deserialize(marshaller, payload));
+                }
+                finally
+                {
+                    reader.AdvanceTo(read.Consumed);
+                }
+
+            case GrpcMessageReadResult.End:
+                return (false, default!);
+
+            case GrpcMessageReadResult.Incomplete:
+                throw new GrpcRpcException(GrpcStatus.IncompleteMessage);
+
+            default:
+                throw new GrpcRpcException(read.Error);
         }
     }
 
@@ -224,8 +247,7 @@ internal sealed class GrpcServerCall : IDisposable
             var response = _httpContext.Response;
             GrpcFrameWriter.Write(response.BodyWriter, payload, _compressResponses);
 
-            using var linked = Link(cancellationToken);
-            await response.BodyWriter.FlushAsync(linked?.Token ?? Context.CancellationToken);
+            await response.BodyWriter.FlushAsync(_writeToken.Combine(cancellationToken));
         }
         catch (Exception ex) when (ex is not (GrpcRpcException or InvalidOperationException) && Context.CancellationToken.IsCancellationRequested)
         {
@@ -259,8 +281,7 @@ internal sealed class GrpcServerCall : IDisposable
 
             ApplyResponseHeaders();
             var response = _httpContext.Response;
-            using var linked = Link(cancellationToken);
-            var token = linked?.Token ?? Context.CancellationToken;
+            var token = _writeToken.Combine(cancellationToken);
             await response.StartAsync(token);
             await response.BodyWriter.FlushAsync(token);
         }
@@ -280,6 +301,8 @@ internal sealed class GrpcServerCall : IDisposable
 
     public void Dispose()
     {
+        _readToken.Dispose();
+        _writeToken.Dispose();
         _callSource.Dispose();
         _deadlineSource?.Dispose();
         _writeGate.Dispose();
@@ -308,7 +331,8 @@ internal sealed class GrpcServerCall : IDisposable
         throw new InvalidOperationException($"{what} cannot be written because the call has completed.");
     }
 
-    private static async Task<bool> CheckRequestAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method)
+    /// <summary>Refuses a request that is not a POST over HTTP/2.</summary>
+    private static async Task<bool> CheckHttpAsync(HttpContext httpContext, GrpcServerDependencies dependencies)
     {
         var request = httpContext.Request;
         if (!HttpMethods.IsPost(request.Method))
@@ -327,7 +351,13 @@ internal sealed class GrpcServerCall : IDisposable
             return false;
         }
 
-        if (!GrpcContentType.IsGrpc(request.ContentType))
+        return true;
+    }
+
+    /// <summary>Refuses a request whose content type is not gRPC protobuf.</summary>
+    private static async Task<bool> CheckContentTypeAsync(HttpContext httpContext, GrpcServerDependencies dependencies, string method)
+    {
+        if (!GrpcContentType.IsGrpc(httpContext.Request.ContentType))
         {
             GrpcServerLog.UnsupportedRequestContentType(dependencies.Logger, method);
             await WriteHttpErrorAsync(
@@ -343,7 +373,7 @@ internal sealed class GrpcServerCall : IDisposable
     private static Task WriteHttpErrorAsync(HttpResponse response, int httpStatus, GrpcStatus status)
     {
         response.StatusCode = httpStatus;
-        WriteStatusHeaders(response.Headers, status);
+        WriteStatus(response.Headers, status);
         response.ContentType = "text/plain; charset=utf-8";
         return response.WriteAsync(status.Message);
     }
@@ -355,7 +385,8 @@ internal sealed class GrpcServerCall : IDisposable
         response.Headers[GrpcProtocolConstants.AcceptEncodingHeader] = GrpcProtocolConstants.AcceptedEncodings;
     }
 
-    private static void WriteStatusHeaders(IHeaderDictionary headers, GrpcStatus status)
+    /// <summary>Writes <c>grpc-status</c> and <c>grpc-message</c>: to the headers of a trailers-only or refused response, or to the trailers.</summary>
+    private static void WriteStatus(IHeaderDictionary headers, GrpcStatus status)
     {
         headers[GrpcProtocolConstants.StatusTrailer] = ((int)status.Code).ToString(CultureInfo.InvariantCulture);
         if (!string.IsNullOrEmpty(status.Message))
@@ -442,11 +473,11 @@ internal sealed class GrpcServerCall : IDisposable
         }
     }
 
-    private static void WriteMetadata(GrpcMetadata metadata, Action<string, string> append)
+    private static void WriteMetadata(GrpcMetadata metadata, IHeaderDictionary headers)
     {
         foreach (var entry in metadata)
         {
-            append(entry.Key, entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes.Span).TrimEnd('=') : entry.Value);
+            headers.Append(entry.Key, entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes.Span).TrimEnd('=') : entry.Value);
         }
     }
 
@@ -622,23 +653,23 @@ internal sealed class GrpcServerCall : IDisposable
     private void EndCall(GrpcStatus status)
     {
         var response = _httpContext.Response;
-        if (!response.HasStarted)
+        IHeaderDictionary target;
+        if (response.HasStarted)
+        {
+            target = _httpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { IsReadOnly: false } trailers
+                ? trailers
+                : throw new InvalidOperationException("The response cannot take trailers: the server does not support them, or they were already sent.");
+        }
+        else
         {
             // Trailers-only: the status goes in the only HEADERS frame, which ends the stream.
             ApplyResponseHeaders();
-            Context.ResponseTrailers.MakeReadOnly(TrailersSentReason);
-            WriteMetadata(Context.ResponseTrailers, (key, value) => response.Headers.Append(key, value));
-            WriteStatusHeaders(response.Headers, status);
-            return;
+            target = response.Headers;
         }
 
         Context.ResponseTrailers.MakeReadOnly(TrailersSentReason);
-        WriteMetadata(Context.ResponseTrailers, (key, value) => response.AppendTrailer(key, value));
-        response.AppendTrailer(GrpcProtocolConstants.StatusTrailer, ((int)status.Code).ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(status.Message))
-        {
-            response.AppendTrailer(GrpcProtocolConstants.MessageTrailer, GrpcMessageEncoding.Encode(status.Message));
-        }
+        WriteMetadata(Context.ResponseTrailers, target);
+        WriteStatus(target, status);
     }
 
     private void ApplyResponseHeaders()
@@ -651,108 +682,40 @@ internal sealed class GrpcServerCall : IDisposable
         _responseHeadersApplied = true;
         Context.ResponseHeaders.MakeReadOnly(HeadersSentReason);
         var headers = _httpContext.Response.Headers;
-        WriteMetadata(Context.ResponseHeaders, (key, value) => headers.Append(key, value));
+        WriteMetadata(Context.ResponseHeaders, headers);
     }
 
-    private async Task<(bool HasFrame, byte[] Payload)> ReadFrameAsync(CancellationToken cancellationToken, bool peekOnly)
+    /// <summary>Returns whether anything follows in the request body, without consuming it.</summary>
+    private async Task<bool> HasMoreRequestDataAsync() =>
+        await ReadingRequestAsync(GrpcMessageReader.HasMoreDataAsync(_httpContext.Request.BodyReader, Context.CancellationToken));
+
+    /// <summary>Awaits a read of the request body, reporting a failure as the call's cancellation or the client's reset.</summary>
+    private async ValueTask<T> ReadingRequestAsync<T>(ValueTask<T> read)
     {
-        var reader = _httpContext.Request.BodyReader;
-        var maxSize = _dependencies.Options.MaxReceiveMessageSize;
-        using var linked = Link(cancellationToken);
-        var token = linked?.Token ?? Context.CancellationToken;
-        while (true)
+        try
         {
-            System.IO.Pipelines.ReadResult result;
-            try
-            {
-                result = await reader.ReadAsync(token);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && Context.CancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The call was cancelled while a request message was being read.", ex, Context.CancellationToken);
-            }
-            catch (IOException ex)
-            {
-                throw ClientReset(ex, "a request message was being read");
-            }
-
-            var buffer = result.Buffer;
-            if (peekOnly)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    reader.AdvanceTo(buffer.Start);
-                    return (true, []);
-                }
-
-                if (result.IsCompleted)
-                {
-                    reader.AdvanceTo(buffer.End);
-                    return (false, []);
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                continue;
-            }
-
-            switch (GrpcFrameReader.TryRead(buffer, maxSize, out var frame, out var consumed, out var error))
-            {
-                case GrpcFrameReadResult.Frame:
-                    byte[] payload;
-                    try
-                    {
-                        payload = Decode(frame, maxSize);
-                    }
-                    finally
-                    {
-                        reader.AdvanceTo(consumed);
-                    }
-
-                    return (true, payload);
-
-                case GrpcFrameReadResult.Error:
-                    reader.AdvanceTo(buffer.Start);
-                    throw new GrpcRpcException(error);
-
-                default:
-                    if (result.IsCompleted)
-                    {
-                        var empty = buffer.IsEmpty;
-                        reader.AdvanceTo(buffer.End);
-                        return empty ? (false, []) : throw new GrpcRpcException(GrpcStatus.IncompleteMessage);
-                    }
-
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    break;
-            }
+            return await read;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && Context.CancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The call was cancelled while a request message was being read.", ex, Context.CancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw ClientReset(ex, "a request message was being read");
         }
     }
 
-    private byte[] Decode(GrpcFrame frame, int maxSize)
+    private T Deserialize<T>(Marshaller<T> marshaller, in ReadOnlySequence<byte> payload)
     {
-        if (!frame.IsCompressed)
+        try
         {
-            return frame.Payload.ToArray();
+            return marshaller.Deserialize(payload);
         }
-
-        var encoding = _httpContext.Request.Headers[GrpcProtocolConstants.EncodingHeader].ToString();
-        if (string.IsNullOrEmpty(encoding) || string.Equals(encoding, GrpcProtocolConstants.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new GrpcRpcException(GrpcStatus.CompressedWithoutEncoding);
+            GrpcServerLog.InvalidRequestMessage(_dependencies.Logger, Context.Method, ex.GetType().Name);
+            throw new GrpcRpcException(InvalidRequestMessage);
         }
-
-        if (!string.Equals(encoding, GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new GrpcRpcException(UnsupportedEncoding);
-        }
-
-        return GzipMessageCompression.TryDecompress(frame.Payload, maxSize, out var decompressed, out var error)
-            ? decompressed
-            : throw new GrpcRpcException(error);
     }
-
-    private CancellationTokenSource? Link(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled && cancellationToken != Context.CancellationToken
-            ? CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, cancellationToken)
-            : null;
 }
