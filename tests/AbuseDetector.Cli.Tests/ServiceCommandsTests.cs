@@ -141,5 +141,5 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
-    private static string Sample(string name) => Path.Combine(RecordedCallTests.SamplesFolder(), name + ".jsonl");
+    private static string Sample(string name) => RepositoryFiles.Find($"samples/{name}.jsonl");
 }

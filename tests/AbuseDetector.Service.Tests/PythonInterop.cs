@@ -37,20 +37,7 @@ internal static class PythonInterop
         Assert.True(exitCode == 0, $"{script} {string.Join(' ', arguments)} failed (exit {exitCode}): {output}");
     }
 
-    private static string FindProtosFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var protos = Path.Combine(folder.FullName, "protos");
-            if (File.Exists(Path.Combine(protos, ProtoFile)))
-            {
-                return protos;
-            }
-        }
-
-        Assert.Fail($"No protos/{ProtoFile} above {AppContext.BaseDirectory}: the interop tests run from the repository's build output.");
-        return string.Empty;
-    }
+    private static string FindProtosFolder() => RepositoryFiles.Folder("protos", ProtoFile);
 
     private static Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments) =>
         InteropProcess.RunAsync(fileName, arguments, workingDirectory: null, ProcessTimeout);
