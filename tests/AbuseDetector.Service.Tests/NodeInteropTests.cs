@@ -42,7 +42,7 @@ public class NodeInteropTests(ServiceFixture service) : ServiceTestBase(service)
     private static (string NodeFolder, string Protos) FindFolders() =>
         (RepositoryFiles.Folder("tests/AbuseDetector.Service.Tests/interop/node", "package.json"), RepositoryFiles.Folder("protos", "abuse_detector/v1/abuse_detector.proto"));
 
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string workingDirectory, params string[] arguments)
+    private static async Task<InteropProcessResult> RunNodeAsync(string workingDirectory, params string[] arguments)
     {
         try
         {

@@ -13,7 +13,7 @@ internal static class PythonInterop
     public static async Task GenerateMessageClassesAsync(string folder)
     {
         var protos = FindProtosFolder();
-        (int ExitCode, string Output) result;
+        InteropProcessResult result;
         try
         {
             result = await RunAsync("protoc", [$"--python_out={folder}", "-I", protos, Path.Combine(protos, ProtoFile)]);
@@ -39,6 +39,6 @@ internal static class PythonInterop
 
     private static string FindProtosFolder() => RepositoryFiles.Folder("protos", ProtoFile);
 
-    private static Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments) =>
+    private static Task<InteropProcessResult> RunAsync(string fileName, IEnumerable<string> arguments) =>
         InteropProcess.RunAsync(fileName, arguments, workingDirectory: null, ProcessTimeout);
 }
