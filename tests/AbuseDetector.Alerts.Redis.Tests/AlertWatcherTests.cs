@@ -50,7 +50,7 @@ public sealed class AlertWatcherTests(RedisServerFixture redis) : IClassFixture<
         }
 
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
-        var watcher = new AlertWatcher(connection);
+        var watcher = new AlertWatcher(connection, historyPollInterval: TimeSpan.FromMilliseconds(100));
         var fifth = (await watcher.ReadHistoryAsync(tenant, "team-1", null, 5))[^1].StreamId;
 
         // Publishing goes on while the watch starts: alerts race the replay.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AbuseDetector.Escalation;
 using StackExchange.Redis;
 
@@ -18,7 +17,8 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         await using var server = new RedisServerProcess(extraArguments: ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDir]);
         await server.StartAsync();
         const string tenant = "acme";
-        await using var connection = new RedisConnection(RedisTestOptions.For(server));
+        // Timeouts far past the test's own limit: a TryEnqueue that waited for a connect or a command would hang the test.
+        await using var connection = new RedisConnection(RedisTestOptions.For(server, o => (o.ConnectTimeout, o.OperationTimeout) = (TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5))));
         await using var publisher = new RedisAlertPublisher(connection);
         using var metrics = new MetricsRecorder(publisher);
         await using var watcherConnection = new RedisConnection(RedisTestOptions.For(server));
@@ -35,13 +35,14 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         await Eventually.TrueAsync(() => team.Items.Count == 50, "the first 50 alerts reached the team watcher");
 
         await server.StopAsync();
-        var enqueueTime = Stopwatch.StartNew();
-        for (var i = 51; i <= 150; i++)
+        // A hang guard, not a timing check: a TryEnqueue that waited for Redis would wait minutes, or until the restart below.
+        await Task.Run(() =>
         {
-            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i)));
-        }
-
-        enqueueTime.Stop();
+            for (var i = 51; i <= 150; i++)
+            {
+                Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i)));
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(60));
         await Eventually.TrueAsync(() => metrics.Sum("abuse_detector.alerts.publish_retries") >= 3, "the outbox retried while Redis was down");
         Assert.Equal(100, publisher.OutboxDepth);
         await server.StartAsync();
@@ -61,9 +62,6 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         Assert.Equal(agentIds.Order(), agentIds);
         Assert.Equal(agentIds.Distinct().Count(), agentIds.Count);
         Assert.Equal(Enumerable.Range(1, 50), agentIds.Take(50));
-
-        // 100 calls while Redis was down: any one of them waiting for a connect attempt would take a second.
-        Assert.True(enqueueTime.Elapsed < TimeSpan.FromSeconds(1), $"TryEnqueue blocked: 100 calls took {enqueueTime.Elapsed}.");
     }
 
     [Fact]

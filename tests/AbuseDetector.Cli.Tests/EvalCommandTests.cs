@@ -24,17 +24,14 @@ public sealed class EvalCommandTests : IClassFixture<CliModels>
     [Fact]
     public void Run_JsonlWithModelThatFlagsEverything_MatchesHandCountedMetrics()
     {
-        // Arrange: every line is flagged for every category.
+        // Every line is flagged for every category.
         // swearing: 1 of 4 lines is gold → tp 1, fp 3 → P 0.25, R 1, F1 0.4, support 1.
         // The two clean lines both raise flags → false-alarm rate 1.
-        var path = WriteJsonl("everything.jsonl", Lines);
 
         // Act
-        var result = CliProcess.Run("eval", "--jsonl", path, "--model", _models.FlagsEverything, "--json");
+        using var json = EvalJson("everything.jsonl", _models.FlagsEverything);
 
         // Assert
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(result.StandardOutput);
         var root = json.RootElement;
         Assert.Equal("everything.jsonl", root.GetProperty("set").GetString());
         Assert.Equal(4, root.GetProperty("items").GetInt32());
@@ -53,15 +50,10 @@ public sealed class EvalCommandTests : IClassFixture<CliModels>
     [Fact]
     public void Run_JsonlWithModelThatFlagsNothing_HasNoFalseAlarmsAndNoRecall()
     {
-        // Arrange
-        var path = WriteJsonl("nothing.jsonl", Lines);
-
         // Act
-        var result = CliProcess.Run("eval", "--jsonl", path, "--model", _models.FlagsNothing, "--json");
+        using var json = EvalJson("nothing.jsonl", _models.FlagsNothing);
 
         // Assert
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(result.StandardOutput);
         var root = json.RootElement;
         Assert.Equal(0, root.GetProperty("false_alarm_rate").GetDouble());
         Assert.Equal(0, root.GetProperty("per_category").GetProperty("insult").GetProperty("recall").GetDouble());
@@ -71,15 +63,10 @@ public sealed class EvalCommandTests : IClassFixture<CliModels>
     [Fact]
     public void Run_JsonlWithTrainedModel_ReportsEveryKey()
     {
-        // Arrange
-        var path = WriteJsonl("trained.jsonl", Lines);
-
         // Act
-        var result = CliProcess.Run("eval", "--jsonl", path, "--model", _models.Trained, "--json");
+        using var json = EvalJson("trained.jsonl", _models.Trained);
 
         // Assert
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(result.StandardOutput);
         var root = json.RootElement;
         Assert.InRange(root.GetProperty("false_alarm_rate").GetDouble(), 0, 1);
         Assert.InRange(root.GetProperty("macro_f1").GetDouble(), 0, 1);
@@ -201,6 +188,15 @@ public sealed class EvalCommandTests : IClassFixture<CliModels>
         Assert.False(root.TryGetProperty("per_category", out _));
         Assert.False(root.TryGetProperty("false_alarm_rate", out _));
         Assert.False(root.TryGetProperty("span_f1", out _));
+    }
+
+    /// <summary>Runs eval --json on <see cref="Lines"/> written to <paramref name="fileName"/>; fails unless it exits 0.</summary>
+    private JsonDocument EvalJson(string fileName, string model)
+    {
+        var path = WriteJsonl(fileName, Lines);
+        var result = CliProcess.Run("eval", "--jsonl", path, "--model", model, "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return JsonDocument.Parse(result.StandardOutput);
     }
 
     private string WriteJsonl(string name, params string[] lines)

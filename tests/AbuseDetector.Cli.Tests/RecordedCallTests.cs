@@ -117,17 +117,5 @@ public sealed class RecordedCallTests
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
-    internal static string SamplesFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "samples");
-            if (File.Exists(Path.Combine(candidate, "README.md")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("samples/ was not found above the test folder; the repository commits it.");
-    }
+    internal static string SamplesFolder() => RepositoryFiles.Folder("samples", "README.md");
 }

@@ -1,42 +1,15 @@
-using AbuseDetector.Alerts.Redis;
-
 namespace AbuseDetector.Cli.Tests;
 
-/// <summary>A real redis-server and the real service on loopback, for the commands that talk to a running service.</summary>
-public sealed class LiveServiceFixture : IAsyncLifetime
+/// <summary>The commands that talk to a running service, against the real service and a real redis-server on loopback.</summary>
+public sealed class ServiceCommandsTests(RedisServiceFixture service) : IClassFixture<RedisServiceFixture>
 {
-    private RedisServerProcess? _redis;
-    private ServiceInstance? _service;
+    private string Address => service.GrpcAddress.ToString().TrimEnd('/');
 
-    public string Address => _service!.GrpcAddress.ToString().TrimEnd('/');
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServerProcess.StartNewAsync();
-        _service = await ServiceInstance.StartAsync(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = _redis.Configuration });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
-}
-
-public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFixture<LiveServiceFixture>
-{
     [Fact]
     public void Replay_ThreatSample_PrintsTheThreatAlertAndTheLevelJump()
     {
         // Act
-        var result = CliProcess.Run("replay", Sample("threat"), "--speed", "max", "--server", service.Address, "--call-id", NewId());
+        var result = CliProcess.Run("replay", Sample("threat"), "--speed", "max", "--server", Address, "--call-id", NewId());
 
         // Assert
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -52,7 +25,7 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
     public void Replay_Json_EveryLineIsACallUpdate()
     {
         // Act
-        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "max", "--server", service.Address, "--call-id", NewId(), "--json");
+        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "max", "--server", Address, "--call-id", NewId(), "--json");
 
         // Assert
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -78,7 +51,7 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
     [Fact]
     public void Replay_BadSpeed_ExitsTwo()
     {
-        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "warp", "--server", service.Address);
+        var result = CliProcess.Run("replay", Sample("calm"), "--speed", "warp", "--server", Address);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--speed", result.StandardError, StringComparison.Ordinal);
     }
@@ -93,23 +66,23 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
         using var folder = new AbuseDetector.Tests.TempDirectory();
         var path = folder.PathOf("call.jsonl");
         await File.WriteAllTextAsync(path, sample);
-        Assert.Equal(0, CliProcess.Run("replay", path, "--speed", "max", "--server", service.Address, "--call-id", callId).ExitCode);
+        Assert.Equal(0, CliProcess.Run("replay", path, "--speed", "max", "--server", Address, "--call-id", callId).ExitCode);
 
         // Act
         CliResult shown = null!;
         await Eventually.TrueAsync(
             () =>
             {
-                shown = CliProcess.Run("incidents", "show", "--tenant", tenant, callId, "--server", service.Address);
+                shown = CliProcess.Run("incidents", "show", "--tenant", tenant, callId, "--server", Address);
                 return shown.ExitCode == 0 && shown.StandardOutput.Contains("outcome ended_by_agent", StringComparison.Ordinal);
             },
             "the finished incident was saved",
             TimeSpan.FromSeconds(30));
-        var listed = CliProcess.Run("incidents", "list", "--tenant", tenant, "--team", "team-1", "--server", service.Address);
-        var watchTeam = Task.Run(() => CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--team", "team-1", "--since", "0", "--server", service.Address));
-        var watchAgent = Task.Run(() => CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--agent", "agent-7", "--since", "0", "--server", service.Address));
+        var listed = CliProcess.Run("incidents", "list", "--tenant", tenant, "--team", "team-1", "--server", Address);
+        var watchTeam = Task.Run(() => CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--team", "team-1", "--since", "0", "--server", Address));
+        var watchAgent = Task.Run(() => CliProcess.Run(new CliRun { StopAfter = TimeSpan.FromSeconds(6) }, "watch", "--tenant", tenant, "--agent", "agent-7", "--since", "0", "--server", Address));
         var (watched, watchedAgent) = (await watchTeam, await watchAgent);
-        var missing = CliProcess.Run("incidents", "show", "--tenant", tenant, "no-such-call", "--server", service.Address);
+        var missing = CliProcess.Run("incidents", "show", "--tenant", tenant, "no-such-call", "--server", Address);
 
         // Assert
         Assert.Contains($"Incident on call {callId}", shown.StandardOutput, StringComparison.Ordinal);
@@ -134,12 +107,12 @@ public sealed class ServiceCommandsTests(LiveServiceFixture service) : IClassFix
     [Fact]
     public void Watch_BothTeamAndAgent_ExitsTwo()
     {
-        var result = CliProcess.Run("watch", "--tenant", "t", "--team", "x", "--agent", "y", "--server", service.Address);
+        var result = CliProcess.Run("watch", "--tenant", "t", "--team", "x", "--agent", "y", "--server", Address);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("either --team or --agent", result.StandardError, StringComparison.Ordinal);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
-    private static string Sample(string name) => Path.Combine(RecordedCallTests.SamplesFolder(), name + ".jsonl");
+    private static string Sample(string name) => RepositoryFiles.Find($"samples/{name}.jsonl");
 }

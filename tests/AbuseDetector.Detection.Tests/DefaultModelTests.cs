@@ -85,17 +85,5 @@ public sealed class DefaultModelTests
         Assert.DoesNotContain(insult, span => span.Contains("listen", StringComparison.Ordinal));
     }
 
-    private static string FindModel()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "models", "default.model");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("models/default.model was not found above the test folder; the repository commits it.");
-    }
+    private static string FindModel() => RepositoryFiles.Find("models/default.model");
 }

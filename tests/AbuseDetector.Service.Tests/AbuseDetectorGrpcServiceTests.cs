@@ -1,5 +1,6 @@
 using AbuseDetector.Contracts.V1;
 using Google.Protobuf;
+using static AbuseDetector.Service.Tests.AuthenticationAndLimitsTests;
 
 namespace AbuseDetector.Service.Tests;
 
@@ -262,6 +263,4 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
 
         return new CallEvent { Chunk = chunk };
     }
-
-    private static byte[] Frames(params CallEvent[] events) => [.. events.SelectMany(e => RawGrpcClient.Frame(e.ToByteArray()))];
 }

@@ -8,52 +8,37 @@ using EngineKind = AbuseDetector.Escalation.AlertKind;
 namespace AbuseDetector.Service.Tests;
 
 /// <summary>A real redis-server, the real service publishing to it, our gRPC client, and an independent Redis subscriber.</summary>
-public sealed class RedisServiceFixture : IAsyncLifetime
+public sealed class AlertsEndToEndFixture : RedisServiceFixture
 {
-    private RedisServerProcess? _redis;
-    private ServiceInstance? _service;
     private RedisConnection? _subscriberConnection;
-
-    public ServiceInstance Service => _service!;
-
-    public RedisServerProcess Redis => _redis!;
 
     public AbuseDetectorClient Client { get; private set; } = null!;
 
     /// <summary>A subscriber of our own, on its own connection, that drops alert ids it has seen.</summary>
     public AlertWatcher Subscriber { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _redis = await RedisServerProcess.StartNewAsync();
-        _service = await ServiceInstance.StartAsync(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = _redis.Configuration });
-        Client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = _service.GrpcAddress });
-        _subscriberConnection = new RedisConnection(RedisTestOptions.For(_redis));
+        await base.InitializeAsync();
+        Client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = GrpcAddress });
+        _subscriberConnection = new RedisConnection(RedisTestOptions.For(Redis));
         Subscriber = new AlertWatcher(_subscriberConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        Client.Dispose();
+        Client?.Dispose();
         if (_subscriberConnection is not null)
         {
             await _subscriberConnection.DisposeAsync();
         }
 
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
 }
 
 /// <summary>Sample calls end to end: chunks in over gRPC, alerts out on Redis channels and history, incidents kept, tenants apart.</summary>
-public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFixture<RedisServiceFixture>
+public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassFixture<AlertsEndToEndFixture>
 {
     public static TheoryData<string, string[], string[]> Samples => new()
     {
@@ -72,10 +57,10 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
     {
         // Arrange
         var tenant = RedisServerFixture.NewTenant();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var agent = Collect(fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", stop.Token), stop.Token);
-        var team = Collect(Entries(fixture.Subscriber.WatchTeamAsync(tenant, "team-1", null, stop.Token)), stop.Token);
-        await Task.Delay(300); // the subscriptions are in place before the call starts
+        await using var agentWatch = new Collector<EngineAlert>(ct => fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", ct));
+        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchTeamAsync(tenant, "team-1", null, ct)));
+        var (agent, team) = (agentWatch.Items, teamWatch.Items);
+        await Subscriptions.WaitAsync(fixture.Redis.Configuration, AgentChannel(tenant), TeamChannel(tenant)); // the subscriptions are in place before the call starts
 
         // Act
         var updates = await SampleCalls.ReplayAsync(fixture.Client, sample, tenant);
@@ -92,7 +77,8 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         var streamed = updates.Where(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Alert).Select(u => u.Alert).ToList();
         Assert.DoesNotContain(streamed, a => a.Kind == AlertKind.Coaching);
         Assert.Subset(streamed.Select(a => a.AlertId).ToHashSet(), agent.Select(a => a.AlertId).ToHashSet());
-        stop.Cancel();
+        Assert.Null(agentWatch.Error);
+        Assert.Null(teamWatch.Error);
     }
 
     [Fact]
@@ -164,10 +150,10 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
     {
         // Arrange
         var (tenantA, tenantB) = (RedisServerFixture.NewTenant(), RedisServerFixture.NewTenant());
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var teamA = Collect(Entries(fixture.Subscriber.WatchTeamAsync(tenantA, "team-1", null, stop.Token)), stop.Token);
-        var agentB = Collect(fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", stop.Token), stop.Token);
-        await Task.Delay(300);
+        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchTeamAsync(tenantA, "team-1", null, ct)));
+        await using var agentWatch = new Collector<EngineAlert>(ct => fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", ct));
+        var (teamA, agentB) = (teamWatch.Items, agentWatch.Items);
+        await Subscriptions.WaitAsync(fixture.Redis.Configuration, TeamChannel(tenantA), AgentChannel(tenantB));
 
         // Act
         await SampleCalls.ReplayAsync(fixture.Client, "threat", tenantA);
@@ -180,7 +166,8 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         Assert.All(agentB, a => Assert.Equal(tenantB, a.Call.TenantId));
         Assert.Contains(teamA, a => a.Kind == EngineKind.Threat);
         Assert.DoesNotContain(agentB, a => a.Kind == EngineKind.Threat);
-        stop.Cancel();
+        Assert.Null(teamWatch.Error);
+        Assert.Null(agentWatch.Error);
     }
 
     [Fact]
@@ -197,7 +184,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
                 live.Enqueue(alert);
             }
         });
-        await Task.Delay(500);
+        await Subscriptions.WaitAsync(fixture.Redis.Configuration, TeamChannel(tenant)); // the service's watch listens on Redis
 
         // Act
         await SampleCalls.ReplayAsync(fixture.Client, "persistent-swearing", tenant);
@@ -219,7 +206,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         Assert.All(live, a => Assert.False(string.IsNullOrEmpty(a.HistoryId)));
         Assert.Equal(live.Skip(1).Select(a => a.AlertId), resumed.Select(a => a.AlertId));
         stop.Cancel();
-        await Assert.ThrowsAnyAsync<Exception>(() => watching);
+        await WatchAssert.EndsCancelledAsync(watching);
     }
 
     [Fact]
@@ -236,7 +223,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
                 live.Enqueue(alert);
             }
         });
-        await Task.Delay(500);
+        await Subscriptions.WaitAsync(fixture.Redis.Configuration, AgentChannel(tenant)); // the service's watch listens on Redis
 
         // Act: the plugin reconnects after the first level change, and again from the start of what is kept.
         await SampleCalls.ReplayAsync(fixture.Client, "persistent-swearing", tenant);
@@ -251,7 +238,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         Assert.Equal(live.Skip(1).Select(a => a.AlertId), resumed.Select(a => a.AlertId));
         Assert.Equal(live.Select(a => (a.AlertId, a.HistoryId)), whole.Select(a => (a.AlertId, a.HistoryId)));
         stop.Cancel();
-        await Assert.ThrowsAnyAsync<Exception>(() => watching);
+        await WatchAssert.EndsCancelledAsync(watching);
     }
 
     [Fact]
@@ -294,23 +281,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         }
     }
 
-    /// <summary>Collects alerts in the background until the token is cancelled; reads see a snapshot.</summary>
-    private static ConcurrentQueue<EngineAlert> Collect(IAsyncEnumerable<EngineAlert> alerts, CancellationToken cancellationToken)
-    {
-        var collected = new ConcurrentQueue<EngineAlert>();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var alert in alerts.WithCancellation(cancellationToken))
-                {
-                    collected.Enqueue(alert);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }, CancellationToken.None);
-        return collected;
-    }
+    private static string TeamChannel(string tenant) => $"abuse:{tenant}:team:team-1";
+
+    private static string AgentChannel(string tenant) => $"abuse:{tenant}:agent:agent-7";
 }

@@ -16,7 +16,7 @@ public sealed class EmbeddedRedisTests : IDisposable
     public async Task Embedded_ServiceRestarted_IncidentStillThereAndRedisStoppedWithTheService()
     {
         // Arrange
-        var port = FreePort();
+        var port = FreePort.Next();
         var settings = new Dictionary<string, string?>
         {
             ["AbuseDetector:Redis"] = "embedded",
@@ -61,13 +61,6 @@ public sealed class EmbeddedRedisTests : IDisposable
         {
             // redis-server may still hold a file for a moment; the temporary folder is cleaned by the system later.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool Answers(int port)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AbuseDetector.Contracts.Grpc.Health.V1;
 using AbuseDetector.Contracts.Grpc.Reflection.V1Alpha;
 using Google.Protobuf;
@@ -72,22 +71,11 @@ public class HealthPythonInteropTests(ServiceFixture service) : ServiceTestBase(
 
     private async Task<(string Status, List<byte[]> Responses)> CallAsync(string path, string kind, IMessage request)
     {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-c", Script, $"127.0.0.1:{Service.GrpcPort}", path, kind, Convert.ToHexString(request.ToByteArray()) })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var result = await InteropProcess.RunAsync(
+            Python, ["-c", Script, $"127.0.0.1:{Service.GrpcPort}", path, kind, Convert.ToHexString(request.ToByteArray())], workingDirectory: null, ProcessTimeout);
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using (var timeout = new CancellationTokenSource(ProcessTimeout))
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-
-        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(process.ExitCode == 0 && lines.Length > 0 && lines[^1].StartsWith("status ", StringComparison.Ordinal), $"python failed: {await error}");
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(result.ExitCode == 0 && lines.Length > 0 && lines[^1].StartsWith("status ", StringComparison.Ordinal), $"python failed (exit {result.ExitCode}): {result.Output}");
         return (lines[^1]["status ".Length..], lines[..^1].Select(Convert.FromHexString).ToList());
     }
 }

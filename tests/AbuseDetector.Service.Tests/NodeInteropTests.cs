@@ -39,22 +39,10 @@ public class NodeInteropTests(ServiceFixture service) : ServiceTestBase(service)
         Assert.Equal("ok", output);
     }
 
-    private static (string NodeFolder, string Protos) FindFolders()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var node = Path.Combine(directory.FullName, "tests", "AbuseDetector.Service.Tests", "interop", "node");
-            if (File.Exists(Path.Combine(node, "package.json")))
-            {
-                return (node, Path.Combine(directory.FullName, "protos"));
-            }
-        }
+    private static (string NodeFolder, string Protos) FindFolders() =>
+        (RepositoryFiles.Folder("tests/AbuseDetector.Service.Tests/interop/node", "package.json"), RepositoryFiles.Folder("protos", "abuse_detector/v1/abuse_detector.proto"));
 
-        Assert.Fail($"No tests/AbuseDetector.Service.Tests/interop/node above {AppContext.BaseDirectory}: the interop tests run from the repository's build output.");
-        return default;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string workingDirectory, params string[] arguments)
+    private static async Task<InteropProcessResult> RunNodeAsync(string workingDirectory, params string[] arguments)
     {
         try
         {

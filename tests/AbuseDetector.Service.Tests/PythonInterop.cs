@@ -13,7 +13,7 @@ internal static class PythonInterop
     public static async Task GenerateMessageClassesAsync(string folder)
     {
         var protos = FindProtosFolder();
-        (int ExitCode, string Output) result;
+        InteropProcessResult result;
         try
         {
             result = await RunAsync("protoc", [$"--python_out={folder}", "-I", protos, Path.Combine(protos, ProtoFile)]);
@@ -37,21 +37,8 @@ internal static class PythonInterop
         Assert.True(exitCode == 0, $"{script} {string.Join(' ', arguments)} failed (exit {exitCode}): {output}");
     }
 
-    private static string FindProtosFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var protos = Path.Combine(folder.FullName, "protos");
-            if (File.Exists(Path.Combine(protos, ProtoFile)))
-            {
-                return protos;
-            }
-        }
+    private static string FindProtosFolder() => RepositoryFiles.Folder("protos", ProtoFile);
 
-        Assert.Fail($"No protos/{ProtoFile} above {AppContext.BaseDirectory}: the interop tests run from the repository's build output.");
-        return string.Empty;
-    }
-
-    private static Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments) =>
+    private static Task<InteropProcessResult> RunAsync(string fileName, IEnumerable<string> arguments) =>
         InteropProcess.RunAsync(fileName, arguments, workingDirectory: null, ProcessTimeout);
 }

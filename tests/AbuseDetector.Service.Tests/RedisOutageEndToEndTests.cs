@@ -47,7 +47,11 @@ public sealed class RedisOutageEndToEndTests : IDisposable
             {
             }
         });
-        await Task.Delay(300);
+        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
+
+        // Calls 1-3 count towards the agent's wellbeing alert only once the service itself reaches Redis.
+        var redisAlerts = service.Services.GetRequiredService<Internal.RedisAlerts>();
+        Assert.True(await redisAlerts.Connection!.WaitUntilConnectedAsync(TimeSpan.FromSeconds(15)), "the service connected to Redis");
 
         // Act: calls 1-3 with Redis up; call 4 loses Redis after its first insult; calls 5-7 run with Redis down; call 8
         // gets it back midway; calls 9-10 with Redis up again.
@@ -56,7 +60,7 @@ public sealed class RedisOutageEndToEndTests : IDisposable
         using var http = new HttpClient();
         HttpResponseMessage? healthWhileDown = null;
         var healthTextWhileDown = "";
-        var publisher = service.Services.GetRequiredService<Internal.RedisAlerts>().Publisher!;
+        var publisher = redisAlerts.Publisher!;
         for (var call = 1; call <= 10; call++)
         {
             Func<int, Task>? hook = call switch
@@ -65,6 +69,9 @@ public sealed class RedisOutageEndToEndTests : IDisposable
                 {
                     if (i == 3)
                     {
+                        // Calls 1-3 are counted for the agent's wellbeing in the background: stopping Redis before call 3
+                        // is counted would lose the count the assertion below is about.
+                        await Eventually.TrueAsync(() => received.Any(e => e.Alert.Kind == Escalation.AlertKind.AgentWellbeing), "calls 1-3 were counted for the agent's wellbeing");
                         await redis.StopAsync();
                     }
                 },

@@ -62,17 +62,5 @@ internal static class SampleCalls
         return updates;
     }
 
-    private static string Folder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "samples");
-            if (File.Exists(Path.Combine(candidate, "README.md")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("samples/ was not found above the test folder; the repository commits it.");
-    }
+    private static string Folder() => RepositoryFiles.Folder("samples", "README.md");
 }

@@ -44,11 +44,7 @@ public class StreamLifetimeTests
 
         // The service's own record is what is asserted: once the last stream is drained, Kestrel closes the
         // connection, and .NET's HTTP/2 client sometimes loses the final status in that race (seen in about 1 run in 6).
-        var deadline = Task.Delay(Generous);
-        while (!service.Logs.Any(l => l.EventName == "CallEndedByService") && !deadline.IsCompleted)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => service.Logs.Any(l => l.EventName == "CallEndedByService"), "the service logged that it ended the call", Generous);
 
         var clientSaw = await Record.ExceptionAsync(async () =>
         {

@@ -4,14 +4,10 @@ namespace AbuseDetector.Service.Tests;
 /// A service with two tenants configured (tenant-a with key-a, tenant-b with key-b) and at most 2 calls per tenant;
 /// shared by the authentication and limit tests.
 /// </summary>
-public sealed class TenantServiceFixture : IAsyncLifetime
+public sealed class TenantServiceFixture() : ServiceFixtureBase(Settings())
 {
     public const string KeyA = "key-a-0123456789";
     public const string KeyB = "key-b-9876543210";
-
-    private ServiceInstance? _service;
-
-    public ServiceInstance Service => _service ?? throw new InvalidOperationException("The service has not started.");
 
     public static Dictionary<string, string?> Settings() => new()
     {
@@ -21,16 +17,6 @@ public sealed class TenantServiceFixture : IAsyncLifetime
         ["AbuseDetector:Tenants:1:ApiKeys:0"] = KeyB,
         ["AbuseDetector:MaxConcurrentCallsPerTenant"] = "2",
     };
-
-    public async Task InitializeAsync() => _service = await ServiceInstance.StartAsync(Settings());
-
-    public async Task DisposeAsync()
-    {
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using AbuseDetector.Service;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -45,7 +43,7 @@ public sealed class ServiceInstance : IAsyncDisposable
     /// <param name="configureServices">Runs after the service's own registrations, for settings configuration does not reach (such as the gRPC transport's options).</param>
     public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
-        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var (grpcPort, httpPort) = (FreePort.Next(), FreePort.Next());
         string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
         var logs = new ConcurrentQueue<(LogLevel, string?, string)>();
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -70,13 +68,6 @@ public sealed class ServiceInstance : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class LogRecorder(ConcurrentQueue<(LogLevel, string?, string)> logs) : ILoggerProvider, ILogger

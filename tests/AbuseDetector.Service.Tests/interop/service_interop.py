@@ -145,9 +145,10 @@ def stream(channel):
 
 
 def deadline(channel):
+    # The channel runs with client-side deadline checking off (see OPTIONS), so only the service can end this call:
+    # the call stays open with no further events, and only the service's enforcement of grpc-timeout ends it.
     outgoing = Outgoing()
     outgoing.put(start_event(new_call_id()))
-    began = time.monotonic()
     try:
         list(stream_stub(channel)(iter(outgoing), timeout=0.5))
         fail("the call outlived its deadline")
@@ -155,9 +156,6 @@ def deadline(channel):
         expect_code(error, grpc.StatusCode.DEADLINE_EXCEEDED)
     finally:
         outgoing.close()
-    elapsed = time.monotonic() - began
-    if elapsed > 5:
-        fail("DEADLINE_EXCEEDED took %.1f s for a 0.5 s deadline" % elapsed)
 
 
 def cancel(channel):
@@ -288,6 +286,13 @@ SCENARIOS = {
 }
 
 
+# Extra channel arguments per scenario.
+OPTIONS = {
+    # The client still sends grpc-timeout but no longer fails the call itself when the deadline passes.
+    "deadline": [("grpc.enable_deadline_checking", 0)],
+}
+
+
 def main():
     global pb
     if len(sys.argv) != 4 or sys.argv[3] not in SCENARIOS:
@@ -298,7 +303,7 @@ def main():
     except ImportError as error:
         fail("cannot import the generated classes from %s: %s" % (sys.argv[2], error))
     pb = abuse_detector_pb2
-    options = [("grpc.enable_http_proxy", 0)]
+    options = [("grpc.enable_http_proxy", 0)] + OPTIONS.get(sys.argv[3], [])
     with grpc.insecure_channel(sys.argv[1], options=options) as channel:
         SCENARIOS[sys.argv[3]](channel)
     print("ok")

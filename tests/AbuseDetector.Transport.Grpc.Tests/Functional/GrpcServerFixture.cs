@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AbuseDetector.Transport.Grpc.Tests.Functional;
@@ -39,11 +36,13 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new RecordingLoggerProvider(Problems));
-        _http1Port = FreePort();
+        // Both on port 0: Kestrel writes the port it bound back into each endpoint's options.
+        ListenOptions? http2 = null;
+        ListenOptions? http1 = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(IPAddress.Loopback, _http1Port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => (listen.Protocols, http2) = (HttpProtocols.Http2, listen));
+            kestrel.Listen(IPAddress.Loopback, 0, listen => (listen.Protocols, http1) = (HttpProtocols.Http1, listen));
         });
         builder.Services.AddGrpcTransport(options =>
         {
@@ -56,9 +55,8 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         _app.MapGrpcService(Service.Build());
         await _app.StartAsync();
 
-        Port = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Select(a => new Uri(a).Port)
-            .Single(p => p != _http1Port);
+        Port = ((IPEndPoint)http2!.EndPoint!).Port;
+        _http1Port = ((IPEndPoint)http1!.EndPoint!).Port;
     }
 
     /// <summary>Fails when the server logged an Error the tests did not provoke (only the Crash method's is expected) after the first <paramref name="skip"/> entries.</summary>
@@ -84,13 +82,6 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         }
 
         Service.Stopping.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class RecordingLoggerProvider(ConcurrentQueue<(LogLevel, EventId, string)> problems) : ILoggerProvider

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace AbuseDetector.Transport.Grpc.Tests.Functional;
@@ -53,37 +52,13 @@ public class PythonGrpcInteropTests(GrpcServerFixture server) : IDisposable
         Assert.True(cancelled == server.Service.ChatCancelled.Task, "The server's call token did not fire after the client cancelled.");
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string scenario)
+    private async Task<InteropProcessResult> RunAsync(string scenario)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "interop", "grpc_interop.py");
         Assert.True(File.Exists(Python), $"{Python} is missing: the interop tests need Debian's python3 with python3-grpcio (tests/run.sh installs it).");
 
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(server.Port.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(scenario);
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"Scenario '{scenario}' did not finish within 60 seconds.");
-        }
-
-        var output = (await stdout).Trim() + " " + (await stderr).Trim();
-        Assert.False(process.ExitCode == 3, $"python3-grpcio is not installed, so the interop tests cannot run: {output}");
-        return (process.ExitCode, output);
+        var result = await InteropProcess.RunAsync(Python, [script, server.Port.ToString(CultureInfo.InvariantCulture), scenario], workingDirectory: null, TimeSpan.FromSeconds(60));
+        Assert.False(result.ExitCode == 3, $"python3-grpcio is not installed, so the interop tests cannot run: {result.Output}");
+        return result;
     }
 }

@@ -56,26 +56,23 @@ def bidi(channel):
             len(received), next((i for i, (a, b) in enumerate(zip(sent, received)) if a != b), None)))
 
 
-def deadline(channel):
-    sleep = channel.unary_unary("/test.Echo/Sleep")
+def expect_deadline_exceeded(channel, path):
     try:
-        sleep(b"x", timeout=0.3)
+        channel.unary_unary(path)(b"x", timeout=0.3)
     except grpc.RpcError as error:
         expect_code(error, grpc.StatusCode.DEADLINE_EXCEEDED)
         return
     fail("the call outlived its deadline")
+
+
+def deadline(channel):
+    expect_deadline_exceeded(channel, "/test.Echo/Sleep")
 
 
 def deadline_ignored(channel):
     # The channel runs with client-side deadline checking off (see OPTIONS), so only the server can end this call:
     # Stall ignores its token, and without the server's own enforcement the call would hang.
-    stall = channel.unary_unary("/test.Echo/Stall")
-    try:
-        stall(b"x", timeout=0.3)
-    except grpc.RpcError as error:
-        expect_code(error, grpc.StatusCode.DEADLINE_EXCEEDED)
-        return
-    fail("the call outlived its deadline")
+    expect_deadline_exceeded(channel, "/test.Echo/Stall")
 
 
 def send_too_large(channel):

@@ -91,7 +91,11 @@ const scenarios = {
   }),
 
   deadline: () => new Promise((resolve) => {
-    const call = client().StreamCall({ deadline: deadlineIn(500) });
+    // grpc-timeout goes as plain metadata, with no deadline option: grpc-js runs no timer of its own, so only the
+    // service can end this call.
+    const metadata = new grpc.Metadata();
+    metadata.set('grpc-timeout', '500m');
+    const call = client().StreamCall(metadata);
     call.on('data', () => {});
     call.on('error', (error) => {
       if (error.code !== grpc.status.DEADLINE_EXCEEDED) fail(`expected DEADLINE_EXCEEDED, got ${error.code} ${error.details}`);
