@@ -147,7 +147,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     public async Task<bool> PublishAsync(Alert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var isNew = await PublishCoreAsync(alert, cancellationToken);
+        var isNew = (await PublishBatchAsync([new Pending(alert, _time.GetTimestamp())], cancellationToken))[0];
         (isNew ? _metrics.Published : _metrics.Duplicates).Add(1);
         return isNew;
     }
@@ -353,7 +353,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         }
     }
 
-    private async Task<bool[]> PublishBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
+    private async Task<bool[]> PublishBatchAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var keys = _connection.Keys;
         var redisKeys = new RedisKey[batch.Count * 3];
@@ -384,28 +384,6 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         }
 
         return isNew;
-    }
-
-    private async Task<bool> PublishCoreAsync(Alert alert, CancellationToken cancellationToken)
-    {
-        var keys = _connection.Keys;
-        var call = alert.Call;
-        var toTeam = alert.Audience.HasFlag(AlertAudience.Team);
-        var toAgent = alert.Audience.HasFlag(AlertAudience.Agent);
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(
-            Scripts.PublishAlert,
-            [keys.AlertDedupe(call.TenantId, alert.AlertId), keys.TeamHistory(call.TenantId, call.TeamId), keys.AgentHistory(call.TenantId, call.AgentId)],
-            [
-                (long)_options.DedupeWindow.TotalMilliseconds,
-                _options.HistoryLength,
-                _options.AgentHistoryLength,
-                AlertJson.Serialize(alert),
-                toTeam ? keys.TeamChannel(call.TenantId, call.TeamId) : "",
-                toAgent ? keys.AgentChannel(call.TenantId, call.AgentId) : "",
-                (long)_options.AgentHistoryRetention.TotalMilliseconds,
-            ]).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
-        return (long)result == 1;
     }
 
     private void RaisePublished(Alert alert)

@@ -8,34 +8,12 @@ namespace AbuseDetector.Alerts.Redis.Internal;
 internal static class Scripts
 {
     /// <summary>
-    /// Publishes one alert exactly once per alert id. KEYS: dedupe key, team history stream, agent history stream.
-    /// ARGV: dedupe window (ms), team history length, agent history length, payload, team channel or "", agent channel
-    /// or "", agent history retention (ms). Each audience's history gets the alert before its channel does, so a watcher
-    /// that sees it live finds it when it reads the history; an agent's history expires once the agent has had no alert
-    /// for the retention. Returns 1 when new, 0 for a duplicate.
-    /// </summary>
-    public const string PublishAlert = """
-        if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-          return 0
-        end
-        if ARGV[5] ~= '' then
-          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'alert', ARGV[4])
-          redis.call('PUBLISH', ARGV[5], ARGV[4])
-        end
-        if ARGV[6] ~= '' then
-          redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'alert', ARGV[4])
-          redis.call('PEXPIRE', KEYS[3], ARGV[7])
-          redis.call('PUBLISH', ARGV[6], ARGV[4])
-        end
-        return 1
-        """;
-
-    /// <summary>
-    /// Publishes a batch of alerts in order, each exactly once per alert id, in one round trip, as
-    /// <see cref="PublishAlert"/> does for one. KEYS: per alert, its dedupe key, team history stream and agent history
-    /// stream. ARGV: dedupe window (ms), team history length, agent history length, then per alert its payload, team
-    /// channel or "", agent channel or "", and last the agent history retention (ms). Returns one 1 (new) or 0 (duplicate)
-    /// per alert.
+    /// Publishes a batch of alerts (one or more) in order, each exactly once per alert id, in one round trip. KEYS: per
+    /// alert, its dedupe key, team history stream and agent history stream. ARGV: dedupe window (ms), team history length,
+    /// agent history length, then per alert its payload, team channel or "", agent channel or "", and last the agent
+    /// history retention (ms). Each audience's history gets the alert before its channel does, so a watcher that sees it
+    /// live finds it when it reads the history; an agent's history expires once the agent has had no alert for the
+    /// retention. Returns one 1 (new) or 0 (duplicate) per alert.
     /// </summary>
     public const string PublishAlerts = """
         local results = {}
