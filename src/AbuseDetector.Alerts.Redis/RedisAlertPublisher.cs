@@ -59,13 +59,6 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         _loop = Task.Run(DrainAsync);
     }
 
-    /// <summary>
-    /// Raised on the outbox loop after Redis accepted an alert for the first time, in publish order, so in-process
-    /// watchers (the gRPC WatchAlerts stream) can fan alerts out without Redis. Handlers must return quickly; an
-    /// exception from one is logged and does not stop the others.
-    /// </summary>
-    public event Action<Alert>? AlertPublished;
-
     /// <summary>The alerts waiting in the outbox, the one being published included.</summary>
     public int OutboxDepth
     {
@@ -118,7 +111,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
             if (accepted)
             {
-                var node = _outbox.AddLast(new Pending(alert, _time.GetTimestamp()));
+                var node = _outbox.AddLast(Pending.Create(alert, _time));
                 if (alert.Severity != AlertSeverity.Critical)
                 {
                     _nonCritical.Enqueue(node);
@@ -147,7 +140,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     public async Task<bool> PublishAsync(Alert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var isNew = (await PublishBatchAsync([new Pending(alert, _time.GetTimestamp())], cancellationToken))[0];
+        var isNew = (await PublishBatchAsync([Pending.Create(alert, _time)], cancellationToken))[0];
         (isNew ? _metrics.Published : _metrics.Duplicates).Add(1);
         return isNew;
     }
@@ -321,7 +314,6 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                     if (results[i])
                     {
                         _metrics.Published.Add(1);
-                        RaisePublished(batch[i].Alert);
                     }
                     else
                     {
@@ -333,8 +325,9 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             }
             catch (Exception e) when (IsTransient(e) && !stopping.IsCancellationRequested)
             {
-                // Keep the batch at the head: later alerts must not overtake it. A retry of a batch whose reply was lost
-                // publishes nothing twice: the script skips ids it has already published.
+                // Keep the batch at the head: later alerts must not overtake it. A retry of a batch whose reply was lost (or
+                // came after the timeout) publishes nothing twice: the script skips ids it has already published, and
+                // tells this batch's own earlier attempt apart from another alert with the same id by its token.
                 _metrics.Retries.Add(1);
                 AlertsLog.AlertPublishRetrying(_logger, e.GetType().Name, (long)delay.TotalMilliseconds, OutboxDepth);
                 await Task.Delay(delay, _time, stopping);
@@ -357,7 +350,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     {
         var keys = _connection.Keys;
         var redisKeys = new RedisKey[batch.Count * 3];
-        var values = new RedisValue[4 + (batch.Count * 3)];
+        var values = new RedisValue[4 + (batch.Count * 4)];
         values[^1] = (long)_options.AgentHistoryRetention.TotalMilliseconds;
         values[0] = (long)_options.DedupeWindow.TotalMilliseconds;
         values[1] = _options.HistoryLength;
@@ -369,9 +362,10 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             redisKeys[3 * i] = keys.AlertDedupe(call.TenantId, alert.AlertId);
             redisKeys[(3 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
             redisKeys[(3 * i) + 2] = keys.AgentHistory(call.TenantId, call.AgentId);
-            values[3 + (3 * i)] = AlertJson.Serialize(alert);
-            values[4 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
-            values[5 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            values[3 + (4 * i)] = AlertJson.Serialize(alert);
+            values[4 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
+            values[5 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            values[6 + (4 * i)] = batch[i].Token;
         }
 
         var database = await _connection.GetDatabaseAsync(cancellationToken);
@@ -380,30 +374,11 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         var isNew = new bool[batch.Count];
         for (var i = 0; i < isNew.Length; i++)
         {
-            isNew[i] = (long)flags[i] == 1;
+            // 1: published now; 2: published by this alert's own earlier attempt, whose reply was lost; 0: another alert's.
+            isNew[i] = (long)flags[i] != 0;
         }
 
         return isNew;
-    }
-
-    private void RaisePublished(Alert alert)
-    {
-        if (AlertPublished is not { } handlers)
-        {
-            return;
-        }
-
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<Alert>>())
-        {
-            try
-            {
-                handler(alert);
-            }
-            catch (Exception e)
-            {
-                AlertsLog.AlertHandlerFailed(_logger, e);
-            }
-        }
     }
 
     /// <summary>Errors that pass when Redis comes back: connection loss, timeouts, a server still loading or refusing auth.</summary>
@@ -422,5 +397,15 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
     private static TaskCompletionSource NewIdleSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed record Pending(Alert Alert, long EnqueuedAt);
+    /// <summary>An alert waiting in the outbox.</summary>
+    /// <param name="Alert">The alert.</param>
+    /// <param name="EnqueuedAt">When it was enqueued, as a timestamp of the publisher's clock.</param>
+    /// <param name="Token">
+    /// Unique to this enqueue and stored as the dedupe key's value, so a retry of an attempt that ran in Redis but whose
+    /// reply was lost or late is told apart from a second alert with the same id: published, not a duplicate.
+    /// </param>
+    private sealed record Pending(Alert Alert, long EnqueuedAt, string Token)
+    {
+        public static Pending Create(Alert alert, TimeProvider time) => new(alert, time.GetTimestamp(), Guid.NewGuid().ToString("N"));
+    }
 }

@@ -10,18 +10,20 @@ internal static class Scripts
     /// <summary>
     /// Publishes a batch of alerts (one or more) in order, each exactly once per alert id, in one round trip. KEYS: per
     /// alert, its dedupe key, team history stream and agent history stream. ARGV: dedupe window (ms), team history length,
-    /// agent history length, then per alert its payload, team channel or "", agent channel or "", and last the agent
-    /// history retention (ms). Each audience's history gets the alert before its channel does, so a watcher that sees it
-    /// live finds it when it reads the history; an agent's history expires once the agent has had no alert for the
-    /// retention. Returns one 1 (new) or 0 (duplicate) per alert.
+    /// agent history length, then per alert its payload, team channel or "", agent channel or "" and attempt token, and
+    /// last the agent history retention (ms). Each audience's history gets the alert before its channel does, so a
+    /// watcher that sees it live finds it when it reads the history; an agent's history expires once the agent has had no
+    /// alert for the retention. The dedupe key holds the token of the attempt that published the alert. Returns per
+    /// alert 1 (published now), 2 (already published with this token: a retry of an attempt whose reply was lost) or 0
+    /// (a duplicate: published by another alert with the same id).
     /// </summary>
     public const string PublishAlerts = """
         local results = {}
         local agentRetention = ARGV[#ARGV]
         for i = 1, #KEYS / 3 do
           local dedupe, teamHistory, agentHistory = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-          local payload, team, agent = ARGV[3 * i + 1], ARGV[3 * i + 2], ARGV[3 * i + 3]
-          if redis.call('SET', dedupe, '1', 'NX', 'PX', ARGV[1]) then
+          local payload, team, agent, token = ARGV[4 * i], ARGV[4 * i + 1], ARGV[4 * i + 2], ARGV[4 * i + 3]
+          if redis.call('SET', dedupe, token, 'NX', 'PX', ARGV[1]) then
             if team ~= '' then
               redis.call('XADD', teamHistory, 'MAXLEN', '~', ARGV[2], '*', 'alert', payload)
               redis.call('PUBLISH', team, payload)
@@ -32,6 +34,8 @@ internal static class Scripts
               redis.call('PUBLISH', agent, payload)
             end
             results[i] = 1
+          elseif redis.call('GET', dedupe) == token then
+            results[i] = 2
           else
             results[i] = 0
           end
