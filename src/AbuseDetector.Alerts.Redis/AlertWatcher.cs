@@ -208,11 +208,7 @@ public sealed class AlertWatcher
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ValidateStreamId(sinceId);
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(
-            Scripts.ReadHistory,
-            [history],
-            [sinceId is null ? "-" : "(" + sinceId, count]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
+        var result = await _connection.EvaluateAsync(Scripts.ReadHistory, [history], [sinceId is null ? "-" : "(" + sinceId, count], cancellationToken);
 
         var entries = new List<AlertHistoryEntry>();
         foreach (var entry in (RedisResult[])result!)

@@ -368,8 +368,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             values[6 + (4 * i)] = batch[i].Token;
         }
 
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(Scripts.PublishAlerts, redisKeys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        var result = await _connection.EvaluateAsync(Scripts.PublishAlerts, redisKeys, values, cancellationToken);
         var flags = (RedisResult[])result!;
         var isNew = new bool[batch.Count];
         for (var i = 0; i < isNew.Length; i++)
