@@ -44,6 +44,9 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     private long _dropped;
     private bool _closed;
 
+    // Under the lock: the loop found the outbox empty and waits for the next alert to release the signal once.
+    private bool _loopWaiting;
+
     /// <summary>Starts the outbox loop; returns at once, also while Redis is down.</summary>
     /// <param name="connection">The process's Redis connection; not disposed with the publisher.</param>
     /// <param name="timeProvider">Time for backoff and latency, or null for the system clock.</param>
@@ -117,7 +120,12 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                     _nonCritical.Enqueue(node);
                 }
 
-                _signal.Release();
+                // One wake serves a whole batch: only the alert that finds the loop waiting on an empty outbox wakes it.
+                if (_loopWaiting)
+                {
+                    _loopWaiting = false;
+                    _signal.Release();
+                }
             }
         }
 
@@ -286,7 +294,9 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                 batch.AddRange(_inFlight);
                 if (batch.Count == 0)
                 {
+                    // Flagged under the lock TryEnqueue adds under, after finding the outbox empty: no wake is lost.
                     _idle.TrySetResult();
+                    _loopWaiting = true;
                 }
             }
 
@@ -302,12 +312,13 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
     private async Task PublishWithRetriesAsync(List<Pending> batch, CancellationToken stopping)
     {
+        var (keys, values) = ScriptArguments(batch);
         var delay = FirstRetryDelay;
         while (true)
         {
             try
             {
-                var results = await PublishBatchAsync(batch, stopping);
+                var results = await PublishBatchAsync(keys, values, stopping);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     _metrics.Latency.Record(_time.GetElapsedTime(batch[i].EnqueuedAt).TotalMilliseconds);
@@ -348,6 +359,26 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
     private async Task<bool[]> PublishBatchAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
+        var (keys, values) = ScriptArguments(batch);
+        return await PublishBatchAsync(keys, values, cancellationToken);
+    }
+
+    private async Task<bool[]> PublishBatchAsync(RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        var flags = (RedisResult[])(await _connection.EvaluateAsync(Scripts.PublishAlerts, keys, values, cancellationToken))!;
+        var isNew = new bool[flags.Length];
+        for (var i = 0; i < isNew.Length; i++)
+        {
+            // 1: published now; 2: published by this alert's own earlier attempt, whose reply was lost; 0: another alert's.
+            isNew[i] = (long)flags[i] != 0;
+        }
+
+        return isNew;
+    }
+
+    /// <summary>The keys and arguments of <see cref="Scripts.PublishAlerts"/> for a batch, built once for all its attempts.</summary>
+    private (RedisKey[] Keys, RedisValue[] Values) ScriptArguments(IReadOnlyList<Pending> batch)
+    {
         var keys = _connection.Keys;
         var redisKeys = new RedisKey[batch.Count * 3];
         var values = new RedisValue[4 + (batch.Count * 4)];
@@ -368,16 +399,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             values[6 + (4 * i)] = batch[i].Token;
         }
 
-        var result = await _connection.EvaluateAsync(Scripts.PublishAlerts, redisKeys, values, cancellationToken);
-        var flags = (RedisResult[])result!;
-        var isNew = new bool[batch.Count];
-        for (var i = 0; i < isNew.Length; i++)
-        {
-            // 1: published now; 2: published by this alert's own earlier attempt, whose reply was lost; 0: another alert's.
-            isNew[i] = (long)flags[i] != 0;
-        }
-
-        return isNew;
+        return (redisKeys, values);
     }
 
     /// <summary>Errors that pass when Redis comes back: connection loss, timeouts, a server still loading or refusing auth.</summary>

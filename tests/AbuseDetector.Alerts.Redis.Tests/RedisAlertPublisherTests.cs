@@ -104,6 +104,27 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task TryEnqueue_EachAfterTheOutboxEmptied_WakesTheLoopEveryTime()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+
+        for (var i = 1; i <= 50; i++)
+        {
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team)));
+            Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)), $"alert {i} was published");
+            if (i % 10 == 0)
+            {
+                // Let the loop go back to waiting on an empty outbox.
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.Equal(50, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
+    }
+
+    [Fact]
     public async Task TryEnqueue_MoreThanHistoryLength_TrimsTheStreamKeepingTheNewest()
     {
         var tenant = RedisServerFixture.NewTenant();
