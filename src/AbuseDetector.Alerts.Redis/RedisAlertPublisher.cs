@@ -310,15 +310,17 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         }
     }
 
-    private async Task PublishWithRetriesAsync(List<Pending> batch, CancellationToken stopping)
+    private async Task PublishWithRetriesAsync(IReadOnlyList<Pending> batch, CancellationToken stopping)
     {
-        var (keys, values) = ScriptArguments(batch);
+        (RedisKey[] Keys, RedisValue[] Values)? arguments = null;
         var delay = FirstRetryDelay;
         while (true)
         {
             try
             {
-                var results = await PublishBatchAsync(keys, values, stopping);
+                // Built once for every attempt; inside the try, so an alert that cannot be written is dropped, not the loop.
+                arguments ??= ScriptArguments(batch);
+                var results = await PublishBatchAsync(arguments.Value.Keys, arguments.Value.Values, stopping);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     _metrics.Latency.Record(_time.GetElapsedTime(batch[i].EnqueuedAt).TotalMilliseconds);
@@ -343,6 +345,17 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                 AlertsLog.AlertPublishRetrying(_logger, e.GetType().Name, (long)delay.TotalMilliseconds, OutboxDepth);
                 await Task.Delay(delay, _time, stopping);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetryDelay.Ticks));
+            }
+            catch (Exception e) when (batch.Count > 1 && !IsTransient(e) && e is not OperationCanceledException)
+            {
+                // One alert Redis refuses for good must not cost the batch: publish it again one alert at a time, in
+                // order. Alerts the failed script call got to are not published twice: their tokens are in Redis.
+                foreach (var pending in batch)
+                {
+                    await PublishWithRetriesAsync([pending], stopping);
+                }
+
+                return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -315,6 +315,41 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task TryEnqueue_RedisRefusesOneAlertOfABatchForGood_DropsOnlyThatAlert()
+    {
+        // Arrange: the history of team "broken" is not a stream, so Redis refuses alert 5 for good; Redis is paused
+        // while alert 1 is in flight, so alerts 2 to 10 queue up and go in one batch.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        Assert.True(await connection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
+        await using var publisher = new RedisAlertPublisher(connection);
+        using var metrics = new MetricsRecorder(publisher);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1", $"abuse:{tenant}:team:broken");
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        await admin.GetDatabase().StringSetAsync($"abuse:{tenant}:team:broken:history", "not a stream");
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", 300, "WRITE");
+
+        // Act
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team, team: i == 5 ? "broken" : "team-1")));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+
+        // Assert
+        var expected = Enumerable.Range(1, 10).Where(i => i != 5).Select(i => $"{tenant}-alert-{i}").ToList();
+        Assert.Equal(expected, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Select(e => e.Alert.AlertId));
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 9, "the other alerts reached the team channel");
+        await Task.Delay(100);
+        Assert.Equal(expected, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
+        Assert.Equal(1, publisher.DroppedCount);
+        Assert.Equal(1, metrics.Sum("abuse_detector.alerts.dropped", "publish_failed"));
+        Assert.Equal(9, metrics.Sum("abuse_detector.alerts.published"));
+        Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
+    }
+
+    [Fact]
     public async Task PublishAlertsScript_SameIdAgain_PublishesOnceAndTellsItsOwnRetryFromAnotherAlert()
     {
         var tenant = RedisServerFixture.NewTenant();

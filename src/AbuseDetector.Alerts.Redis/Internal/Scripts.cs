@@ -13,7 +13,9 @@ internal static class Scripts
     /// agent history length, then per alert its payload, team channel or "", agent channel or "" and attempt token, and
     /// last the agent history retention (ms). Each audience's history gets the alert before its channel does, so a
     /// watcher that sees it live finds it when it reads the history; an agent's history expires once the agent has had no
-    /// alert for the retention. The dedupe key holds the token of the attempt that published the alert. Returns per
+    /// alert for the retention. The dedupe key holds the token of the attempt that published the alert, and is set only
+    /// once the histories took it: an error stops the script where it is (Redis does not undo a script's writes), and the
+    /// alert it stopped at must stay unpublished, so it is not counted published when retried alone. Returns per
     /// alert 1 (published now), 2 (already published with this token: a retry of an attempt whose reply was lost) or 0
     /// (a duplicate: published by another alert with the same id).
     /// </summary>
@@ -23,21 +25,25 @@ internal static class Scripts
         for i = 1, #KEYS / 3 do
           local dedupe, teamHistory, agentHistory = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
           local payload, team, agent, token = ARGV[4 * i], ARGV[4 * i + 1], ARGV[4 * i + 2], ARGV[4 * i + 3]
-          if redis.call('SET', dedupe, token, 'NX', 'PX', ARGV[1]) then
+          local published = redis.call('GET', dedupe)
+          if published then
+            results[i] = published == token and 2 or 0
+          else
             if team ~= '' then
               redis.call('XADD', teamHistory, 'MAXLEN', '~', ARGV[2], '*', 'alert', payload)
-              redis.call('PUBLISH', team, payload)
             end
             if agent ~= '' then
               redis.call('XADD', agentHistory, 'MAXLEN', '~', ARGV[3], '*', 'alert', payload)
               redis.call('PEXPIRE', agentHistory, agentRetention)
+            end
+            redis.call('SET', dedupe, token, 'PX', ARGV[1])
+            if team ~= '' then
+              redis.call('PUBLISH', team, payload)
+            end
+            if agent ~= '' then
               redis.call('PUBLISH', agent, payload)
             end
             results[i] = 1
-          elseif redis.call('GET', dedupe) == token then
-            results[i] = 2
-          else
-            results[i] = 0
           end
         end
         return results
