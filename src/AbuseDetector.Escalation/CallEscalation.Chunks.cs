@@ -282,10 +282,19 @@ public sealed partial class CallEscalation
             return [Excerpt(chunk.Text)];
         }
 
+        var whole = chunk.Text ?? string.Empty;
         var excerpts = new List<string>(spans.Count);
         foreach (var span in spans)
         {
-            var text = Excerpt(span.Text);
+            // A span outside the text (a stale offset) is clipped or skipped: never an exception on the hot path.
+            var start = (int)Math.Clamp(span.Start, 0L, whole.Length);
+            var end = (int)Math.Clamp((long)span.Start + span.Length, start, whole.Length);
+            if (end == start)
+            {
+                continue;
+            }
+
+            var text = Excerpt(whole[start..end]);
             if (text.Length > 0 && !excerpts.Contains(text))
             {
                 excerpts.Add(text);
