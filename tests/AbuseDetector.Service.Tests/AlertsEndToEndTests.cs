@@ -73,7 +73,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         // Arrange
         var tenant = RedisServerFixture.NewTenant();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var agent = Collect(fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", stop.Token), stop.Token);
+        var agent = Collect(Entries(fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", null, stop.Token)), stop.Token);
         var team = Collect(Entries(fixture.Subscriber.WatchTeamAsync(tenant, "team-1", null, stop.Token)), stop.Token);
         await Task.Delay(300); // the subscriptions are in place before the call starts
 
@@ -166,7 +166,7 @@ public sealed class AlertsEndToEndTests(RedisServiceFixture fixture) : IClassFix
         var (tenantA, tenantB) = (RedisServerFixture.NewTenant(), RedisServerFixture.NewTenant());
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var teamA = Collect(Entries(fixture.Subscriber.WatchTeamAsync(tenantA, "team-1", null, stop.Token)), stop.Token);
-        var agentB = Collect(fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", stop.Token), stop.Token);
+        var agentB = Collect(Entries(fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", null, stop.Token)), stop.Token);
         await Task.Delay(300);
 
         // Act
