@@ -39,57 +39,13 @@ internal static class JsonNames
         _ => throw Unknown("audience", name),
     };
 
-    public static AlertKind ParseKind(string name)
-    {
-        foreach (var kind in Enum.GetValues<AlertKind>())
-        {
-            if (string.Equals(kind.ToName(), name, StringComparison.Ordinal))
-            {
-                return kind;
-            }
-        }
+    public static AlertKind ParseKind(string name) => ParseName<AlertKind>(name, "kind", static kind => kind.ToName());
 
-        throw Unknown("kind", name);
-    }
+    public static AlertSeverity ParseSeverity(string name) => ParseName<AlertSeverity>(name, "severity", static severity => severity.ToName());
 
-    public static AlertSeverity ParseSeverity(string name)
-    {
-        foreach (var severity in Enum.GetValues<AlertSeverity>())
-        {
-            if (string.Equals(severity.ToName(), name, StringComparison.Ordinal))
-            {
-                return severity;
-            }
-        }
+    public static EscalationLevel ParseLevel(string name, string field) => ParseName<EscalationLevel>(name, field, static level => level.ToName());
 
-        throw Unknown("severity", name);
-    }
-
-    public static EscalationLevel ParseLevel(string name, string field)
-    {
-        foreach (var level in Enum.GetValues<EscalationLevel>())
-        {
-            if (string.Equals(level.ToName(), name, StringComparison.Ordinal))
-            {
-                return level;
-            }
-        }
-
-        throw Unknown(field, name);
-    }
-
-    public static IncidentOutcome ParseOutcome(string name)
-    {
-        foreach (var outcome in Enum.GetValues<IncidentOutcome>())
-        {
-            if (string.Equals(ToName(outcome), name, StringComparison.Ordinal))
-            {
-                return outcome;
-            }
-        }
-
-        throw Unknown("outcome", name);
-    }
+    public static IncidentOutcome ParseOutcome(string name) => ParseName<IncidentOutcome>(name, "outcome", ToName);
 
     public static string ReadString(ref Utf8JsonReader reader, string field) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType(field, "a string", reader.TokenType);
@@ -130,9 +86,31 @@ internal static class JsonNames
         throw new FormatException($"JSON is not valid: the field '{field}' must be an ISO 8601 time such as 2026-11-22T13:05:00.123Z.");
     }
 
+    /// <summary>The value of an enumeration whose contract name is <paramref name="name"/>.</summary>
+    private static T ParseName<T>(string name, string field, Func<T, string> toName)
+        where T : struct, Enum
+    {
+        foreach (var value in EnumValues<T>.All)
+        {
+            if (string.Equals(toName(value), name, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        throw Unknown(field, name);
+    }
+
     private static FormatException Unknown(string field, string value) =>
         new($"JSON is not valid: the field '{field}' has the unknown value '{value}'.");
 
     private static FormatException WrongType(string field, string expected, JsonTokenType actual) =>
         new($"JSON is not valid: the field '{field}' must be {expected}, not {actual}.");
+
+    /// <summary>An enumeration's values, read once.</summary>
+    private static class EnumValues<T>
+        where T : struct, Enum
+    {
+        public static readonly T[] All = Enum.GetValues<T>();
+    }
 }
