@@ -47,6 +47,52 @@ internal static class JsonNames
 
     public static IncidentOutcome ParseOutcome(string name) => ParseName<IncidentOutcome>(name, "outcome", ToName);
 
+    /// <summary>Writes the call's participants (not the language: alerts do not carry it).</summary>
+    public static void WriteCall(Utf8JsonWriter writer, CallParticipants call)
+    {
+        writer.WriteString("tenant_id", call.TenantId);
+        writer.WriteString("call_id", call.CallId);
+        writer.WriteString("agent_id", call.AgentId);
+        writer.WriteString("team_id", call.TeamId);
+        writer.WriteString("customer_id", call.CustomerId);
+    }
+
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Inside an object, moves to the next property's value and names it; false at the end of the object. A truncated
+    /// object throws <see cref="JsonException"/> from the reader, which is on the final block.
+    /// </summary>
+    public static bool NextProperty(ref Utf8JsonReader reader, out string name)
+    {
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndObject)
+        {
+            name = "";
+            return false;
+        }
+
+        name = reader.GetString() ?? "";
+        reader.Read();
+        return true;
+    }
+
+    /// <summary>The value of a field the document must have.</summary>
+    /// <param name="value">The value read, or null when the field was not there.</param>
+    /// <param name="document">"Alert" or "Incident", for the message.</param>
+    /// <param name="field">The field's name.</param>
+    public static string Required(string? value, string document, string field) => value ?? throw Missing(document, field);
+
+    public static FormatException Missing(string document, string field) => new($"{document} JSON is not valid: the field '{field}' is missing.");
+
     public static string ReadString(ref Utf8JsonReader reader, string field) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType(field, "a string", reader.TokenType);
 
