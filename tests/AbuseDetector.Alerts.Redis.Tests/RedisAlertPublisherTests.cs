@@ -295,7 +295,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
         Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 0, AlertAudience.Team)));
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", 700, "WRITE");
+        var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(700));
 
         // Act
         for (var i = 1; i <= 3; i++)
@@ -304,6 +304,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         }
 
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        await busy;
 
         // Assert
         Assert.True(metrics.Sum("abuse_detector.alerts.publish_retries") >= 1, "the first attempt timed out");
@@ -317,7 +318,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     [Fact]
     public async Task TryEnqueue_RedisRefusesOneAlertOfABatchForGood_DropsOnlyThatAlert()
     {
-        // Arrange: the history of team "broken" is not a stream, so Redis refuses alert 5 for good; Redis is paused
+        // Arrange: the history of team "broken" is not a stream, so Redis refuses alert 5 for good; Redis is busy
         // while alert 1 is in flight, so alerts 2 to 10 queue up and go in one batch.
         var tenant = RedisServerFixture.NewTenant();
         await using var connection = new RedisConnection(redis.NewOptions());
@@ -327,7 +328,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1", $"abuse:{tenant}:team:broken");
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         await admin.GetDatabase().StringSetAsync($"abuse:{tenant}:team:broken:history", "not a stream");
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", 300, "WRITE");
+        var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(300));
 
         // Act
         for (var i = 1; i <= 10; i++)
@@ -336,6 +337,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         }
 
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        await busy;
 
         // Assert
         var expected = Enumerable.Range(1, 10).Where(i => i != 5).Select(i => $"{tenant}-alert-{i}").ToList();
@@ -347,6 +349,25 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.Equal(1, metrics.Sum("abuse_detector.alerts.dropped", "publish_failed"));
         Assert.Equal(9, metrics.Sum("abuse_detector.alerts.published"));
         Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
+    }
+
+    /// <summary>Starts keeping Redis busy with a script for a while, as a slow server would: other clients' commands wait.</summary>
+    /// <returns>The script, running.</returns>
+    private static async Task<Task> StartBusyAsync(StackExchange.Redis.ConnectionMultiplexer admin, TimeSpan duration)
+    {
+        const string Spin = """
+            local t = redis.call('TIME')
+            local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
+            repeat
+              t = redis.call('TIME')
+            until t[1] * 1000000 + t[2] >= stop
+            return 1
+            """;
+        var running = admin.GetDatabase().ScriptEvaluateAsync(Spin, values: [(long)duration.TotalMicroseconds]);
+
+        // Give the script a head start, so the commands sent next queue behind it.
+        await Task.Delay(50);
+        return running;
     }
 
     [Fact]
