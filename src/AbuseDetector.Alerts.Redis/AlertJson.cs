@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AbuseDetector.Escalation;
@@ -27,23 +26,13 @@ public static class AlertJson
         {
             writer.WriteStartObject();
             writer.WriteString("alert_id", alert.AlertId);
-            writer.WriteString("tenant_id", alert.Call.TenantId);
-            writer.WriteString("call_id", alert.Call.CallId);
-            writer.WriteString("agent_id", alert.Call.AgentId);
-            writer.WriteString("team_id", alert.Call.TeamId);
-            writer.WriteString("customer_id", alert.Call.CustomerId);
+            JsonNames.WriteCall(writer, alert.Call);
             writer.WriteString("kind", alert.Kind.ToName());
             writer.WriteString("level", alert.Level.ToName());
             writer.WriteString("category", alert.Category);
             writer.WriteString("severity", alert.Severity.ToName());
             writer.WriteString("reason", alert.Reason);
-            writer.WriteStartArray("evidence");
-            foreach (var excerpt in alert.Evidence)
-            {
-                writer.WriteStringValue(excerpt);
-            }
-
-            writer.WriteEndArray();
+            JsonNames.WriteStrings(writer, "evidence", alert.Evidence);
             writer.WriteString("recommended_script", alert.RecommendedScript);
             writer.WriteNumber("seq", alert.Seq);
             writer.WriteString("at", JsonNames.FormatTime(alert.At));
@@ -103,10 +92,8 @@ public static class AlertJson
         ulong? seq = null;
         DateTimeOffset? at = null;
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (JsonNames.NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString() ?? "";
-            reader.Read();
             switch (name)
             {
                 case "alert_id": alertId = JsonNames.ReadString(ref reader, name); break;
@@ -129,11 +116,6 @@ public static class AlertJson
             }
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject)
-        {
-            throw new FormatException("Alert JSON is not valid: the object is not closed.");
-        }
-
         return new Alert(
             Required(alertId, "alert_id"),
             new CallParticipants(Required(tenant, "tenant_id"), Required(call, "call_id"), Required(agent, "agent_id"), Required(team, "team_id"), customer ?? "", ""),
@@ -149,7 +131,7 @@ public static class AlertJson
             at ?? throw Missing("at"));
     }
 
-    private static string Required(string? value, string field) => value ?? throw Missing(field);
+    private static string Required(string? value, string field) => JsonNames.Required(value, "Alert", field);
 
-    private static FormatException Missing(string field) => new(string.Create(CultureInfo.InvariantCulture, $"Alert JSON is not valid: the field '{field}' is missing."));
+    private static FormatException Missing(string field) => JsonNames.Missing("Alert", field);
 }

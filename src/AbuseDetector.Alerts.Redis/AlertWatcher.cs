@@ -74,41 +74,6 @@ public sealed class AlertWatcher
     }
 
     /// <summary>
-    /// Receives an agent's alerts live, each alert id once, without reading the history: alerts published while the
-    /// subscription is down are not replayed. A softphone plugin that must not miss a level change uses
-    /// <see cref="WatchAgentAsync(string, string, string?, CancellationToken)"/>.
-    /// </summary>
-    /// <param name="tenantId">The tenant.</param>
-    /// <param name="agentId">The agent.</param>
-    /// <param name="cancellationToken">Ends the watch.</param>
-    /// <returns>The alerts as they are published.</returns>
-    public async IAsyncEnumerable<Alert> WatchAgentAsync(string tenantId, string agentId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(agentId);
-        var messages = Channel.CreateUnbounded<byte[]?>(new UnboundedChannelOptions { SingleReader = true });
-        var channel = new RedisChannel(_connection.Keys.AgentChannel(tenantId, agentId), RedisChannel.PatternMode.Literal);
-        Action<RedisChannel, RedisValue> handler = (_, value) => messages.Writer.TryWrite(value);
-        var subscriber = await _connection.GetSubscriberAsync(cancellationToken);
-        await subscriber.SubscribeAsync(channel, handler);
-        try
-        {
-            var seen = new BoundedIdSet(_dedupeCapacity);
-            await foreach (var message in messages.Reader.ReadAllAsync(cancellationToken))
-            {
-                if (TryParse(message) is { } alert && seen.Add(alert.AlertId))
-                {
-                    yield return alert;
-                }
-            }
-        }
-        finally
-        {
-            await UnsubscribeAsync(subscriber, channel, handler);
-        }
-    }
-
-    /// <summary>
     /// Replays an agent's history since a stream id, then receives its alerts live, each alert id once and in order,
     /// the way <see cref="WatchTeamAsync"/> does for a team: a softphone plugin resuming after a reconnect gets the level
     /// changes it missed.
@@ -208,11 +173,7 @@ public sealed class AlertWatcher
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ValidateStreamId(sinceId);
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(
-            Scripts.ReadHistory,
-            [history],
-            [sinceId is null ? "-" : "(" + sinceId, count]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
+        var result = await _connection.EvaluateAsync(Scripts.ReadHistory, [history], [sinceId is null ? "-" : "(" + sinceId, count], cancellationToken);
 
         var entries = new List<AlertHistoryEntry>();
         foreach (var entry in (RedisResult[])result!)

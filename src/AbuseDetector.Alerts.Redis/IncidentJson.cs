@@ -27,11 +27,7 @@ public static class IncidentJson
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("tenant_id", incident.Call.TenantId);
-            writer.WriteString("call_id", incident.Call.CallId);
-            writer.WriteString("agent_id", incident.Call.AgentId);
-            writer.WriteString("team_id", incident.Call.TeamId);
-            writer.WriteString("customer_id", incident.Call.CustomerId);
+            JsonNames.WriteCall(writer, incident.Call);
             writer.WriteString("language", incident.Call.Language);
             writer.WriteString("started_at", JsonNames.FormatTime(incident.StartedAt));
             writer.WriteString("ended_at", JsonNames.FormatTime(incident.EndedAt));
@@ -47,13 +43,7 @@ public static class IncidentJson
                 writer.WriteString("at", JsonNames.FormatTime(utterance.At));
                 writer.WriteNumber("offset_ms", utterance.OffsetMs);
                 writer.WriteString("excerpt", utterance.Excerpt);
-                writer.WriteStartArray("categories");
-                foreach (var category in utterance.Categories)
-                {
-                    writer.WriteStringValue(category);
-                }
-
-                writer.WriteEndArray();
+                JsonNames.WriteStrings(writer, "categories", utterance.Categories);
                 writer.WriteString("level_after", utterance.LevelAfter.ToName());
                 writer.WriteEndObject();
             }
@@ -127,10 +117,8 @@ public static class IncidentJson
         var warnings = new List<IncidentWarning>();
         bool supervisorAlerted = false, threatRaised = false;
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (JsonNames.NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString() ?? "";
-            reader.Read();
             switch (name)
             {
                 case "tenant_id": tenant = JsonNames.ReadString(ref reader, name); break;
@@ -190,10 +178,8 @@ public static class IncidentJson
         DateTimeOffset? at = null;
         List<string> categories = [];
         var levelAfter = EscalationLevel.None;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (JsonNames.NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString() ?? "";
-            reader.Read();
             switch (name)
             {
                 case "seq": seq = JsonNames.ReadUInt64(ref reader, name); break;
@@ -217,10 +203,8 @@ public static class IncidentJson
         var level = EscalationLevel.None;
         string script = "";
         var givenByAgent = false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (JsonNames.NextProperty(ref reader, out var name))
         {
-            var name = reader.GetString() ?? "";
-            reader.Read();
             switch (name)
             {
                 case "seq": seq = JsonNames.ReadUInt64(ref reader, name); break;
@@ -235,7 +219,7 @@ public static class IncidentJson
         return new IncidentWarning(seq, at ?? throw Missing("warnings.at"), level, script, givenByAgent);
     }
 
-    private static string Required(string? value, string field) => value ?? throw Missing(field);
+    private static string Required(string? value, string field) => JsonNames.Required(value, "Incident", field);
 
-    private static FormatException Missing(string field) => new($"Incident JSON is not valid: the field '{field}' is missing.");
+    private static FormatException Missing(string field) => JsonNames.Missing("Incident", field);
 }

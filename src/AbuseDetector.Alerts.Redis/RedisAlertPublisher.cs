@@ -44,6 +44,9 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     private long _dropped;
     private bool _closed;
 
+    // Under the lock: the loop found the outbox empty and waits for the next alert to release the signal once.
+    private bool _loopWaiting;
+
     /// <summary>Starts the outbox loop; returns at once, also while Redis is down.</summary>
     /// <param name="connection">The process's Redis connection; not disposed with the publisher.</param>
     /// <param name="timeProvider">Time for backoff and latency, or null for the system clock.</param>
@@ -58,13 +61,6 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         _metrics = new AlertMetrics(() => OutboxDepth);
         _loop = Task.Run(DrainAsync);
     }
-
-    /// <summary>
-    /// Raised on the outbox loop after Redis accepted an alert for the first time, in publish order, so in-process
-    /// watchers (the gRPC WatchAlerts stream) can fan alerts out without Redis. Handlers must return quickly; an
-    /// exception from one is logged and does not stop the others.
-    /// </summary>
-    public event Action<Alert>? AlertPublished;
 
     /// <summary>The alerts waiting in the outbox, the one being published included.</summary>
     public int OutboxDepth
@@ -118,13 +114,18 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
             if (accepted)
             {
-                var node = _outbox.AddLast(new Pending(alert, _time.GetTimestamp()));
+                var node = _outbox.AddLast(Pending.Create(alert, _time));
                 if (alert.Severity != AlertSeverity.Critical)
                 {
                     _nonCritical.Enqueue(node);
                 }
 
-                _signal.Release();
+                // One wake serves a whole batch: only the alert that finds the loop waiting on an empty outbox wakes it.
+                if (_loopWaiting)
+                {
+                    _loopWaiting = false;
+                    _signal.Release();
+                }
             }
         }
 
@@ -147,7 +148,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
     public async Task<bool> PublishAsync(Alert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var isNew = await PublishCoreAsync(alert, cancellationToken);
+        var isNew = (await PublishBatchAsync([Pending.Create(alert, _time)], cancellationToken))[0];
         (isNew ? _metrics.Published : _metrics.Duplicates).Add(1);
         return isNew;
     }
@@ -293,7 +294,9 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                 batch.AddRange(_inFlight);
                 if (batch.Count == 0)
                 {
+                    // Flagged under the lock TryEnqueue adds under, after finding the outbox empty: no wake is lost.
                     _idle.TrySetResult();
+                    _loopWaiting = true;
                 }
             }
 
@@ -307,21 +310,23 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         }
     }
 
-    private async Task PublishWithRetriesAsync(List<Pending> batch, CancellationToken stopping)
+    private async Task PublishWithRetriesAsync(IReadOnlyList<Pending> batch, CancellationToken stopping)
     {
+        (RedisKey[] Keys, RedisValue[] Values)? arguments = null;
         var delay = FirstRetryDelay;
         while (true)
         {
             try
             {
-                var results = await PublishBatchAsync(batch, stopping);
+                // Built once for every attempt; inside the try, so an alert that cannot be written is dropped, not the loop.
+                arguments ??= ScriptArguments(batch);
+                var results = await PublishBatchAsync(arguments.Value.Keys, arguments.Value.Values, stopping);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     _metrics.Latency.Record(_time.GetElapsedTime(batch[i].EnqueuedAt).TotalMilliseconds);
                     if (results[i])
                     {
                         _metrics.Published.Add(1);
-                        RaisePublished(batch[i].Alert);
                     }
                     else
                     {
@@ -333,12 +338,24 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             }
             catch (Exception e) when (IsTransient(e) && !stopping.IsCancellationRequested)
             {
-                // Keep the batch at the head: later alerts must not overtake it. A retry of a batch whose reply was lost
-                // publishes nothing twice: the script skips ids it has already published.
+                // Keep the batch at the head: later alerts must not overtake it. A retry of a batch whose reply was lost (or
+                // came after the timeout) publishes nothing twice: the script skips ids it has already published, and
+                // tells this batch's own earlier attempt apart from another alert with the same id by its token.
                 _metrics.Retries.Add(1);
                 AlertsLog.AlertPublishRetrying(_logger, e.GetType().Name, (long)delay.TotalMilliseconds, OutboxDepth);
                 await Task.Delay(delay, _time, stopping);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetryDelay.Ticks));
+            }
+            catch (Exception e) when (batch.Count > 1 && !IsTransient(e) && e is not OperationCanceledException)
+            {
+                // One alert Redis refuses for good must not cost the batch: publish it again one alert at a time, in
+                // order. Alerts the failed script call got to are not published twice: their tokens are in Redis.
+                foreach (var pending in batch)
+                {
+                    await PublishWithRetriesAsync([pending], stopping);
+                }
+
+                return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -353,11 +370,31 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
         }
     }
 
-    private async Task<bool[]> PublishBatchAsync(List<Pending> batch, CancellationToken cancellationToken)
+    private async Task<bool[]> PublishBatchAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    {
+        var (keys, values) = ScriptArguments(batch);
+        return await PublishBatchAsync(keys, values, cancellationToken);
+    }
+
+    private async Task<bool[]> PublishBatchAsync(RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        var flags = (RedisResult[])(await _connection.EvaluateAsync(Scripts.PublishAlerts, keys, values, cancellationToken))!;
+        var isNew = new bool[flags.Length];
+        for (var i = 0; i < isNew.Length; i++)
+        {
+            // 1: published now; 2: published by this alert's own earlier attempt, whose reply was lost; 0: another alert's.
+            isNew[i] = (long)flags[i] != 0;
+        }
+
+        return isNew;
+    }
+
+    /// <summary>The keys and arguments of <see cref="Scripts.PublishAlerts"/> for a batch, built once for all its attempts.</summary>
+    private (RedisKey[] Keys, RedisValue[] Values) ScriptArguments(IReadOnlyList<Pending> batch)
     {
         var keys = _connection.Keys;
         var redisKeys = new RedisKey[batch.Count * 3];
-        var values = new RedisValue[4 + (batch.Count * 3)];
+        var values = new RedisValue[4 + (batch.Count * 4)];
         values[^1] = (long)_options.AgentHistoryRetention.TotalMilliseconds;
         values[0] = (long)_options.DedupeWindow.TotalMilliseconds;
         values[1] = _options.HistoryLength;
@@ -369,63 +406,13 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
             redisKeys[3 * i] = keys.AlertDedupe(call.TenantId, alert.AlertId);
             redisKeys[(3 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
             redisKeys[(3 * i) + 2] = keys.AgentHistory(call.TenantId, call.AgentId);
-            values[3 + (3 * i)] = AlertJson.Serialize(alert);
-            values[4 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
-            values[5 + (3 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            values[3 + (4 * i)] = AlertJson.Serialize(alert);
+            values[4 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
+            values[5 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            values[6 + (4 * i)] = batch[i].Token;
         }
 
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(Scripts.PublishAlerts, redisKeys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
-        var flags = (RedisResult[])result!;
-        var isNew = new bool[batch.Count];
-        for (var i = 0; i < isNew.Length; i++)
-        {
-            isNew[i] = (long)flags[i] == 1;
-        }
-
-        return isNew;
-    }
-
-    private async Task<bool> PublishCoreAsync(Alert alert, CancellationToken cancellationToken)
-    {
-        var keys = _connection.Keys;
-        var call = alert.Call;
-        var toTeam = alert.Audience.HasFlag(AlertAudience.Team);
-        var toAgent = alert.Audience.HasFlag(AlertAudience.Agent);
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(
-            Scripts.PublishAlert,
-            [keys.AlertDedupe(call.TenantId, alert.AlertId), keys.TeamHistory(call.TenantId, call.TeamId), keys.AgentHistory(call.TenantId, call.AgentId)],
-            [
-                (long)_options.DedupeWindow.TotalMilliseconds,
-                _options.HistoryLength,
-                _options.AgentHistoryLength,
-                AlertJson.Serialize(alert),
-                toTeam ? keys.TeamChannel(call.TenantId, call.TeamId) : "",
-                toAgent ? keys.AgentChannel(call.TenantId, call.AgentId) : "",
-                (long)_options.AgentHistoryRetention.TotalMilliseconds,
-            ]).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
-        return (long)result == 1;
-    }
-
-    private void RaisePublished(Alert alert)
-    {
-        if (AlertPublished is not { } handlers)
-        {
-            return;
-        }
-
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<Alert>>())
-        {
-            try
-            {
-                handler(alert);
-            }
-            catch (Exception e)
-            {
-                AlertsLog.AlertHandlerFailed(_logger, e);
-            }
-        }
+        return (redisKeys, values);
     }
 
     /// <summary>Errors that pass when Redis comes back: connection loss, timeouts, a server still loading or refusing auth.</summary>
@@ -444,5 +431,15 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
     private static TaskCompletionSource NewIdleSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed record Pending(Alert Alert, long EnqueuedAt);
+    /// <summary>An alert waiting in the outbox.</summary>
+    /// <param name="Alert">The alert.</param>
+    /// <param name="EnqueuedAt">When it was enqueued, as a timestamp of the publisher's clock.</param>
+    /// <param name="Token">
+    /// Unique to this enqueue and stored as the dedupe key's value, so a retry of an attempt that ran in Redis but whose
+    /// reply was lost or late is told apart from a second alert with the same id: published, not a duplicate.
+    /// </param>
+    private sealed record Pending(Alert Alert, long EnqueuedAt, string Token)
+    {
+        public static Pending Create(Alert alert, TimeProvider time) => new(alert, time.GetTimestamp(), Guid.NewGuid().ToString("N"));
+    }
 }

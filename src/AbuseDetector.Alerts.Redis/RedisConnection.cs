@@ -97,6 +97,14 @@ public sealed class RedisConnection : IAsyncDisposable
     internal async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken = default) =>
         (await _multiplexer.WaitAsync(cancellationToken)).GetDatabase();
 
+    /// <summary>Runs a script, waiting at most <see cref="RedisAlertsOptions.OperationTimeout"/> for its reply.</summary>
+    /// <exception cref="TimeoutException">No reply in time; the script may still run.</exception>
+    internal async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken = default)
+    {
+        var database = await GetDatabaseAsync(cancellationToken);
+        return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(Options.OperationTimeout, cancellationToken);
+    }
+
     internal async Task<ISubscriber> GetSubscriberAsync(CancellationToken cancellationToken = default) =>
         (await _multiplexer.WaitAsync(cancellationToken)).GetSubscriber();
 

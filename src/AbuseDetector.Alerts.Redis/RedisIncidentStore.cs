@@ -59,8 +59,7 @@ public sealed class RedisIncidentStore
             keys.Add(_keys.IncidentsByCustomer(call.TenantId, call.CustomerId));
         }
 
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        await database.ScriptEvaluateAsync(
+        await _connection.EvaluateAsync(
             Scripts.SaveIncident,
             [.. keys],
             [
@@ -70,7 +69,7 @@ public sealed class RedisIncidentStore
                 call.CallId,
                 Cutoff(now),
                 (long)Retention.TotalMilliseconds,
-            ]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
+            ], cancellationToken);
         return true;
     }
 
@@ -112,8 +111,7 @@ public sealed class RedisIncidentStore
         };
         var read = criteria == 0 ? limit : (int)Math.Min(100_000L, limit * 10L);
 
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = await database.ScriptEvaluateAsync(
+        var result = await _connection.EvaluateAsync(
             Scripts.ListIncidents,
             [index],
             [
@@ -122,7 +120,7 @@ public sealed class RedisIncidentStore
                 filter.From is { } from ? from.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-inf",
                 read,
                 Cutoff(_time.GetUtcNow()),
-            ]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
+            ], cancellationToken);
 
         var incidents = new List<Incident>();
         foreach (var json in (RedisResult[])result!)
@@ -154,11 +152,10 @@ public sealed class RedisIncidentStore
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         var now = _time.GetUtcNow();
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = (RedisResult[])(await database.ScriptEvaluateAsync(
+        var result = (RedisResult[])(await _connection.EvaluateAsync(
             Scripts.CustomerHistory,
             [_keys.IncidentsByCustomer(tenantId, customerId)],
-            [_keys.IncidentPrefix(tenantId), (now - window).ToUnixTimeMilliseconds(), Cutoff(now)]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken))!;
+            [_keys.IncidentPrefix(tenantId), (now - window).ToUnixTimeMilliseconds(), Cutoff(now)], cancellationToken))!;
 
         var count = (int)result[0];
         if (count == 0 || result[1].IsNull)
@@ -185,8 +182,7 @@ public sealed class RedisIncidentStore
         ArgumentNullException.ThrowIfNull(agentId);
         ArgumentOutOfRangeException.ThrowIfLessThan(shiftWindow, TimeSpan.FromMilliseconds(1));
         var atMs = at.ToUnixTimeMilliseconds();
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var result = (RedisResult[])(await database.ScriptEvaluateAsync(
+        var result = (RedisResult[])(await _connection.EvaluateAsync(
             Scripts.RecordCallOutcome,
             [_keys.AbusiveCalls(tenantId, agentId), _keys.AbusiveStreak(tenantId, agentId)],
             [
@@ -195,7 +191,7 @@ public sealed class RedisIncidentStore
                 atMs - (long)shiftWindow.TotalMilliseconds,
                 (long)shiftWindow.TotalMilliseconds,
                 string.Create(CultureInfo.InvariantCulture, $"{atMs}:{Guid.NewGuid():N}"),
-            ]).WaitAsync(_connection.Options.OperationTimeout, cancellationToken))!;
+            ], cancellationToken))!;
         return new AgentWellbeing((int)result[0], (int)result[1]);
     }
 

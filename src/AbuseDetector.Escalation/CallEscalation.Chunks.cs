@@ -15,7 +15,8 @@ public sealed partial class CallEscalation
         }
 
         _openThreatOffsetMs = chunk.OffsetMs;
-        RaiseThreat(chunk, Excerpts(chunk), ref step);
+        string? textExcerpt = null;
+        RaiseThreat(chunk, Excerpts(chunk, ref textExcerpt), ref step);
     }
 
     private void ObserveCustomerFinal(in ChunkSignal chunk, ref PendingStep step)
@@ -37,9 +38,13 @@ public sealed partial class CallEscalation
         var flags = chunk.Flags;
         var behaviour = Behaviours.Dominant(flags, chunk.IsShouting);
         NoteWorst(behaviour);
-        var evidence = Excerpts(chunk);
+
+        // The chunk's own excerpt, made at most once: the evidence falls back on it and the timeline keeps it.
+        string? textExcerpt = null;
         if ((flags & AbuseFlags.Threat) != 0)
         {
+            var raiseLevel = _options.ThreatLevel > _level;
+            var evidence = !threatAlreadyRaised || raiseLevel ? Excerpts(chunk, ref textExcerpt) : [];
             if (!threatAlreadyRaised)
             {
                 RaiseThreat(chunk, evidence, ref step);
@@ -48,20 +53,20 @@ public sealed partial class CallEscalation
             _strikes = 0;
             _lastStrikeAt = chunk.At;
             _calmSince = chunk.At;
-            if (_options.ThreatLevel > _level)
+            if (raiseLevel)
             {
                 RaiseLevel(_options.ThreatLevel, behaviour, evidence, byThreat: true, chunk.Seq, chunk.At, ref step);
             }
         }
         else if (!_onHold)
         {
-            CountStrike(chunk, behaviour, evidence, ref step);
+            CountStrike(chunk, behaviour, ref textExcerpt, ref step);
         }
 
-        Record(chunk, "customer", Behaviours.CategoryNames(flags, chunk.IsShouting));
+        Record(chunk, "customer", chunk.IsShouting, textExcerpt);
     }
 
-    private void CountStrike(in ChunkSignal chunk, string behaviour, IReadOnlyList<string> evidence, ref PendingStep step)
+    private void CountStrike(in ChunkSignal chunk, string behaviour, ref string? textExcerpt, ref PendingStep step)
     {
         var flags = chunk.Flags;
         var directed = (flags & Behaviours.DirectedAbuse) != 0;
@@ -82,6 +87,7 @@ public sealed partial class CallEscalation
         _lastStrikeAt = chunk.At;
         _calmSince = chunk.At;
         _strikes += weight;
+        var evidence = Excerpts(chunk, ref textExcerpt);
         RememberEvidence(evidence);
 
         var perLevel = _options.StrikesPerLevel;
@@ -203,7 +209,7 @@ public sealed partial class CallEscalation
             return;
         }
 
-        Record(chunk, "agent", Behaviours.CategoryNames(flags, isShouting: false));
+        Record(chunk, "agent", isShouting: false, textExcerpt: null);
         if (_lastCoachingAt is { } last && chunk.At - last < _options.CoachingCooldown)
         {
             return;
@@ -211,7 +217,8 @@ public sealed partial class CallEscalation
 
         _lastCoachingAt = chunk.At;
         var behaviour = Behaviours.Dominant(flags, isShouting: false);
-        var evidence = Excerpts(chunk);
+        string? textExcerpt = null;
+        var evidence = Excerpts(chunk, ref textExcerpt);
         step.Reason = Behaviours.AgentDid(behaviour);
         step.Evidence = evidence;
         step.Add(NewAlert(AlertKind.Coaching, AlertAudience.Team, behaviour, AlertSeverity.Warning, step.Reason, evidence, string.Empty, chunk.Seq, chunk.At));
@@ -273,26 +280,38 @@ public sealed partial class CallEscalation
         }
     }
 
-    /// <summary>The evidence spans' text, redacted and without repeats; the chunk's text, cut short, when there are none.</summary>
-    private IReadOnlyList<string> Excerpts(in ChunkSignal chunk)
+    /// <summary>
+    /// The evidence spans' text, redacted and without repeats; the chunk's text, cut short, when there are none
+    /// (<paramref name="textExcerpt"/>, made here if it was not yet).
+    /// </summary>
+    private IReadOnlyList<string> Excerpts(in ChunkSignal chunk, ref string? textExcerpt)
     {
         var spans = chunk.Evidence;
         if (spans is null || spans.Count == 0)
         {
-            return [Excerpt(chunk.Text)];
+            return [textExcerpt ??= Excerpt(chunk.Text)];
         }
 
+        var whole = chunk.Text ?? string.Empty;
         var excerpts = new List<string>(spans.Count);
         foreach (var span in spans)
         {
-            var text = Excerpt(span.Text);
+            // A span outside the text (a stale offset) is clipped or skipped: never an exception on the hot path.
+            var start = (int)Math.Clamp(span.Start, 0L, whole.Length);
+            var end = (int)Math.Clamp((long)span.Start + span.Length, start, whole.Length);
+            if (end == start)
+            {
+                continue;
+            }
+
+            var text = Excerpt(whole[start..end]);
             if (text.Length > 0 && !excerpts.Contains(text))
             {
                 excerpts.Add(text);
             }
         }
 
-        return excerpts.Count > 0 ? excerpts : [Excerpt(chunk.Text)];
+        return excerpts.Count > 0 ? excerpts : [textExcerpt ??= Excerpt(chunk.Text)];
     }
 
     private string Excerpt(string? text)

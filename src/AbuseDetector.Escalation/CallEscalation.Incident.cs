@@ -1,3 +1,5 @@
+using AbuseDetector.Escalation.Internal;
+
 namespace AbuseDetector.Escalation;
 
 public sealed partial class CallEscalation
@@ -34,12 +36,16 @@ public sealed partial class CallEscalation
         }
     }
 
-    private void Record(in ChunkSignal chunk, string speaker, IReadOnlyList<string> categories)
+    /// <summary>Adds the chunk to the timeline while there is room; <paramref name="textExcerpt"/> is its excerpt when already made.</summary>
+    private void Record(in ChunkSignal chunk, string speaker, bool isShouting, string? textExcerpt)
     {
-        if (_timeline.Count < _options.MaxIncidentUtterances)
+        if (_timeline.Count >= _options.MaxIncidentUtterances)
         {
-            _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, Excerpt(chunk.Text), categories, _level));
+            return;
         }
+
+        var categories = Behaviours.CategoryNames(chunk.Flags, isShouting);
+        _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, textExcerpt ?? Excerpt(chunk.Text), categories, _level));
     }
 
     private void AddWarning(IncidentWarning warning)

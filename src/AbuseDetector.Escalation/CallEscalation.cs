@@ -100,9 +100,6 @@ public sealed partial class CallEscalation
     /// <summary>True once the call ended (<see cref="End"/> or the agent's <see cref="AgentActionKind.CallEndedByAgent"/>).</summary>
     public bool IsEnded => _outcome != IncidentOutcome.Ongoing;
 
-    /// <summary>True while the caller is on hold.</summary>
-    public bool IsOnHold => _onHold;
-
     /// <summary>Takes in one transcript chunk, from either speaker, partial or final.</summary>
     /// <param name="chunk">The chunk and what the classifier and shouting detector made of it.</param>
     /// <returns>What changed; a shared unchanged step for a chunk with nothing in it.</returns>

@@ -12,42 +12,6 @@ public enum CallSpeaker
     Agent,
 }
 
-/// <summary>A stretch of a chunk's text behind one flag, as agents and supervisors will see it.</summary>
-/// <param name="Category">The category the text supports.</param>
-/// <param name="Text">The words themselves (not yet redacted).</param>
-public readonly record struct ChunkEvidence(AbuseCategory Category, string Text)
-{
-    /// <summary>
-    /// Cuts the classifier's evidence spans out of the chunk text. Spans that fall outside the text are
-    /// clipped or skipped, so a stale offset never throws on the hot path.
-    /// </summary>
-    /// <param name="text">The chunk text the spans point into.</param>
-    /// <param name="spans">The classifier's spans for that text.</param>
-    /// <returns>One piece of evidence per non-empty span, in the spans' order.</returns>
-    public static IReadOnlyList<ChunkEvidence> FromSpans(string text, IReadOnlyList<EvidenceSpan> spans)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(spans);
-        if (spans.Count == 0)
-        {
-            return [];
-        }
-
-        var evidence = new List<ChunkEvidence>(spans.Count);
-        foreach (var span in spans)
-        {
-            var start = Math.Clamp(span.Start, 0, text.Length);
-            var end = Math.Clamp(span.Start + span.Length, start, text.Length);
-            if (end > start)
-            {
-                evidence.Add(new ChunkEvidence(span.Category, text[start..end]));
-            }
-        }
-
-        return evidence;
-    }
-}
-
 /// <summary>
 /// What the escalation engine needs to know about one transcript chunk: who said it, whether the speech
 /// engine has settled on it, and what the classifier and the shouting detector made of it. The service
@@ -61,7 +25,10 @@ public readonly record struct ChunkEvidence(AbuseCategory Category, string Text)
 /// <param name="Text">The words, not yet redacted.</param>
 /// <param name="Flags">The categories the classifier flagged.</param>
 /// <param name="IsShouting">True when the speaker's loudness has stayed well above their own baseline.</param>
-/// <param name="Evidence">The stretches of text behind the flags; empty or null when the classifier gave none.</param>
+/// <param name="Evidence">
+/// The classifier's spans of <paramref name="Text"/> behind the flags; empty or null when it gave none. Spans that fall
+/// outside the text are clipped or skipped, so a stale offset never throws.
+/// </param>
 public readonly record struct ChunkSignal(
     ulong Seq,
     CallSpeaker Speaker,
@@ -71,7 +38,7 @@ public readonly record struct ChunkSignal(
     string Text,
     AbuseFlags Flags,
     bool IsShouting = false,
-    IReadOnlyList<ChunkEvidence>? Evidence = null)
+    IReadOnlyList<EvidenceSpan>? Evidence = null)
 {
     /// <summary>True when the chunk carries anything the escalation engine acts on.</summary>
     public bool HasSignal => Flags != AbuseFlags.None || IsShouting;

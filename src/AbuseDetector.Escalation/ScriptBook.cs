@@ -49,7 +49,7 @@ public sealed class ScriptBook
     public static ScriptBook Default { get; } = new();
 
     /// <summary>Our English lines and behaviour phrases, the last step of every fallback chain.</summary>
-    public static ScriptSet BuiltIn => BuiltInScripts.Create();
+    internal static ScriptSet BuiltIn => BuiltInScripts.Create();
 
     /// <summary>True when a key has the form "tenant/language" with both parts non-empty.</summary>
     public static bool IsValidKey(string? key)
@@ -63,7 +63,7 @@ public sealed class ScriptBook
     /// <param name="language">The call's BCP 47 language tag, or empty for <see cref="DefaultLanguage"/>.</param>
     /// <param name="level">The level reached.</param>
     /// <param name="behaviour">The behaviour behind the step: "shouting", "swearing", "insult", "abuse", "hate" or "threat".</param>
-    public string GetLine(string tenantId, string language, EscalationLevel level, string behaviour) =>
+    internal string GetLine(string tenantId, string language, EscalationLevel level, string behaviour) =>
         Resolve(tenantId, language).LineFor(level, behaviour);
 
     /// <summary>The lines of one call, resolved once when the call starts.</summary>

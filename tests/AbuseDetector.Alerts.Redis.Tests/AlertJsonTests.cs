@@ -87,6 +87,19 @@ public sealed class AlertJsonTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"alert_id\":\"a\"")]
+    [InlineData("{\"alert_id\":\"a\",")]
+    [InlineData("{\"alert_id\":")]
+    [InlineData("{")]
+    public void Parse_TruncatedObject_ThrowsFormatExceptionFromTheJsonReader(string json)
+    {
+        var error = Assert.Throws<FormatException>(() => AlertJson.Parse(json));
+
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(error.InnerException);
+        Assert.Contains("Alert JSON is not valid", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_UnknownFieldsAndNoAudience_IgnoresThemAndReadsAudienceNone()
     {

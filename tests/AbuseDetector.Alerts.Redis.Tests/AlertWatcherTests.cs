@@ -143,7 +143,7 @@ public sealed class AlertWatcherTests(RedisServerFixture redis) : IClassFixture<
         await using var connection = new RedisConnection(redis.NewOptions());
         await using var publisher = new RedisAlertPublisher(connection);
         var watcher = new AlertWatcher(connection);
-        await using var agent = new Collector<Alert>(ct => watcher.WatchAgentAsync(tenant, "agent-1", ct));
+        await using var agent = new Collector<AlertHistoryEntry>(ct => watcher.WatchAgentAsync(tenant, "agent-1", null, ct));
         await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
 
         await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
@@ -153,7 +153,7 @@ public sealed class AlertWatcherTests(RedisServerFixture redis) : IClassFixture<
         await publisher.PublishAsync(TestAlerts.Make(tenant, 5, AlertAudience.AgentAndTeam));
 
         await Eventually.TrueAsync(() => agent.Items.Count >= 2, "two alerts arrived");
-        Assert.Equal([1, 5], agent.Items.Select(a => (int)a.Seq));
+        Assert.Equal([1, 5], agent.Items.Select(e => (int)e.Alert.Seq));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class AlertWatcherTests(RedisServerFixture redis) : IClassFixture<
         var tenant = RedisServerFixture.NewTenant();
         await using var connection = new RedisConnection(redis.NewOptions());
         var watcher = new AlertWatcher(connection);
-        await using var agent = new Collector<Alert>(ct => watcher.WatchAgentAsync(tenant, "agent-1", ct));
+        await using var agent = new Collector<AlertHistoryEntry>(ct => watcher.WatchAgentAsync(tenant, "agent-1", null, ct));
         var channel = $"abuse:{tenant}:agent:agent-1";
         await Subscriptions.WaitAsync(redis.Configuration, channel);
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, channel);
@@ -177,6 +177,6 @@ public sealed class AlertWatcherTests(RedisServerFixture redis) : IClassFixture<
         await subscriber.PublishAsync(channel, AlertJson.SerializeToString(TestAlerts.Make(tenant, 2, AlertAudience.Agent)));
 
         await Eventually.TrueAsync(() => raw.Messages.Count >= 4 && agent.Items.Count >= 2, "the messages arrived");
-        Assert.Equal([1, 2], agent.Items.Select(a => (int)a.Seq));
+        Assert.Equal([1, 2], agent.Items.Select(e => (int)e.Alert.Seq));
     }
 }

@@ -25,7 +25,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         Assert.True(await watcherConnection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
         var watcher = new AlertWatcher(watcherConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
         await using var team = new Collector<AlertHistoryEntry>(ct => watcher.WatchTeamAsync(tenant, "team-1", null, ct));
-        await using var agent = new Collector<Alert>(ct => watcher.WatchAgentAsync(tenant, "agent-1", ct));
+        await using var agent = new Collector<AlertHistoryEntry>(ct => watcher.WatchAgentAsync(tenant, "agent-1", null, ct));
         await Subscriptions.WaitAsync(server.Configuration, $"abuse:{tenant}:team:team-1", $"abuse:{tenant}:agent:agent-1");
         for (var i = 1; i <= 50; i++)
         {
@@ -57,8 +57,8 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         Assert.Equal(150, metrics.Sum("abuse_detector.alerts.published") + metrics.Sum("abuse_detector.alerts.duplicates"));
         Assert.Null(team.Error);
 
-        // The agent channel is live only: during the outage it may miss alerts, but never repeats or reorders them.
-        var agentIds = agent.Items.Select(a => (int)a.Seq).ToList();
+        // The agent watch never repeats or reorders alerts across the outage.
+        var agentIds = agent.Items.Select(e => (int)e.Alert.Seq).ToList();
         Assert.Equal(agentIds.Order(), agentIds);
         Assert.Equal(agentIds.Distinct().Count(), agentIds.Count);
         Assert.Equal(Enumerable.Range(1, 50), agentIds.Take(50));

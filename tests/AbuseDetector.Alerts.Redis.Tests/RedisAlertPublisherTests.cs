@@ -54,8 +54,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         var tenant = RedisServerFixture.NewTenant();
         await using var connection = new RedisConnection(redis.NewOptions());
         await using var publisher = new RedisAlertPublisher(connection);
-        var published = new ConcurrentQueue<string>();
-        publisher.AlertPublished += a => published.Enqueue(a.AlertId);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
 
         for (var i = 1; i <= 200; i++)
         {
@@ -66,7 +65,8 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.Equal(0, publisher.OutboxDepth);
         var expected = Enumerable.Range(1, 200).Select(i => $"{tenant}-alert-{i}").ToList();
         Assert.Equal(expected, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
-        Assert.Equal(expected, published);
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 200, "every alert reached the team channel");
+        Assert.Equal(expected, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
     }
 
     [Fact]
@@ -77,8 +77,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 1000));
         await using var publisher = new RedisAlertPublisher(connection);
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
-        var published = new ConcurrentQueue<string>();
-        publisher.AlertPublished += a => published.Enqueue(a.AlertId);
+        using var metrics = new MetricsRecorder(publisher);
         var sent = new List<Alert>();
         for (var i = 1; i <= 400; i++)
         {
@@ -96,11 +95,33 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         // Assert
         var unique = sent.Select(a => a.AlertId).Distinct().ToList();
         Assert.Equal(320, unique.Count);
-        Assert.Equal(unique, published);
+        Assert.Equal(320, metrics.Sum("abuse_detector.alerts.published"));
+        Assert.Equal(80, metrics.Sum("abuse_detector.alerts.duplicates"));
         await Eventually.TrueAsync(() => raw.Messages.Count >= unique.Count, "every unique alert reached the agent channel");
         Assert.Equal(unique, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
         Assert.Equal(unique, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
         Assert.Equal(unique, (await new AlertWatcher(connection).ReadAgentHistoryAsync(tenant, "agent-1", null, 1000)).Select(e => e.Alert.AlertId));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_EachAfterTheOutboxEmptied_WakesTheLoopEveryTime()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var publisher = new RedisAlertPublisher(connection);
+
+        for (var i = 1; i <= 50; i++)
+        {
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team)));
+            Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)), $"alert {i} was published");
+            if (i % 10 == 0)
+            {
+                // Let the loop go back to waiting on an empty outbox.
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.Equal(50, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
     }
 
     [Fact]
@@ -263,20 +284,110 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
-    public async Task AlertPublished_HandlerThrows_OtherHandlersAndLaterAlertsStillRun()
+    public async Task TryEnqueue_ReplyLateAfterTheScriptRan_RetryCountsThemPublishedNotDuplicates()
     {
+        // Arrange: Redis holds the script past the publisher's timeout, then runs it and every retry queued behind it.
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
+        await using var connection = new RedisConnection(redis.NewOptions(o => o.OperationTimeout = TimeSpan.FromMilliseconds(100)));
+        Assert.True(await connection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
         await using var publisher = new RedisAlertPublisher(connection);
-        var seen = new ConcurrentQueue<string>();
-        publisher.AlertPublished += _ => throw new InvalidOperationException("boom");
-        publisher.AlertPublished += a => seen.Enqueue(a.AlertId);
+        using var metrics = new MetricsRecorder(publisher);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
+        Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 0, AlertAudience.Team)));
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(700));
 
-        publisher.TryEnqueue(TestAlerts.Make(tenant, 1));
-        publisher.TryEnqueue(TestAlerts.Make(tenant, 2));
+        // Act
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team)));
+        }
 
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
-        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-2"], seen);
+        await busy;
+
+        // Assert
+        Assert.True(metrics.Sum("abuse_detector.alerts.publish_retries") >= 1, "the first attempt timed out");
+        Assert.Equal(4, metrics.Sum("abuse_detector.alerts.published"));
+        Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "the alerts reached the team channel");
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"{tenant}-alert-{i}"), raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
+        Assert.Equal(4, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
+    }
+
+    [Fact]
+    public async Task TryEnqueue_RedisRefusesOneAlertOfABatchForGood_DropsOnlyThatAlert()
+    {
+        // Arrange: the history of team "broken" is not a stream, so Redis refuses alert 5 for good; Redis is busy
+        // while alert 1 is in flight, so alerts 2 to 10 queue up and go in one batch.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var connection = new RedisConnection(redis.NewOptions());
+        Assert.True(await connection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
+        await using var publisher = new RedisAlertPublisher(connection);
+        using var metrics = new MetricsRecorder(publisher);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1", $"abuse:{tenant}:team:broken");
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        await admin.GetDatabase().StringSetAsync($"abuse:{tenant}:team:broken:history", "not a stream");
+        var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(300));
+
+        // Act
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team, team: i == 5 ? "broken" : "team-1")));
+        }
+
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
+        await busy;
+
+        // Assert
+        var expected = Enumerable.Range(1, 10).Where(i => i != 5).Select(i => $"{tenant}-alert-{i}").ToList();
+        Assert.Equal(expected, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Select(e => e.Alert.AlertId));
+        await Eventually.TrueAsync(() => raw.Messages.Count >= 9, "the other alerts reached the team channel");
+        await Task.Delay(100);
+        Assert.Equal(expected, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
+        Assert.Equal(1, publisher.DroppedCount);
+        Assert.Equal(1, metrics.Sum("abuse_detector.alerts.dropped", "publish_failed"));
+        Assert.Equal(9, metrics.Sum("abuse_detector.alerts.published"));
+        Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
+    }
+
+    /// <summary>Starts keeping Redis busy with a script for a while, as a slow server would: other clients' commands wait.</summary>
+    /// <returns>The script, running.</returns>
+    private static async Task<Task> StartBusyAsync(StackExchange.Redis.ConnectionMultiplexer admin, TimeSpan duration)
+    {
+        const string Spin = """
+            local t = redis.call('TIME')
+            local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
+            repeat
+              t = redis.call('TIME')
+            until t[1] * 1000000 + t[2] >= stop
+            return 1
+            """;
+        var running = admin.GetDatabase().ScriptEvaluateAsync(Spin, values: [(long)duration.TotalMicroseconds]);
+
+        // Give the script a head start, so the commands sent next queue behind it.
+        await Task.Delay(50);
+        return running;
+    }
+
+    [Fact]
+    public async Task PublishAlertsScript_SameIdAgain_PublishesOnceAndTellsItsOwnRetryFromAnotherAlert()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
+        StackExchange.Redis.RedisKey[] keys = [$"abuse:{tenant}:alert:a-1", $"abuse:{tenant}:team:team-1:history", $"abuse:{tenant}:agent:agent-1:history"];
+        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{tenant}:team:team-1", "", token, 60_000];
+        async Task<long> RunAsync(string token) => (long)((StackExchange.Redis.RedisResult[])(await admin.GetDatabase().ScriptEvaluateAsync(Internal.Scripts.PublishAlerts, keys, Values(token)))!)[0];
+
+        var first = await RunAsync("token-1");
+        var ownRetry = await RunAsync("token-1");
+        var other = await RunAsync("token-2");
+
+        Assert.Equal([1L, 2L, 0L], [first, ownRetry, other]);
+        await Eventually.TrueAsync(() => !raw.Messages.IsEmpty, "the alert reached the team channel");
+        await Task.Delay(100);
+        Assert.Single(raw.Messages);
     }
 }
 

@@ -28,7 +28,7 @@ public sealed class CallEscalationTests
         // Arrange
         var conversation = new Conversation();
         var chunk = new ChunkSignal(5, CallSpeaker.Customer, true, Conversation.Start.AddSeconds(3), 3000, "you are useless, you idiot",
-            AbuseFlags.Insult | AbuseFlags.Directed, Evidence: [new ChunkEvidence(AbuseCategory.Insult, "useless"), new ChunkEvidence(AbuseCategory.Insult, "idiot")]);
+            AbuseFlags.Insult | AbuseFlags.Directed, Evidence: [new EvidenceSpan(AbuseCategory.Insult, 8, 7, 1f), new EvidenceSpan(AbuseCategory.Insult, 21, 5, 1f)]);
 
         // Act
         var step = conversation.Escalation.Observe(chunk);
@@ -50,6 +50,28 @@ public sealed class CallEscalationTests
         Assert.Equal("alert-1", alert.AlertId);
         Assert.Equal("call-1", alert.Call.CallId);
         Assert.Contains("insulted", alert.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observe_EvidenceSpansInAndOutOfText_CutsAndClipsThem()
+    {
+        // Arrange
+        var conversation = new Conversation();
+        var chunk = new ChunkSignal(5, CallSpeaker.Customer, true, Conversation.Start.AddSeconds(3), 3000, "you stupid idiot", AbuseFlags.Insult | AbuseFlags.Directed,
+            Evidence:
+            [
+                new EvidenceSpan(AbuseCategory.Insult, 4, 6, 1f),
+                new EvidenceSpan(AbuseCategory.Insult, 11, 50, 1f),
+                new EvidenceSpan(AbuseCategory.Directed, 40, 3, 1f),
+                new EvidenceSpan(AbuseCategory.Directed, -5, 3, 1f),
+                new EvidenceSpan(AbuseCategory.Insult, 11, int.MaxValue, 1f),
+            ]);
+
+        // Act
+        var step = conversation.Escalation.Observe(chunk);
+
+        // Assert
+        Assert.Equal(["stupid", "idiot"], Assert.Single(step.Alerts).Evidence);
     }
 
     [Fact]

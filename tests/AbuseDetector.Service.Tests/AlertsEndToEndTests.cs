@@ -57,7 +57,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
     {
         // Arrange
         var tenant = RedisServerFixture.NewTenant();
-        await using var agentWatch = new Collector<EngineAlert>(ct => fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", ct));
+        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", null, ct)));
         await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchTeamAsync(tenant, "team-1", null, ct)));
         var (agent, team) = (agentWatch.Items, teamWatch.Items);
         await Subscriptions.WaitAsync(fixture.Redis.Configuration, AgentChannel(tenant), TeamChannel(tenant)); // the subscriptions are in place before the call starts
@@ -151,7 +151,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         // Arrange
         var (tenantA, tenantB) = (RedisServerFixture.NewTenant(), RedisServerFixture.NewTenant());
         await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchTeamAsync(tenantA, "team-1", null, ct)));
-        await using var agentWatch = new Collector<EngineAlert>(ct => fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", ct));
+        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", null, ct)));
         var (teamA, agentB) = (teamWatch.Items, agentWatch.Items);
         await Subscriptions.WaitAsync(fixture.Redis.Configuration, TeamChannel(tenantA), AgentChannel(tenantB));
 

@@ -23,8 +23,7 @@ internal static partial class AlertsLog
     [LoggerMessage(EventId = 6, EventName = "AlertDropped", Level = LogLevel.Warning, Message = "The alert outbox is full ({Capacity}); an alert was dropped ({Reason}).")]
     public static partial void AlertDropped(ILogger logger, int capacity, string reason);
 
-    [LoggerMessage(EventId = 7, EventName = "AlertHandlerFailed", Level = LogLevel.Error, Message = "An AlertPublished handler threw.")]
-    public static partial void AlertHandlerFailed(ILogger logger, Exception exception);
+    // EventId 7 (AlertHandlerFailed) went with the AlertPublished event: never reuse it.
 
     [LoggerMessage(EventId = 8, EventName = "OutboxNotDrained", Level = LogLevel.Warning, Message = "Shutting down with {Depth} alerts still in the outbox: Redis was not reachable in time.")]
     public static partial void OutboxNotDrained(ILogger logger, int depth);

@@ -6,8 +6,6 @@ internal sealed class BoundedIdSet(int capacity)
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
 
-    public int Count => _ids.Count;
-
     public bool Contains(string id) => _ids.Contains(id);
 
     /// <summary>Remembers the id; false when it was already remembered.</summary>

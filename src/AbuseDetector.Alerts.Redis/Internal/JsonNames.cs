@@ -39,57 +39,59 @@ internal static class JsonNames
         _ => throw Unknown("audience", name),
     };
 
-    public static AlertKind ParseKind(string name)
-    {
-        foreach (var kind in Enum.GetValues<AlertKind>())
-        {
-            if (string.Equals(kind.ToName(), name, StringComparison.Ordinal))
-            {
-                return kind;
-            }
-        }
+    public static AlertKind ParseKind(string name) => ParseName<AlertKind>(name, "kind", static kind => kind.ToName());
 
-        throw Unknown("kind", name);
+    public static AlertSeverity ParseSeverity(string name) => ParseName<AlertSeverity>(name, "severity", static severity => severity.ToName());
+
+    public static EscalationLevel ParseLevel(string name, string field) => ParseName<EscalationLevel>(name, field, static level => level.ToName());
+
+    public static IncidentOutcome ParseOutcome(string name) => ParseName<IncidentOutcome>(name, "outcome", ToName);
+
+    /// <summary>Writes the call's participants (not the language: alerts do not carry it).</summary>
+    public static void WriteCall(Utf8JsonWriter writer, CallParticipants call)
+    {
+        writer.WriteString("tenant_id", call.TenantId);
+        writer.WriteString("call_id", call.CallId);
+        writer.WriteString("agent_id", call.AgentId);
+        writer.WriteString("team_id", call.TeamId);
+        writer.WriteString("customer_id", call.CustomerId);
     }
 
-    public static AlertSeverity ParseSeverity(string name)
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
     {
-        foreach (var severity in Enum.GetValues<AlertSeverity>())
+        writer.WriteStartArray(name);
+        foreach (var value in values)
         {
-            if (string.Equals(severity.ToName(), name, StringComparison.Ordinal))
-            {
-                return severity;
-            }
+            writer.WriteStringValue(value);
         }
 
-        throw Unknown("severity", name);
+        writer.WriteEndArray();
     }
 
-    public static EscalationLevel ParseLevel(string name, string field)
+    /// <summary>
+    /// Inside an object, moves to the next property's value and names it; false at the end of the object. A truncated
+    /// object throws <see cref="JsonException"/> from the reader, which is on the final block.
+    /// </summary>
+    public static bool NextProperty(ref Utf8JsonReader reader, out string name)
     {
-        foreach (var level in Enum.GetValues<EscalationLevel>())
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndObject)
         {
-            if (string.Equals(level.ToName(), name, StringComparison.Ordinal))
-            {
-                return level;
-            }
+            name = "";
+            return false;
         }
 
-        throw Unknown(field, name);
+        name = reader.GetString() ?? "";
+        reader.Read();
+        return true;
     }
 
-    public static IncidentOutcome ParseOutcome(string name)
-    {
-        foreach (var outcome in Enum.GetValues<IncidentOutcome>())
-        {
-            if (string.Equals(ToName(outcome), name, StringComparison.Ordinal))
-            {
-                return outcome;
-            }
-        }
+    /// <summary>The value of a field the document must have.</summary>
+    /// <param name="value">The value read, or null when the field was not there.</param>
+    /// <param name="document">"Alert" or "Incident", for the message.</param>
+    /// <param name="field">The field's name.</param>
+    public static string Required(string? value, string document, string field) => value ?? throw Missing(document, field);
 
-        throw Unknown("outcome", name);
-    }
+    public static FormatException Missing(string document, string field) => new($"{document} JSON is not valid: the field '{field}' is missing.");
 
     public static string ReadString(ref Utf8JsonReader reader, string field) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType(field, "a string", reader.TokenType);
@@ -130,9 +132,31 @@ internal static class JsonNames
         throw new FormatException($"JSON is not valid: the field '{field}' must be an ISO 8601 time such as 2026-11-22T13:05:00.123Z.");
     }
 
+    /// <summary>The value of an enumeration whose contract name is <paramref name="name"/>.</summary>
+    private static T ParseName<T>(string name, string field, Func<T, string> toName)
+        where T : struct, Enum
+    {
+        foreach (var value in EnumValues<T>.All)
+        {
+            if (string.Equals(toName(value), name, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        throw Unknown(field, name);
+    }
+
     private static FormatException Unknown(string field, string value) =>
         new($"JSON is not valid: the field '{field}' has the unknown value '{value}'.");
 
     private static FormatException WrongType(string field, string expected, JsonTokenType actual) =>
         new($"JSON is not valid: the field '{field}' must be {expected}, not {actual}.");
+
+    /// <summary>An enumeration's values, read once.</summary>
+    private static class EnumValues<T>
+        where T : struct, Enum
+    {
+        public static readonly T[] All = Enum.GetValues<T>();
+    }
 }

@@ -8,54 +8,42 @@ namespace AbuseDetector.Alerts.Redis.Internal;
 internal static class Scripts
 {
     /// <summary>
-    /// Publishes one alert exactly once per alert id. KEYS: dedupe key, team history stream, agent history stream.
-    /// ARGV: dedupe window (ms), team history length, agent history length, payload, team channel or "", agent channel
-    /// or "", agent history retention (ms). Each audience's history gets the alert before its channel does, so a watcher
-    /// that sees it live finds it when it reads the history; an agent's history expires once the agent has had no alert
-    /// for the retention. Returns 1 when new, 0 for a duplicate.
-    /// </summary>
-    public const string PublishAlert = """
-        if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-          return 0
-        end
-        if ARGV[5] ~= '' then
-          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'alert', ARGV[4])
-          redis.call('PUBLISH', ARGV[5], ARGV[4])
-        end
-        if ARGV[6] ~= '' then
-          redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'alert', ARGV[4])
-          redis.call('PEXPIRE', KEYS[3], ARGV[7])
-          redis.call('PUBLISH', ARGV[6], ARGV[4])
-        end
-        return 1
-        """;
-
-    /// <summary>
-    /// Publishes a batch of alerts in order, each exactly once per alert id, in one round trip, as
-    /// <see cref="PublishAlert"/> does for one. KEYS: per alert, its dedupe key, team history stream and agent history
-    /// stream. ARGV: dedupe window (ms), team history length, agent history length, then per alert its payload, team
-    /// channel or "", agent channel or "", and last the agent history retention (ms). Returns one 1 (new) or 0 (duplicate)
-    /// per alert.
+    /// Publishes a batch of alerts (one or more) in order, each exactly once per alert id, in one round trip. KEYS: per
+    /// alert, its dedupe key, team history stream and agent history stream. ARGV: dedupe window (ms), team history length,
+    /// agent history length, then per alert its payload, team channel or "", agent channel or "" and attempt token, and
+    /// last the agent history retention (ms). Each audience's history gets the alert before its channel does, so a
+    /// watcher that sees it live finds it when it reads the history; an agent's history expires once the agent has had no
+    /// alert for the retention. The dedupe key holds the token of the attempt that published the alert, and is set only
+    /// once the histories took it: an error stops the script where it is (Redis does not undo a script's writes), and the
+    /// alert it stopped at must stay unpublished, so it is not counted published when retried alone. Returns per
+    /// alert 1 (published now), 2 (already published with this token: a retry of an attempt whose reply was lost) or 0
+    /// (a duplicate: published by another alert with the same id).
     /// </summary>
     public const string PublishAlerts = """
         local results = {}
         local agentRetention = ARGV[#ARGV]
         for i = 1, #KEYS / 3 do
           local dedupe, teamHistory, agentHistory = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-          local payload, team, agent = ARGV[3 * i + 1], ARGV[3 * i + 2], ARGV[3 * i + 3]
-          if redis.call('SET', dedupe, '1', 'NX', 'PX', ARGV[1]) then
+          local payload, team, agent, token = ARGV[4 * i], ARGV[4 * i + 1], ARGV[4 * i + 2], ARGV[4 * i + 3]
+          local published = redis.call('GET', dedupe)
+          if published then
+            results[i] = published == token and 2 or 0
+          else
             if team ~= '' then
               redis.call('XADD', teamHistory, 'MAXLEN', '~', ARGV[2], '*', 'alert', payload)
-              redis.call('PUBLISH', team, payload)
             end
             if agent ~= '' then
               redis.call('XADD', agentHistory, 'MAXLEN', '~', ARGV[3], '*', 'alert', payload)
               redis.call('PEXPIRE', agentHistory, agentRetention)
+            end
+            redis.call('SET', dedupe, token, 'PX', ARGV[1])
+            if team ~= '' then
+              redis.call('PUBLISH', team, payload)
+            end
+            if agent ~= '' then
               redis.call('PUBLISH', agent, payload)
             end
             results[i] = 1
-          else
-            results[i] = 0
           end
         end
         return results

@@ -74,24 +74,39 @@ internal static class Behaviours
         _ => "The agent swore on the call.",
     };
 
-    /// <summary>The category names for an incident timeline ("swearing", "insult", ..., "shouting").</summary>
-    public static IReadOnlyList<string> CategoryNames(AbuseFlags flags, bool isShouting)
+    private static readonly int FlagCombinations = 1 << AbuseCategories.All.Count;
+
+    // Every combination of the six flags, then the same with shouting: built once, shared by every call.
+    private static readonly IReadOnlyList<string>[] CategoryNameTable = BuildCategoryNames();
+
+    /// <summary>The category names for an incident timeline ("swearing", "insult", ..., "shouting"); shared, never allocates.</summary>
+    public static IReadOnlyList<string> CategoryNames(AbuseFlags flags, bool isShouting) =>
+        CategoryNameTable[((int)flags & (FlagCombinations - 1)) + (isShouting ? FlagCombinations : 0)];
+
+    private static IReadOnlyList<string>[] BuildCategoryNames()
     {
-        var names = new List<string>(4);
-        foreach (var category in AbuseCategories.All)
+        var table = new IReadOnlyList<string>[2 * FlagCombinations];
+        for (var i = 0; i < table.Length; i++)
         {
-            if ((flags & category.ToFlag()) != 0)
+            var flags = (AbuseFlags)(i & (FlagCombinations - 1));
+            var names = new List<string>(AbuseCategories.All.Count + 1);
+            foreach (var category in AbuseCategories.All)
             {
-                names.Add(category.ToName());
+                if ((flags & category.ToFlag()) != 0)
+                {
+                    names.Add(category.ToName());
+                }
             }
+
+            if (i >= FlagCombinations)
+            {
+                names.Add(Shouting);
+            }
+
+            table[i] = names.AsReadOnly();
         }
 
-        if (isShouting)
-        {
-            names.Add(Shouting);
-        }
-
-        return names;
+        return table;
     }
 
     /// <summary>How grave a behaviour is, for naming the worst one on a call; 0 for none.</summary>

@@ -66,7 +66,7 @@ internal sealed class CallSession(
             chunk.Text,
             ChunkSignal.ProtocolFlags(classification.Scores, threatMinProbability),
             shouting.IsShouting && chunk.IsFinal,
-            classification.Evidence.Count == 0 ? null : ChunkEvidence.FromSpans(chunk.Text, StrongestSpans(classification.Evidence)));
+            classification.Evidence.Count == 0 ? null : StrongestSpans(classification.Evidence));
         Apply(escalation.Observe(signal), chunk.Seq, updates);
     }
 
