@@ -336,7 +336,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
                 return;
             }
-            catch (Exception e) when (IsTransient(e) && !stopping.IsCancellationRequested)
+            catch (Exception e) when (RedisErrors.IsTransient(e) && !stopping.IsCancellationRequested)
             {
                 // Keep the batch at the head: later alerts must not overtake it. A retry of a batch whose reply was lost (or
                 // came after the timeout) publishes nothing twice: the script skips ids it has already published, and
@@ -346,7 +346,7 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
                 await Task.Delay(delay, _time, stopping);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetryDelay.Ticks));
             }
-            catch (Exception e) when (batch.Count > 1 && !IsTransient(e) && e is not OperationCanceledException)
+            catch (Exception e) when (batch.Count > 1 && !RedisErrors.IsTransient(e) && e is not OperationCanceledException)
             {
                 // One alert Redis refuses for good must not cost the batch: publish it again one alert at a time, in
                 // order. Alerts the failed script call got to are not published twice: their tokens are in Redis.
@@ -414,20 +414,6 @@ public sealed class RedisAlertPublisher : IAsyncDisposable
 
         return (redisKeys, values);
     }
-
-    /// <summary>Errors that pass when Redis comes back: connection loss, timeouts, a server still loading or refusing auth.</summary>
-    private static bool IsTransient(Exception e) => e switch
-    {
-        RedisConnectionException or RedisTimeoutException or TimeoutException => true,
-        RedisServerException server => IsTransientServerError(server.Message),
-        _ => false,
-    };
-
-    private static bool IsTransientServerError(string message) =>
-        message.StartsWith("NOAUTH", StringComparison.Ordinal) || message.StartsWith("WRONGPASS", StringComparison.Ordinal)
-        || message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("BUSY", StringComparison.Ordinal)
-        || message.StartsWith("READONLY", StringComparison.Ordinal) || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-        || message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
 
     private static TaskCompletionSource NewIdleSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

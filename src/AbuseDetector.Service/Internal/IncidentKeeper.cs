@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AbuseDetector.Alerts.Redis;
 using AbuseDetector.Escalation;
 
 namespace AbuseDetector.Service.Internal;
@@ -89,9 +90,15 @@ internal sealed class IncidentKeeper : BackgroundService
                 await store.SaveAsync(incident, stoppingToken);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (RedisErrors.IsTransient(ex))
             {
                 ServiceLog.IncidentSaveFailed(_logger, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Retrying an error that will come again would hold up every incident queued behind this one.
+                ServiceLog.IncidentNotSaved(_logger, ex);
+                return;
             }
 
             await Task.Delay(delay, stoppingToken);

@@ -51,4 +51,7 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 17, EventName = "IncidentDropped", Level = LogLevel.Error, Message = "{Capacity} incidents were already waiting for Redis; the oldest waiting one is lost.")]
     public static partial void IncidentDropped(ILogger logger, int capacity);
+
+    [LoggerMessage(EventId = 18, EventName = "IncidentNotSaved", Level = LogLevel.Error, Message = "An incident could not be saved to Redis and will not be retried.")]
+    public static partial void IncidentNotSaved(ILogger logger, Exception exception);
 }
