@@ -100,6 +100,12 @@ public sealed partial class CallEscalation
     /// <summary>True once the call ended (<see cref="End"/> or the agent's <see cref="AgentActionKind.CallEndedByAgent"/>).</summary>
     public bool IsEnded => _outcome != IncidentOutcome.Ongoing;
 
+    /// <summary>
+    /// When the level drops one step if the caller stays calm until then, for a host that lets time pass on a quiet call
+    /// (<see cref="Advance"/>); null at level none and once the call ended.
+    /// </summary>
+    public DateTimeOffset? NextCalmStepAt => IsEnded || _level == EscalationLevel.None ? null : _calmSince + _options.CalmPeriod;
+
     /// <summary>Takes in one transcript chunk, from either speaker, partial or final.</summary>
     /// <param name="chunk">The chunk and what the classifier and shouting detector made of it.</param>
     /// <returns>What changed; a shared unchanged step for a chunk with nothing in it.</returns>

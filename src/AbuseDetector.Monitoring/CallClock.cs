@@ -1,0 +1,52 @@
+namespace AbuseDetector.Monitoring;
+
+/// <summary>
+/// Call time for the escalation engine: the call's start plus the platform's utterance offsets when it sends them, so
+/// calming down is measured in call time whatever the pace of delivery (a replay at full speed decays like the call
+/// did), moving on with the service's clock between events; the service's clock alone when the platform sends no
+/// offsets. Never goes backwards.
+/// </summary>
+internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset startedAt)
+{
+    private static readonly ulong LongestOffsetMs = (ulong)TimeSpan.FromDays(1).TotalMilliseconds;
+
+    private readonly DateTimeOffset _startedAt = startedAt;
+    private DateTimeOffset _last = startedAt;
+    private long _lastSeen = timeProvider.GetTimestamp();
+    private bool _platformTimed;
+
+    /// <summary>The time of an event that ends <paramref name="offsetMs"/> into the call (0 when the platform did not say).</summary>
+    public DateTimeOffset At(ulong offsetMs)
+    {
+        DateTimeOffset candidate;
+        if (offsetMs > 0)
+        {
+            _platformTimed = true;
+            candidate = _startedAt.AddMilliseconds(Math.Min(offsetMs, LongestOffsetMs));
+        }
+        else
+        {
+            candidate = Now();
+        }
+
+        if (candidate > _last)
+        {
+            _last = candidate;
+        }
+
+        _lastSeen = timeProvider.GetTimestamp();
+        return _last;
+    }
+
+    /// <summary>Call time now, with no event: for letting time pass on a quiet call.</summary>
+    public DateTimeOffset Now()
+    {
+        if (_platformTimed)
+        {
+            return _last + timeProvider.GetElapsedTime(_lastSeen);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        return now > _last ? now : _last;
+    }
+}

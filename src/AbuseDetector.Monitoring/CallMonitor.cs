@@ -1,0 +1,208 @@
+using AbuseDetector.Detection;
+using AbuseDetector.Escalation;
+
+namespace AbuseDetector.Monitoring;
+
+/// <summary>
+/// One live call: scores each chunk (classify, then shouting against the speaker's own baseline), turns it into the
+/// protocol's signal, steps the call's escalation, raises the step's alerts, and keeps the incident notes and the
+/// agent's wellbeing count as the call reaches them. Made by <see cref="CallMonitoring.StartAsync"/>. Used by one
+/// stream at a time; not thread-safe.
+/// </summary>
+public sealed class CallMonitor
+{
+    /// <summary>The quietest and loudest levels a chunk may report: digital silence to full scale.</summary>
+    public const float QuietestDbfs = LoudnessMeter.SilenceDbfs;
+
+    /// <summary>The loudest level a chunk may report, in dBFS (full scale).</summary>
+    public const float LoudestDbfs = 0f;
+
+    private const int MostEvidenceSpans = 3;
+
+    private readonly CallMonitoring _monitoring;
+    private readonly AbuseClassifier _classifier;
+    private readonly CallEscalation _escalation;
+    private readonly CallClock _clock;
+    private readonly ShoutingDetector _customerVoice;
+    private readonly ShoutingDetector _agentVoice;
+    private ulong? _lastFinalSeq;
+    private bool _snapshotKept;
+    private bool _endRecorded;
+
+    internal CallMonitor(CallMonitoring monitoring, AbuseClassifier classifier, CallEscalation escalation, CallClock clock, ShoutingOptions shouting)
+    {
+        _monitoring = monitoring;
+        _classifier = classifier;
+        _escalation = escalation;
+        _clock = clock;
+        _customerVoice = new ShoutingDetector(shouting);
+        _agentVoice = new ShoutingDetector(shouting);
+    }
+
+    /// <summary>Gets who the call is between.</summary>
+    public CallParticipants Call => _escalation.Call;
+
+    /// <summary>Gets the classifier scoring this call: the same one for its whole life.</summary>
+    public AbuseClassifier Classifier => _classifier;
+
+    /// <summary>Gets the call's current level.</summary>
+    public EscalationLevel Level => _escalation.Level;
+
+    /// <summary>Gets the chunks received, scored or not.</summary>
+    public int Chunks { get; private set; }
+
+    /// <summary>Gets a value indicating whether the call has ended.</summary>
+    public bool IsEnded => _escalation.IsEnded;
+
+    /// <summary>Gets the repeat-caller heads-up raised when the call started, or null.</summary>
+    public Alert? RepeatCallerAlert { get; internal set; }
+
+    /// <summary>Gets how long until the level drops if the caller stays calm (zero when due); null when nothing would drop.</summary>
+    public TimeSpan? UntilNextCalmStep => _escalation.NextCalmStepAt is { } due ? Max(TimeSpan.Zero, due - _clock.Now()) : null;
+
+    /// <summary>
+    /// Scores one chunk and moves the protocol on, raising the step's alerts; or says why the chunk cannot be scored,
+    /// leaving the call as it was. Never throws for a bad chunk.
+    /// </summary>
+    /// <param name="chunk">The chunk.</param>
+    /// <returns>A <see cref="ChunkAssessment"/> or a <see cref="ChunkRejection"/>.</returns>
+    public ChunkOutcome Assess(in ChunkInput chunk)
+    {
+        Chunks++;
+        if (Check(chunk) is { } problem)
+        {
+            return new ChunkRejection(chunk.Seq, problem);
+        }
+
+        var classification = _classifier.Classify(chunk.Text);
+        var shouting = MeasureShouting(chunk, chunk.Speaker == CallSpeaker.Agent ? _agentVoice : _customerVoice);
+        if (chunk.IsFinal)
+        {
+            _lastFinalSeq = chunk.Seq;
+        }
+
+        var signal = new ChunkSignal(
+            chunk.Seq,
+            chunk.Speaker,
+            chunk.IsFinal,
+            _clock.At(Math.Max(chunk.EndMs, chunk.StartMs)),
+            chunk.StartMs,
+            chunk.Text,
+            ChunkSignal.ProtocolFlags(classification.Scores, _monitoring.Escalation.ThreatMinProbability),
+            shouting.IsShouting && chunk.IsFinal,
+            classification.Evidence.Count == 0 ? null : StrongestSpans(classification.Evidence));
+        var step = Apply(_escalation.Observe(signal));
+        return new ChunkAssessment(chunk.Seq, chunk.Speaker, chunk.IsFinal, classification, shouting, step);
+    }
+
+    /// <summary>Moves the protocol on for something the agent did, raising the step's alerts.</summary>
+    /// <param name="kind">What the agent did.</param>
+    /// <param name="seq">The action's seq.</param>
+    /// <param name="note">What the agent typed, or null.</param>
+    /// <returns>What changed.</returns>
+    public EscalationStep Act(AgentActionKind kind, ulong seq, string? note) => Apply(_escalation.OnAgentAction(kind, seq, _clock.At(0), note));
+
+    /// <summary>Ends the call: the call_ended alert and the final notes when it had abuse, and the agent's wellbeing count.</summary>
+    /// <param name="reason">Why it ended.</param>
+    /// <returns>What changed.</returns>
+    public EscalationStep End(CallEndReason reason) => Apply(_escalation.End(reason, _clock.At(0)));
+
+    /// <summary>Lets time pass on a quiet call, so its level drops on time rather than at the next chunk.</summary>
+    /// <returns>The drop, or an unchanged step when none is due.</returns>
+    public EscalationStep LetTimePass() => Apply(_escalation.Advance(_clock.Now()));
+
+    /// <summary>
+    /// The spans people should read in an alert: strongest first, none overlapping a stronger one (each category's
+    /// attribution marks the same words again), at most three, in text order.
+    /// </summary>
+    internal static IReadOnlyList<EvidenceSpan> StrongestSpans(IReadOnlyList<EvidenceSpan> spans)
+    {
+        var chosen = new List<EvidenceSpan>(MostEvidenceSpans);
+        foreach (var span in spans.OrderByDescending(s => s.Weight))
+        {
+            if (!chosen.Exists(c => span.Start < c.Start + c.Length && c.Start < span.Start + span.Length))
+            {
+                chosen.Add(span);
+                if (chosen.Count == MostEvidenceSpans)
+                {
+                    break;
+                }
+            }
+        }
+
+        chosen.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return chosen;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private EscalationStep Apply(EscalationStep step)
+    {
+        foreach (var alert in step.Alerts)
+        {
+            _monitoring.Alerts.Raise(alert);
+        }
+
+        // The call ends by a CallEnd or by the agent's CALL_ENDED_BY_AGENT, whichever comes first.
+        if (_escalation.IsEnded && !_endRecorded)
+        {
+            _endRecorded = true;
+            _monitoring.CallEnded(_escalation);
+        }
+
+        // Notes are kept as soon as the call reaches final_warning, so they survive a crash before the call ends.
+        if (!_snapshotKept && !_escalation.IsEnded && _escalation.Incident is { } ongoing)
+        {
+            _snapshotKept = true;
+            _monitoring.Incidents.Keep(ongoing);
+        }
+
+        return step;
+    }
+
+    private string? Check(in ChunkInput chunk)
+    {
+        if (_lastFinalSeq is { } last && chunk.Seq <= last)
+        {
+            return $"seq went backwards: {chunk.Seq} is not greater than the last final chunk's seq {last}.";
+        }
+
+        var maxTextLength = _monitoring.MaxTextLength;
+        if (chunk.Text.Length > maxTextLength)
+        {
+            return $"The chunk's text is longer than {maxTextLength} characters.";
+        }
+
+        if (chunk.LoudnessDbfs is { } level)
+        {
+            // A level no microphone can report (one +85 would pin the baseline and hide shouting for the rest of the call).
+            if (!float.IsFinite(level) || level > LoudestDbfs || level < QuietestDbfs)
+            {
+                return FormattableString.Invariant($"loudness_dbfs must be a level from {QuietestDbfs} to {LoudestDbfs} dBFS; {level} is not.");
+            }
+        }
+        else if (chunk.Pcm16.Length % 2 != 0)
+        {
+            return "pcm16 must hold whole 16-bit samples (an even number of bytes).";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Final chunks feed the speaker's baseline; partial chunks are only compared with it, so an utterance is never
+    /// counted twice. A chunk without loudness or audio repeats the speaker's shouting state.
+    /// </summary>
+    private static ShoutingMeasure MeasureShouting(in ChunkInput chunk, ShoutingDetector voice)
+    {
+        var cues = TextShoutingCues.Measure(chunk.Text);
+        float? loudness = chunk.LoudnessDbfs ?? (chunk.Pcm16.Length > 0 ? LoudnessMeter.RmsDbfs(chunk.Pcm16.Span) : null);
+        if (loudness is not { } level)
+        {
+            return new ShoutingMeasure(cues.CapitalsRatio, cues.LooksShouted, null, voice.BaselineDbfs, 0, false, voice.IsShouting);
+        }
+
+        var assessed = chunk.IsFinal ? voice.Observe(level) : voice.Peek(level);
+        return new ShoutingMeasure(cues.CapitalsRatio, cues.LooksShouted, level, assessed.BaselineDbfs, assessed.ExcessDb, assessed.IsLoud, assessed.IsShouting);
+    }
+}
