@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using V1 = AbuseDetector.Contracts.V1;
 
 namespace AbuseDetector.LoadTest;
 
@@ -16,8 +19,11 @@ internal sealed record LoadResult(
 /// </summary>
 internal sealed class LoadRunner(LoadTestOptions options, LineSet lines, SendTimes sendTimes)
 {
-    /// <summary>The tenants of the load calls are loadtest-0, loadtest-1, ...: this matches them in a channel pattern.</summary>
-    public const string TenantPattern = "loadtest-*";
+    /// <summary>
+    /// The tenants of the load calls are loadtest-0, loadtest-1, ...: this matches them in a channel pattern, with or without
+    /// the braces of the tenant hash tag (<c>abuse:{loadtest-0}:agent:a</c>), so the tool measures builds before and after it.
+    /// </summary>
+    public const string TenantPattern = "*loadtest-*";
 
     // At max pace a stream keeps at most this many chunks unanswered, so latency measures the service rather than a queue.
     private const int MaxUnansweredPerStream = 8;
@@ -38,7 +44,8 @@ internal sealed class LoadRunner(LoadTestOptions options, LineSet lines, SendTim
 
     public async Task<LoadResult> RunAsync()
     {
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = options.Address });
+        using var channel = GrpcChannel.ForAddress(options.Address);
+        var client = new V1.AbuseDetector.AbuseDetectorClient(channel);
         using var stopSending = new CancellationTokenSource(options.Duration);
         using var abort = new CancellationTokenSource(options.Duration + Grace);
         var latencies = new ConcurrentBag<double[]>();
@@ -60,7 +67,7 @@ internal sealed class LoadRunner(LoadTestOptions options, LineSet lines, SendTim
     }
 
     private async Task RunStreamAsync(
-        AbuseDetectorClient client, string runId, int index, TimeSpan offset, ConcurrentBag<double[]> latencies, CancellationToken stopSending, CancellationToken abort)
+        V1.AbuseDetector.AbuseDetectorClient client, string runId, int index, TimeSpan offset, ConcurrentBag<double[]> latencies, CancellationToken stopSending, CancellationToken abort)
     {
         await Task.Yield();
         var measured = new List<double>();
@@ -90,10 +97,10 @@ internal sealed class LoadRunner(LoadTestOptions options, LineSet lines, SendTim
         {
             // The run ended before this stream's first call.
         }
-        catch (Exception ex) when (ex is AbuseDetectorRpcException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException or InvalidOperationException)
         {
             Interlocked.Increment(ref _callErrors);
-            var kind = ex is AbuseDetectorRpcException rpc ? $"{rpc.StatusCode} '{rpc.StatusMessage}'" : ex.GetType().Name;
+            var kind = ex is RpcException rpc ? $"{rpc.StatusCode} '{rpc.Status.Detail}'" : ex.GetType().Name;
             _errorKinds.AddOrUpdate(kind, 1, static (_, n) => n + 1);
         }
         finally
@@ -103,14 +110,14 @@ internal sealed class LoadRunner(LoadTestOptions options, LineSet lines, SendTim
     }
 
     private async Task RunCallAsync(
-        AbuseDetectorClient client, string callId, int index, int chunks, LinePicker picker, PeriodicTimer? timer, bool firstCall, List<double> measured,
+        V1.AbuseDetector.AbuseDetectorClient client, string callId, int index, int chunks, LinePicker picker, PeriodicTimer? timer, bool firstCall, List<double> measured,
         CancellationToken stopSending, CancellationToken abort)
     {
         var times = new CallSendTimes(Math.Min(chunks, MaxSendTimesPerCall) + 1);
         sendTimes.Add(callId, times);
         using var window = new SemaphoreSlim(MaxUnansweredPerStream, MaxUnansweredPerStream);
         var start = new CallStart { CallId = callId, TenantId = TenantFor(index), AgentId = $"agent-{index}", TeamId = $"team-{index / AgentsPerTeam}" };
-        await using var call = client.StartCall(start, abort);
+        await using var call = await client.StartCallAsync(start, new CallOptions(cancellationToken: abort));
         Interlocked.Increment(ref _calls);
         var reading = ReadAsync(call, times, measured, timer is null ? window : null);
         try

@@ -33,14 +33,14 @@ internal static class IncidentsCommand
                     To = ParseTime(line.Get("to"), "to"),
                     Limit = (uint)Math.Max(0, line.GetInt("limit", 0)),
                 };
-                using var client = ServiceConnection.Open(line);
+                using var connection = ServiceConnection.Open(line);
                 line.RejectUnknown();
                 if (line.Positional.Count > 1)
                 {
                     throw new UsageException("incidents list takes no further words; filter with --team, --agent, --customer, --from, --to.");
                 }
 
-                var response = await client.ListIncidentsAsync(request, cancellationToken);
+                var response = await connection.Client.ListIncidentsAsync(request, cancellationToken: cancellationToken);
                 foreach (var incident in response.Incidents)
                 {
                     output.WriteLine(json ? Json.Format(incident) : Summary(incident));
@@ -51,14 +51,14 @@ internal static class IncidentsCommand
 
             case "show":
             {
-                using var client = ServiceConnection.Open(line);
+                using var connection = ServiceConnection.Open(line);
                 line.RejectUnknown();
                 if (line.Positional.Count != 2)
                 {
                     throw new UsageException("incidents show takes one call id.");
                 }
 
-                var incident = await client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = line.Positional[1] }, cancellationToken);
+                var incident = await connection.Client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = line.Positional[1] }, cancellationToken: cancellationToken);
                 if (json)
                 {
                     output.WriteLine(Json.Format(incident));

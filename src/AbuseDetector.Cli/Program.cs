@@ -1,5 +1,5 @@
 using AbuseDetector.Cli;
-using AbuseDetector.Client;
+using Grpc.Core;
 using AbuseDetector.Detection;
 
 using var interrupted = new CancellationTokenSource();
@@ -46,17 +46,17 @@ static async Task<int> RunAsync(string[] args, CancellationToken cancellationTok
         Console.Error.WriteLine($"abuse-detector: {e.Message}");
         return 2;
     }
-    catch (AbuseDetectorRpcException e)
+    catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && e.Status.DebugException is HttpRequestException unreachable)
     {
-        Console.Error.WriteLine($"abuse-detector: the service answered {e.StatusCode}: {e.StatusMessage}");
+        Console.Error.WriteLine($"abuse-detector: could not reach the service ({unreachable.Message}); is it running? Set --server.");
         return 1;
     }
-    catch (HttpRequestException e)
+    catch (RpcException e) when (!(e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested))
     {
-        Console.Error.WriteLine($"abuse-detector: could not reach the service ({e.Message}); is it running? Set --server.");
+        Console.Error.WriteLine($"abuse-detector: the service answered {e.StatusCode}: {e.Status.Detail}");
         return 1;
     }
-    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    catch (Exception e) when (e is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
     {
         Console.Error.WriteLine("abuse-detector: interrupted.");
         return 130;

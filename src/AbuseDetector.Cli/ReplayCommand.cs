@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AbuseDetector.Client;
+using Grpc.Core;
 using AbuseDetector.Contracts.V1;
 
 namespace AbuseDetector.Cli;
@@ -13,7 +14,7 @@ internal static class ReplayCommand
         var speed = ParseSpeed(line.Get("speed") ?? "1");
         var callId = line.Get("call-id");
         var json = line.Has("json");
-        using var client = ServiceConnection.Open(line);
+        using var connection = ServiceConnection.Open(line);
         line.RejectUnknown();
         if (line.Positional.Count != 1)
         {
@@ -28,7 +29,7 @@ internal static class ReplayCommand
         }
 
         var printer = new UpdatePrinter(output, json);
-        await using var stream = client.StartCall(start, cancellationToken);
+        await using var stream = await connection.Client.StartCallAsync(start, new CallOptions(cancellationToken: cancellationToken));
         var reading = PrintUpdatesAsync(stream, printer, cancellationToken);
         var sending = SendAsync(stream, call, speed, cancellationToken);
 

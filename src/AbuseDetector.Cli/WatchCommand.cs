@@ -1,4 +1,5 @@
 using AbuseDetector.Contracts.V1;
+using Grpc.Core;
 
 namespace AbuseDetector.Cli;
 
@@ -12,7 +13,7 @@ internal static class WatchCommand
         var agent = line.Get("agent");
         var since = line.Get("since");
         var json = line.Has("json");
-        using var client = ServiceConnection.Open(line);
+        using var connection = ServiceConnection.Open(line);
         line.RejectUnknown();
         line.RejectPositional("watch");
         switch (team, agent)
@@ -35,13 +36,14 @@ internal static class WatchCommand
         var printer = new UpdatePrinter(output, json);
         try
         {
-            await foreach (var alert in client.WatchAlertsAsync(request, cancellationToken))
+            using var watch = connection.Client.WatchAlerts(request, cancellationToken: cancellationToken);
+            await foreach (var alert in watch.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 printer.Write(alert);
                 await output.FlushAsync(cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C ends a watch normally.
         }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AbuseDetector.Detection;
 
 /// <summary>Loudness of raw audio.</summary>
@@ -63,22 +65,35 @@ public readonly record struct TextShoutingCues(float CapitalsRatio, int Letters,
     }
 }
 
-/// <summary>Settings of the <see cref="ShoutingDetector"/>.</summary>
+/// <summary>Settings of the <see cref="ShoutingDetector"/>, bound by the service from <c>AbuseDetector:Shouting</c>.</summary>
 public sealed class ShoutingOptions
 {
-    /// <summary>How far above the speaker's own baseline an utterance must be to count as loud, in dB. <value>The default value is 10.</value></summary>
+    /// <summary>The configuration section the service binds the options from.</summary>
+    public const string SectionName = "AbuseDetector:Shouting";
+
+    /// <summary>Gets or sets how far above the speaker's own baseline an utterance must be to count as loud, in dB.</summary>
+    /// <value>The default value is 10.</value>
+    [Range(1f, 60f, ErrorMessage = "Shouting LoudMarginDb must be between 1 and 60 dB.")]
     public float LoudMarginDb { get; set; } = 10f;
 
-    /// <summary>Loud utterances in a row needed before shouting is reported (sustained, not one burst). <value>The default value is 2.</value></summary>
+    /// <summary>Gets or sets the loud utterances in a row needed before shouting is reported (sustained, not one burst).</summary>
+    /// <value>The default value is 2.</value>
+    [Range(1, 20, ErrorMessage = "Shouting SustainedUtterances must be between 1 and 20.")]
     public int SustainedUtterances { get; set; } = 2;
 
-    /// <summary>Utterances heard before a baseline is trusted. <value>The default value is 3.</value></summary>
+    /// <summary>Gets or sets the utterances heard before a baseline is trusted.</summary>
+    /// <value>The default value is 3.</value>
+    [Range(1, 50, ErrorMessage = "Shouting WarmUpUtterances must be between 1 and 50.")]
     public int WarmUpUtterances { get; set; } = 3;
 
-    /// <summary>Step by which the running median moves per utterance, in dB. <value>The default value is 1.5.</value></summary>
+    /// <summary>Gets or sets the step by which the running median moves per utterance, in dB.</summary>
+    /// <value>The default value is 1.5.</value>
+    [Range(0.1f, 20f, ErrorMessage = "Shouting BaselineStepDb must be between 0.1 and 20 dB.")]
     public float BaselineStepDb { get; set; } = 1.5f;
 
-    /// <summary>Utterances quieter than this carry no speech and are ignored, in dBFS. <value>The default value is -60.</value></summary>
+    /// <summary>Gets or sets the level under which utterances carry no speech and are ignored, in dBFS.</summary>
+    /// <value>The default value is -60.</value>
+    [Range(-120f, 0f, ErrorMessage = "Shouting SilenceFloorDbfs must be between -120 and 0 dBFS.")]
     public float SilenceFloorDbfs { get; set; } = -60f;
 }
 

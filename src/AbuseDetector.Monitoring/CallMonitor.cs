@@ -48,8 +48,8 @@ public sealed class CallMonitor
     /// <summary>Gets the call's current level.</summary>
     public EscalationLevel Level => _escalation.Level;
 
-    /// <summary>Gets the chunks received, scored or not.</summary>
-    public int Chunks { get; private set; }
+    /// <summary>Gets the highest level the call has reached.</summary>
+    public EscalationLevel HighestLevel => _escalation.HighestLevel;
 
     /// <summary>Gets a value indicating whether the call has ended.</summary>
     public bool IsEnded => _escalation.IsEnded;
@@ -68,7 +68,6 @@ public sealed class CallMonitor
     /// <returns>A <see cref="ChunkAssessment"/> or a <see cref="ChunkRejection"/>.</returns>
     public ChunkOutcome Assess(in ChunkInput chunk)
     {
-        Chunks++;
         if (Check(chunk) is { } problem)
         {
             return new ChunkRejection(chunk.Seq, problem);

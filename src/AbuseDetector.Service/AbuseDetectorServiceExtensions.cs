@@ -1,23 +1,21 @@
 using System.Globalization;
 using System.Net;
-using AbuseDetector.Alerts.Redis;
-using AbuseDetector.Escalation;
 using AbuseDetector.Service.Internal;
-using AbuseDetector.Transport.Grpc;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace AbuseDetector.Service;
 
-/// <summary>Registers, maps and runs the AbuseDetector service.</summary>
+/// <summary>Composes, maps and runs the AbuseDetector service: the host's whole wiring, one concern per call.</summary>
 public static class AbuseDetectorServiceExtensions
 {
     /// <summary>
-    /// Adds the service: options from the <c>AbuseDetector</c> section (validated at start), the short command-line flags,
-    /// Kestrel's two endpoints on the bind address (the gRPC one over TLS when a certificate is configured), the model
-    /// (loaded once at start), the metrics and their Prometheus exporter, the gRPC transport and the service itself.
+    /// Adds the service: its settings from the <c>AbuseDetector</c> section and the short command-line flags (validated at
+    /// start), Kestrel's two endpoints on the bind address, then detection, call monitoring, alerts, gRPC and telemetry.
     /// </summary>
     public static WebApplicationBuilder AddAbuseDetectorService(this WebApplicationBuilder builder, string[] args)
     {
@@ -26,79 +24,50 @@ public static class AbuseDetectorServiceExtensions
 
         // The host logs a start-up failure with its stack trace; RunAbuseDetectorServiceAsync prints the sentence instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        // One line per call at the default level: the framework's per-request lines only from Warning up.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
         builder.Configuration.AddCommandLine(args, AbuseDetectorServiceOptions.CommandLineSwitches.ToDictionary(StringComparer.Ordinal));
+
         var services = builder.Services;
         services.AddOptions<AbuseDetectorServiceOptions>().BindConfiguration(AbuseDetectorServiceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsValidator>());
-        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
-        {
-            // Kestrel's options are built with the application, before start-up validation: read the ports unvalidated
-            // and leave out-of-range ones to ValidateOnStart, which stops start-up with its sentence.
-            var section = configuration.GetSection(AbuseDetectorServiceOptions.SectionName);
-            var defaults = new AbuseDetectorServiceOptions();
-            var address = ReadBindAddress(section, defaults.BindAddress);
-            if (ReadPort(section, nameof(defaults.GrpcPort), defaults.GrpcPort) is { } grpcPort)
-            {
-                kestrel.Listen(address, grpcPort, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                    UseConfiguredHttps(listen, section);
-                });
-            }
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>(ListenOnConfiguredEndpoints);
 
-            if (ReadPort(section, nameof(defaults.HttpPort), defaults.HttpPort) is { } httpPort)
-            {
-                kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
-            }
-        });
-
-        services.TryAddSingleton<LoadedModel>();
-        services.AddHostedService<ModelLoadingService>();
-        services.TryAddSingleton<CallRegistry>();
-        services.TryAddSingleton<ApiKeyAuthenticator>();
-        services.AddMetrics();
-        services.TryAddSingleton<ServiceMetrics>();
-        services.TryAddSingleton<PrometheusExporter>();
-        services.AddHostedService<AuthenticationNoticeService>();
-        services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(provider => new ScriptBook(provider.GetRequiredService<IOptions<EscalationOptions>>().Value.Scripts));
-        services.AddOptions<AbuseDetectorAlertOptions>().BindConfiguration(AbuseDetectorAlertOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RedisAlertsOptions>().BindConfiguration(RedisAlertsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<AlertHub>();
-        services.TryAddSingleton<AlertDispatcher>();
-
-        // Registered in this order so that at shutdown the incident keeper drains before the Redis connection closes.
-        services.TryAddSingleton<RedisAlerts>();
-        services.AddHostedService(provider => provider.GetRequiredService<RedisAlerts>());
-        services.TryAddSingleton<IncidentKeeper>();
-        services.AddHostedService(provider => provider.GetRequiredService<IncidentKeeper>());
-        services.TryAddSingleton<CallHistory>();
-        services.TryAddSingleton<AbuseDetectorGrpcService>();
-        services.TryAddSingleton<HealthGrpcService>();
-        services.TryAddSingleton<ServerReflectionGrpcService>();
-        services.AddGrpcTransport();
+        services.AddAbuseDetectorDetection()
+            .AddAbuseDetectorMonitoring()
+            .AddAbuseDetectorAlerts(builder.Configuration)
+            .AddAbuseDetectorGrpc()
+            .AddAbuseDetectorTelemetry(builder.Configuration);
         return builder;
     }
 
     /// <summary>
-    /// Maps the abuse_detector.v1.AbuseDetector gRPC service with the standard grpc.health.v1.Health and
-    /// grpc.reflection.v1alpha.ServerReflection services beside it, GET /alive (the process is up), GET /health (the model is loaded; "degraded" while Redis is unreachable)
-    /// and GET /metrics (the AbuseDetector meters in the Prometheus text format).
+    /// Maps abuse_detector.v1.AbuseDetector (callers authenticated first), grpc.health.v1.Health and server reflection, and
+    /// over HTTP: GET /alive (the process is up), GET /health (503 until the model is loaded; "degraded" but 200 while
+    /// alerts cannot reach Redis) and GET /metrics (Prometheus text).
     /// </summary>
     public static WebApplication MapAbuseDetectorService(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapGet("/alive", () => Results.Text("alive"));
-        app.MapGet("/health", (LoadedModel model, RedisAlerts redis) => Health(model, redis));
-
-        // Resolved now, so the exporter listens from the first call rather than from the first scrape.
-        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
-        app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
-        app.MapGrpcService(app.Services.GetRequiredService<AbuseDetectorGrpcService>().Build());
-        app.MapGrpcService(app.Services.GetRequiredService<HealthGrpcService>().Build());
-        app.MapGrpcService(app.Services.GetRequiredService<ServerReflectionGrpcService>().Build());
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(AbuseDetectorServiceCollectionExtensions.HttpHealthTag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = HealthText.WriteAsync,
+        });
+        app.MapAbuseDetectorTelemetry();
+        app.MapAbuseDetectorGrpc();
         return app;
     }
 
@@ -118,12 +87,42 @@ public static class AbuseDetectorServiceExtensions
         }
     }
 
+    /// <summary>The sentence to print for an exception that stops start-up, or null for a surprise.</summary>
+    internal static string? StartupFailure(Exception exception) => exception switch
+    {
+        OptionsValidationException validation => string.Join(" ", validation.Failures),
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => StartupFailure(e) is not null)
+            => string.Join(" ", aggregate.InnerExceptions.Select(e => StartupFailure(e))),
+        Detection.ModelFormatException model => model.Message,
+        InvalidOperationException { InnerException: ArgumentException { InnerException: FormatException } } binding => binding.Message,
+        IOException io => io.Message,
+        UnauthorizedAccessException access => access.Message,
+        _ => null,
+    };
+
     /// <summary>
-    /// The bind address, read unvalidated like the ports; one that does not parse falls back to loopback, and an
-    /// unsafe one is left to ValidateOnStart, which stops start-up before Kestrel binds.
+    /// Kestrel's options are built with the application, before start-up validation: the ports and address are read
+    /// unvalidated, and bad ones are left to ValidateOnStart, which stops start-up with its sentence.
     /// </summary>
-    private static IPAddress ReadBindAddress(IConfigurationSection section, string defaultAddress) =>
-        IPAddress.TryParse(section[nameof(AbuseDetectorServiceOptions.BindAddress)] ?? defaultAddress, out var address) ? address : IPAddress.Loopback;
+    private static void ListenOnConfiguredEndpoints(KestrelServerOptions kestrel, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AbuseDetectorServiceOptions.SectionName);
+        var defaults = new AbuseDetectorServiceOptions();
+        var address = IPAddress.TryParse(section[nameof(AbuseDetectorServiceOptions.BindAddress)] ?? defaults.BindAddress, out var parsed) ? parsed : IPAddress.Loopback;
+        if (ReadPort(section, nameof(defaults.GrpcPort), defaults.GrpcPort) is { } grpcPort)
+        {
+            kestrel.Listen(address, grpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                UseConfiguredHttps(listen, section);
+            });
+        }
+
+        if (ReadPort(section, nameof(defaults.HttpPort), defaults.HttpPort) is { } httpPort)
+        {
+            kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
+        }
+    }
 
     /// <summary>
     /// Serves the gRPC endpoint over TLS when a certificate is configured. A certificate that cannot be loaded fails every
@@ -143,43 +142,10 @@ public static class AbuseDetectorServiceExtensions
             : new HttpsConnectionAdapterOptions { ServerCertificateSelector = static (_, _) => null });
     }
 
-    /// <summary>
-    /// 503 until the model is loaded. A Redis outage reads "degraded" but stays 200: calls are still scored and answered,
-    /// and alerts wait in the outbox, so taking the instance out of rotation would only make things worse.
-    /// </summary>
-    private static IResult Health(LoadedModel model, RedisAlerts redis)
-    {
-        if (!model.IsLoaded)
-        {
-            return Results.Text("model not loaded", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (redis.Connection is { IsConnected: false } connection)
-        {
-            var waiting = redis.Publisher?.OutboxDepth ?? 0;
-            return Results.Text(string.Create(CultureInfo.InvariantCulture, $"degraded: Redis unreachable ({connection.LastFailure ?? "no answer"}); {waiting} alerts waiting"));
-        }
-
-        return Results.Text("healthy");
-    }
-
     private static int? ReadPort(IConfigurationSection section, string key, int defaultPort)
     {
         var text = section[key];
         var port = text is null ? defaultPort : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
         return port is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort ? port : null;
     }
-
-    /// <summary>The sentence to print for an exception that stops start-up, or null for a surprise.</summary>
-    internal static string? StartupFailure(Exception exception) => exception switch
-    {
-        OptionsValidationException validation => string.Join(" ", validation.Failures),
-        AggregateException aggregate when aggregate.InnerExceptions.All(e => StartupFailure(e) is not null)
-            => string.Join(" ", aggregate.InnerExceptions.Select(e => StartupFailure(e))),
-        Detection.ModelFormatException model => model.Message,
-        InvalidOperationException { InnerException: ArgumentException { InnerException: FormatException } } binding => binding.Message,
-        IOException io => io.Message,
-        UnauthorizedAccessException access => access.Message,
-        _ => null,
-    };
 }

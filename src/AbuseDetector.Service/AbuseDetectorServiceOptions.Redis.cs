@@ -32,12 +32,25 @@ public sealed partial class AbuseDetectorServiceOptions
     public int EmbeddedRedisPort { get; set; } = 6379;
 
     /// <summary>
+    /// The folder of the service's local data: the alert outbox journal (<c>outbox-{GrpcPort}.journal</c>, unless
+    /// <c>AbuseDetector:Alerts:OutboxJournalPath</c> says otherwise) and, by default, the embedded redis-server's files.
+    /// </summary>
+    /// <value>The default value is <c>abuse-detector</c> in the user's local application data folder (<c>~/.local/share</c> on Linux).</value>
+    public string DataPath { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "abuse-detector");
+
+    /// <summary>
     /// Where the embedded redis-server (<c>Redis = embedded</c>) keeps its append-only file, so incidents, team history and
     /// the alert ids already published survive a restart of the service.
     /// </summary>
-    /// <value>The default value is <c>abuse-detector/redis</c> in the user's local application data folder (<c>~/.local/share</c> on Linux).</value>
-    public string EmbeddedRedisDataPath { get; set; } =
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "abuse-detector", "redis");
+    /// <value>The default value is <c>redis</c> in <see cref="DataPath"/>.</value>
+    public string? EmbeddedRedisDataPath { get; set; }
+
+    /// <summary>Gets a value indicating whether the service uses (and may start) a local redis-server.</summary>
+    internal bool IsEmbeddedRedis => string.Equals(Redis, RedisEmbedded, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Gets <see cref="EmbeddedRedisDataPath"/>, or its default under <see cref="DataPath"/>.</summary>
+    internal string EmbeddedRedisFolder => EmbeddedRedisDataPath ?? Path.Combine(DataPath, "redis");
 
     /// <summary>Splits <see cref="Redis"/> into host and port, or returns false for <c>embedded</c>, <c>none</c> and anything malformed.</summary>
     internal static bool TryParseRedisEndpoint(string? value, out string host, out int port)

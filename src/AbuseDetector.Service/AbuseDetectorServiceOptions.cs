@@ -41,6 +41,23 @@ public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "MaxTextLength must be between 1 and 1000000 characters.")]
     public int MaxTextLength { get; set; } = 10_000;
 
+    /// <summary>
+    /// The longest identifier (call, tenant, agent, team and customer ids, and the language tag), in UTF-8 bytes, that a
+    /// request may carry; longer ones get INVALID_ARGUMENT, so no caller can make the service keep megabyte keys in Redis.
+    /// </summary>
+    /// <value>The default value is 128.</value>
+    [Range(16, 65_536, ErrorMessage = "MaxIdLength must be between 16 and 65536 bytes.")]
+    public int MaxIdLength { get; set; } = 128;
+
+    /// <summary>
+    /// The largest request message, in bytes, the abuse_detector.v1 service accepts from an authenticated caller (a chunk with
+    /// its audio); larger ones end the call with RESOURCE_EXHAUSTED. The health and reflection services, open to anyone,
+    /// take at most 16 KiB.
+    /// </summary>
+    /// <value>The default value is 4 MiB.</value>
+    [Range(16 * 1024, 64 * 1024 * 1024, ErrorMessage = "MaxReceiveMessageSize must be between 16 KiB and 64 MiB.")]
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>The most StreamCall streams open at once across all tenants; further calls get RESOURCE_EXHAUSTED.</summary>
     /// <value>The default value is 10,000.</value>
     [Range(1, 1_000_000, ErrorMessage = "MaxConcurrentCalls must be between 1 and 1000000.")]

@@ -1,7 +1,6 @@
-using System.Runtime.CompilerServices;
-using AbuseDetector.Alerts.Redis;
-using AbuseDetector.Contracts.V1;
-using AbuseDetector.Transport.Grpc;
+using AbuseDetector.Monitoring;
+using Grpc.Core;
+using V1 = AbuseDetector.Contracts.V1;
 
 namespace AbuseDetector.Service.Internal;
 
@@ -14,79 +13,74 @@ internal sealed partial class AbuseDetectorGrpcService
 {
     private const int DefaultIncidentLimit = 100;
     private const int MaxIncidentLimit = 1000;
-    private const string WholeHistory = "0";
 
-    private static readonly GrpcStatus HistoryNeedsRedis = new(GrpcStatusCode.FailedPrecondition, "since_history_id needs Redis, and this service runs with --redis none.");
-    private static readonly GrpcStatus IncidentsNeedRedis = new(GrpcStatusCode.FailedPrecondition, "Incidents are kept in Redis, and this service runs with --redis none.");
-    private static readonly GrpcStatus MissingIncidentTenant = new(GrpcStatusCode.InvalidArgument, "The request must carry a tenant_id.");
-    private static readonly GrpcStatus MissingIncidentCall = new(GrpcStatusCode.InvalidArgument, "GetIncidentRequest must carry a call_id.");
-    private static readonly GrpcStatus IncidentNotFound = new(GrpcStatusCode.NotFound, "No incident is kept for this call: it had none, or it is past retention.");
-    private static readonly GrpcStatus BadHistoryId = new(GrpcStatusCode.InvalidArgument, "since_history_id must be a history id such as 1700000000000-0, or 0 for the whole history.");
-    private static readonly GrpcStatus LimitTooHigh = new(GrpcStatusCode.InvalidArgument, "limit must be at most 1000.");
-    private static readonly GrpcStatus MissingWatchTenant = new(GrpcStatusCode.InvalidArgument, "WatchAlertsRequest must carry a tenant_id.");
-    private static readonly GrpcStatus MissingWatchScope = new(GrpcStatusCode.InvalidArgument, "WatchAlertsRequest must name a team_id or an agent_id.");
-    private static readonly GrpcStatus WrongWatchTenant = new(GrpcStatusCode.PermissionDenied, "The API key does not belong to the request's tenant_id.");
-    private static readonly GrpcStatus WatcherFellBehind = new(GrpcStatusCode.ResourceExhausted, "The watcher read too slowly and fell more than 1024 alerts behind; watch again with since_history_id to catch up.");
+    private static readonly Status HistoryNeedsRedis = new(StatusCode.FailedPrecondition, "since_history_id needs Redis, and this service runs with --redis none.");
+    private static readonly Status MissingTenant = new(StatusCode.InvalidArgument, "The request must carry a tenant_id.");
+    private static readonly Status MissingIncidentCall = new(StatusCode.InvalidArgument, "GetIncidentRequest must carry a call_id.");
+    private static readonly Status IncidentNotFound = new(StatusCode.NotFound, "No incident is kept for this call: it had none, or it is past retention.");
+    private static readonly Status BadHistoryId = new(StatusCode.InvalidArgument, $"since_history_id must be {HistoryId.Expected}.");
+    private static readonly Status LimitTooHigh = new(StatusCode.InvalidArgument, "limit must be at most 1000.");
+    private static readonly Status MissingWatchScope = new(StatusCode.InvalidArgument, "WatchAlertsRequest must name a team_id or an agent_id.");
+    private static readonly Status WatcherFellBehind = new(StatusCode.ResourceExhausted, $"The watcher read too slowly and fell more than {InProcessAlerts.WatcherBufferSize} alerts behind; watch again with since_history_id to catch up.");
 
-    internal async Task WatchAlertsAsync(WatchAlertsRequest request, IServerStreamWriter<Alert> responses, ServerCallContext context)
+    public override async Task WatchAlerts(V1.WatchAlertsRequest request, IServerStreamWriter<V1.Alert> responseStream, ServerCallContext context)
     {
         var stopping = lifetime.ApplicationStopping;
-        var (teamId, agentId) = CheckWatch(request, context);
+        var (scope, since) = CheckWatch(request, context);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-
-        // Headers now, so a client knows the watch is in place before the first alert.
-        await context.WriteResponseHeadersAsync(cancellationToken: ending.Token);
         try
         {
-            if (redis.Watcher is { } redisWatcher)
-            {
-                await foreach (var alert in WatchRedisAsync(redisWatcher, request, teamId, agentId, ending.Token))
-                {
-                    await responses.WriteAsync(alert, ending.Token);
-                }
+            var alerts = alertFeed.WatchAsync(scope, since, ending.Token);
 
-                return;
-            }
-
-            if (request.SinceHistoryId.Length > 0)
+            // Headers now, so a client knows the watch is in place before the first alert.
+            await context.WriteResponseHeadersAsync([]);
+            await foreach (var watched in alerts)
             {
-                throw RejectRequest(HistoryNeedsRedis, "WatchAlerts");
-            }
-
-            using var watcher = alertHub.Watch(request.TenantId, teamId, agentId);
-            await foreach (var alert in watcher.Alerts.ReadAllAsync(ending.Token))
-            {
-                await responses.WriteAsync(alert.ToContract(), ending.Token);
+                await responseStream.WriteAsync(watched.Alert.ToContract(watched.HistoryId), ending.Token);
             }
         }
-        catch (AlertWatcherOverflowException)
+        catch (AlertHistoryNotKeptException)
+        {
+            throw RejectRequest(HistoryNeedsRedis, "WatchAlerts");
+        }
+        catch (AlertFeedOverflowException)
         {
             throw RejectRequest(WatcherFellBehind, "WatchAlerts");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
-            throw new GrpcRpcException(ShuttingDown);
+            throw new RpcException(ShuttingDown);
         }
     }
 
-    internal async Task<Incident> GetIncidentAsync(GetIncidentRequest request, ServerCallContext context)
+    public override async Task<V1.Incident> GetIncident(V1.GetIncidentRequest request, ServerCallContext context)
     {
-        var store = CheckIncidentAccess(request.TenantId, context, "GetIncident");
+        CheckTenant(request.TenantId, context, "GetIncident");
         if (request.CallId.Length == 0)
         {
             throw RejectRequest(MissingIncidentCall, "GetIncident");
         }
 
-        var incident = await store.GetAsync(request.TenantId, request.CallId, context.CancellationToken);
-        return incident?.ToContract() ?? throw new GrpcRpcException(IncidentNotFound);
+        if (CheckIdLengths(("call_id", request.CallId)) is { } tooLong)
+        {
+            throw RejectRequest(tooLong, "GetIncident");
+        }
+
+        var incident = await ReadIncidentsAsync(() => incidents.GetAsync(request.TenantId, request.CallId, context.CancellationToken), "GetIncident");
+        return incident?.ToContract() ?? throw new RpcException(IncidentNotFound);
     }
 
-    internal async Task<ListIncidentsResponse> ListIncidentsAsync(ListIncidentsRequest request, ServerCallContext context)
+    public override async Task<V1.ListIncidentsResponse> ListIncidents(V1.ListIncidentsRequest request, ServerCallContext context)
     {
-        var store = CheckIncidentAccess(request.TenantId, context, "ListIncidents");
+        CheckTenant(request.TenantId, context, "ListIncidents");
         if (request.Limit > MaxIncidentLimit)
         {
             throw RejectRequest(LimitTooHigh, "ListIncidents");
+        }
+
+        if (CheckIdLengths(("team_id", request.TeamId), ("agent_id", request.AgentId), ("customer_id", request.CustomerId)) is { } tooLong)
+        {
+            throw RejectRequest(tooLong, "ListIncidents");
         }
 
         var filter = new IncidentFilter(
@@ -96,97 +90,84 @@ internal sealed partial class AbuseDetectorGrpcService
             request.From?.ToDateTimeOffset(),
             request.To?.ToDateTimeOffset());
         var limit = request.Limit == 0 ? DefaultIncidentLimit : (int)request.Limit;
-        var incidents = await store.ListAsync(request.TenantId, filter, limit, context.CancellationToken);
-        var response = new ListIncidentsResponse();
-        response.Incidents.AddRange(incidents.Select(i => i.ToContract()));
+        var found = await ReadIncidentsAsync(() => incidents.ListAsync(request.TenantId, filter, limit, context.CancellationToken), "ListIncidents");
+        var response = new V1.ListIncidentsResponse();
+        response.Incidents.AddRange(found.Select(i => i.ToContract()));
         return response;
-    }
-
-    /// <summary>Refuses a WatchAlerts, GetIncident or ListIncidents request: logged, but not counted as a refused call stream.</summary>
-    private GrpcRpcException RejectRequest(GrpcStatus status, string method)
-    {
-        ServiceLog.RequestRejected(logger, method, status.Code.ToString());
-        return new GrpcRpcException(status);
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    /// <summary>"0", or a Redis stream id: milliseconds, a dash, a sequence number.</summary>
-    private static bool IsHistoryId(string id)
+    /// <summary>Reads from the incident store, turning its failures into statuses a client can act on.</summary>
+    private async Task<T> ReadIncidentsAsync<T>(Func<Task<T>> read, string method)
     {
-        var dash = id.IndexOf('-', StringComparison.Ordinal);
-        return id == WholeHistory
-            || (dash > 0 && dash < id.Length - 1 && id.AsSpan(0, dash).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(dash + 1).IndexOfAnyExceptInRange('0', '9') < 0);
-    }
-
-    /// <summary>Alerts from Redis: a team's or an agent's history after since_history_id, then live.</summary>
-    private async IAsyncEnumerable<Alert> WatchRedisAsync(
-        AlertWatcher watcher, WatchAlertsRequest request, string? teamId, string? agentId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Live only: resume just before now, so an alert raised while the watch starts is not missed.
-        var since = request.SinceHistoryId switch
+        try
         {
-            "" => $"{timeProvider.GetUtcNow().AddSeconds(-1).ToUnixTimeMilliseconds()}-0",
-            WholeHistory => null,
-            var id => id,
-        };
-        var entries = agentId is not null
-            ? watcher.WatchAgentAsync(request.TenantId, agentId, since, cancellationToken)
-            : watcher.WatchTeamAsync(request.TenantId, teamId!, since, cancellationToken);
-        await foreach (var entry in entries)
+            return await read();
+        }
+        catch (IncidentsNotKeptException ex)
         {
-            yield return entry.Alert.ToContract(entry.StreamId);
+            throw RejectRequest(new Status(StatusCode.FailedPrecondition, ex.Message), method);
+        }
+        catch (IncidentStoreUnavailableException)
+        {
+            throw RejectRequest(new Status(StatusCode.Unavailable, "Incidents cannot be read now: Redis does not answer; try again shortly."), method);
         }
     }
 
-    private RedisIncidentStore CheckIncidentAccess(string tenantId, ServerCallContext context, string method)
+    /// <summary>Checks the request names a tenant the caller may act for, within the identifier length limit.</summary>
+    private void CheckTenant(string tenantId, ServerCallContext context, string method)
     {
-        if (!authenticator.TryAuthenticate(context.RequestHeaders, out var authenticatedTenant))
-        {
-            throw RejectRequest(Unauthenticated, method);
-        }
-
         if (tenantId.Length == 0)
         {
-            throw RejectRequest(MissingIncidentTenant, method);
+            throw RejectRequest(MissingTenant, method);
         }
 
-        if (!ApiKeyAuthenticator.MayActFor(authenticatedTenant, tenantId))
+        if (CheckIdLengths(("tenant_id", tenantId)) is { } tooLong)
         {
-            throw RejectRequest(WrongWatchTenant, method);
+            throw RejectRequest(tooLong, method);
         }
 
-        return redis.Incidents ?? throw RejectRequest(IncidentsNeedRedis, method);
+        if (!TenantAccess.MayActFor(context, tenantId))
+        {
+            throw RejectRequest(WrongTenant, method);
+        }
     }
 
-    /// <summary>Checks the caller may watch and returns the scope: exactly one of team and agent.</summary>
-    private (string? TeamId, string? AgentId) CheckWatch(WatchAlertsRequest request, ServerCallContext context)
+    /// <summary>Checks the caller may watch and returns the scope (exactly one of team and agent) and where to resume.</summary>
+    private (AlertScope Scope, HistoryId? Since) CheckWatch(V1.WatchAlertsRequest request, ServerCallContext context)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             throw RejectRequest(ShuttingDown, "WatchAlerts");
         }
 
-        if (!authenticator.TryAuthenticate(context.RequestHeaders, out var authenticatedTenant))
+        CheckTenant(request.TenantId, context, "WatchAlerts");
+        HistoryId? since = null;
+        if (request.SinceHistoryId.Length > 0)
         {
-            throw RejectRequest(Unauthenticated, "WatchAlerts");
+            if (!HistoryId.TryParse(request.SinceHistoryId, out var id))
+            {
+                throw RejectRequest(BadHistoryId, "WatchAlerts");
+            }
+
+            if (!alertFeed.KeepsHistory)
+            {
+                throw RejectRequest(HistoryNeedsRedis, "WatchAlerts");
+            }
+
+            since = id;
         }
 
-        if (request.TenantId.Length == 0)
+        if (CheckIdLengths(("team_id", request.TeamId), ("agent_id", request.AgentId)) is { } tooLong)
         {
-            throw RejectRequest(MissingWatchTenant, "WatchAlerts");
-        }
-
-        if (!ApiKeyAuthenticator.MayActFor(authenticatedTenant, request.TenantId))
-        {
-            throw RejectRequest(WrongWatchTenant, "WatchAlerts");
+            throw RejectRequest(tooLong, "WatchAlerts");
         }
 
         return request.ScopeCase switch
         {
-            _ when request.SinceHistoryId.Length > 0 && !IsHistoryId(request.SinceHistoryId) => throw RejectRequest(BadHistoryId, "WatchAlerts"),
-            WatchAlertsRequest.ScopeOneofCase.TeamId when request.TeamId.Length > 0 => (request.TeamId, null),
-            WatchAlertsRequest.ScopeOneofCase.AgentId when request.AgentId.Length > 0 => (null, request.AgentId),
+            V1.WatchAlertsRequest.ScopeOneofCase.TeamId when request.TeamId.Length > 0 => (AlertScope.Team(request.TenantId, request.TeamId), since),
+            V1.WatchAlertsRequest.ScopeOneofCase.AgentId when request.AgentId.Length > 0 => (AlertScope.Agent(request.TenantId, request.AgentId), since),
             _ => throw RejectRequest(MissingWatchScope, "WatchAlerts"),
         };
     }

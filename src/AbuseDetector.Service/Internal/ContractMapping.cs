@@ -1,6 +1,7 @@
-using AbuseDetector.Contracts.V1;
 using AbuseDetector.Detection;
+using AbuseDetector.Monitoring;
 using Google.Protobuf.Collections;
+using V1 = AbuseDetector.Contracts.V1;
 
 namespace AbuseDetector.Service.Internal;
 
@@ -8,13 +9,13 @@ namespace AbuseDetector.Service.Internal;
 internal static class ContractMapping
 {
     /// <summary>The contract's category numbers are the detection core's plus one (0 is CATEGORY_UNSPECIFIED).</summary>
-    public static Category ToContract(this AbuseCategory category) => (Category)((int)category + 1);
+    public static V1.Category ToContract(this AbuseCategory category) => (V1.Category)((int)category + 1);
 
-    public static void AddResults(AbuseClassifier classifier, Classification classification, string text, RepeatedField<CategoryScore> scores, RepeatedField<Evidence> evidence)
+    public static void AddResults(AbuseClassifier classifier, Classification classification, string text, RepeatedField<V1.CategoryScore> scores, RepeatedField<V1.Evidence> evidence)
     {
         foreach (var category in AbuseCategories.All)
         {
-            scores.Add(new CategoryScore
+            scores.Add(new V1.CategoryScore
             {
                 Category = category.ToContract(),
                 Probability = classification.Scores[category],
@@ -25,7 +26,7 @@ internal static class ContractMapping
 
         foreach (var span in classification.Evidence)
         {
-            evidence.Add(new Evidence
+            evidence.Add(new V1.Evidence
             {
                 Category = span.Category.ToContract(),
                 Start = (uint)span.Start,
@@ -34,5 +35,30 @@ internal static class ContractMapping
                 Text = text.Substring(span.Start, span.Length),
             });
         }
+    }
+
+    /// <summary>A chunk's assessment; the baseline reads 0 while it warms up and the loudness 0 when the chunk had none.</summary>
+    public static V1.Assessment ToContract(this ChunkAssessment assessment, AbuseClassifier classifier, string text)
+    {
+        var shouting = assessment.Shouting;
+        var message = new V1.Assessment
+        {
+            Seq = assessment.Seq,
+            IsFinal = assessment.IsFinal,
+            Speaker = assessment.Speaker == Escalation.CallSpeaker.Agent ? V1.Speaker.Agent : V1.Speaker.Customer,
+            ModelName = classifier.ModelName,
+            Shouting = new V1.Shouting
+            {
+                CapsRatio = shouting.CapsRatio,
+                TextLooksShouted = shouting.TextLooksShouted,
+                LoudnessDbfs = shouting.LoudnessDbfs ?? 0,
+                BaselineDbfs = float.IsNaN(shouting.BaselineDbfs) ? 0 : shouting.BaselineDbfs,
+                ExcessDb = shouting.ExcessDb,
+                IsLoud = shouting.IsLoud,
+                IsShouting = shouting.IsShouting,
+            },
+        };
+        AddResults(classifier, assessment.Classification, text, message.Scores, message.Evidence);
+        return message;
     }
 }

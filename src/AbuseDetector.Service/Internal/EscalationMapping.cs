@@ -62,8 +62,26 @@ internal static class EscalationMapping
         _ => CallEndReason.Completed,
     };
 
-    public static V1.EscalationChange ToChange(EscalationStep step, ulong seq, string category)
+    /// <summary>The engine's speaker, or null for SPEAKER_UNSPECIFIED and numbers this version does not know.</summary>
+    public static CallSpeaker? ToEngine(this V1.Speaker speaker) => speaker switch
     {
+        V1.Speaker.Customer => CallSpeaker.Customer,
+        V1.Speaker.Agent => CallSpeaker.Agent,
+        _ => null,
+    };
+
+    /// <summary>The level change of a step, with the category of the level_changed alert behind it.</summary>
+    public static V1.EscalationChange ToContract(this EscalationStep step, ulong seq)
+    {
+        var category = "";
+        foreach (var alert in step.Alerts)
+        {
+            if (alert.Kind == AlertKind.LevelChanged)
+            {
+                category = alert.Category;
+            }
+        }
+
         var change = new V1.EscalationChange
         {
             Seq = seq,

@@ -9,8 +9,8 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 2, EventName = "CallStarted", Level = LogLevel.Debug, Message = "Call started; {LiveCalls} calls live.")]
     public static partial void CallStarted(ILogger logger, int liveCalls);
 
-    [LoggerMessage(EventId = 3, EventName = "CallEnded", Level = LogLevel.Debug, Message = "Call ended after {Chunks} chunks.")]
-    public static partial void CallEnded(ILogger logger, int chunks);
+    [LoggerMessage(EventId = 3, EventName = "CallEnded", Level = LogLevel.Information, Message = "Call ended ({Ending}) after {Chunks} chunks and {Seconds:0.0} s; highest level {HighestLevel}, {Alerts} alerts.")]
+    public static partial void CallEnded(ILogger logger, string ending, int chunks, double seconds, string highestLevel, int alerts);
 
     [LoggerMessage(EventId = 4, EventName = "ChunkRejected", Level = LogLevel.Debug, Message = "Chunk {Seq} rejected with {Code}.")]
     public static partial void ChunkRejected(ILogger logger, ulong seq, string code);
@@ -24,34 +24,25 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 7, EventName = "ClassifyRejected", Level = LogLevel.Information, Message = "Classify rejected with {Code}.")]
     public static partial void ClassifyRejected(ILogger logger, string code);
 
-    [LoggerMessage(EventId = 8, EventName = "CallEndedByService", Level = LogLevel.Information, Message = "StreamCall ended by the service with {Code} after {Chunks} chunks.")]
-    public static partial void CallEndedByService(ILogger logger, string code, int chunks);
+    // EventId 8 (CallEndedByService) became part of CallEnded: never reuse it.
+
     [LoggerMessage(EventId = 9, EventName = "RedisOff", Level = LogLevel.Warning, Message = "Redis is off (--redis none): alerts reach WatchAlerts streams on this instance only, and no incidents are kept.")]
     public static partial void RedisOff(ILogger logger);
 
     [LoggerMessage(EventId = 10, EventName = "EmbeddedRedisStarted", Level = LogLevel.Information, Message = "Started a local redis-server on 127.0.0.1:{Port} (--redis embedded), keeping its data in {DataPath}; it stops with the service.")]
     public static partial void EmbeddedRedisStarted(ILogger logger, int port, string dataPath);
 
-    [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Redis does not answer yet ({Failure}); calls are scored and alerts wait in the outbox until it does.")]
-    public static partial void RedisUnreachableAtStart(ILogger logger, string failure);
+    [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Redis does not answer yet ({Problem}); calls are scored and alerts wait in the outbox until it does.")]
+    public static partial void RedisUnreachableAtStart(ILogger logger, string problem);
 
-    // EventId 12 (AlertsLeftAtShutdown) is retired: the alert publisher logs what its outbox could not send.
-
-    [LoggerMessage(EventId = 13, EventName = "IncidentSaveFailed", Level = LogLevel.Warning, Message = "An incident could not be saved to Redis yet ({Failure}); retrying.")]
-    public static partial void IncidentSaveFailed(ILogger logger, string failure);
-
-    [LoggerMessage(EventId = 14, EventName = "CallHistoryUnavailable", Level = LogLevel.Debug, Message = "The caller's history could not be read in time; the call goes on without a repeat_caller heads-up.")]
-    public static partial void CallHistoryUnavailable(ILogger logger);
-
-    [LoggerMessage(EventId = 15, EventName = "IncidentsLeftAtShutdown", Level = LogLevel.Error, Message = "{Count} incidents were still waiting for Redis at shutdown and are lost.")]
-    public static partial void IncidentsLeftAtShutdown(ILogger logger, int count);
+    // EventIds 12, 13, 14, 15, 17 and 18 moved with the outbox and the incident queue to the Redis alerts log: never reuse them.
 
     [LoggerMessage(EventId = 16, EventName = "RequestRejected", Level = LogLevel.Information, Message = "{Method} rejected with {Code}.")]
     public static partial void RequestRejected(ILogger logger, string method, string code);
 
-    [LoggerMessage(EventId = 17, EventName = "IncidentDropped", Level = LogLevel.Error, Message = "{Capacity} incidents were already waiting for Redis; the oldest waiting one is lost.")]
-    public static partial void IncidentDropped(ILogger logger, int capacity);
+    [LoggerMessage(EventId = 19, EventName = "RedisConnecting", Level = LogLevel.Information, Message = "Alerts and incidents go to Redis at {Endpoint}{Tls}.")]
+    public static partial void RedisConnecting(ILogger logger, string endpoint, string tls);
 
-    [LoggerMessage(EventId = 18, EventName = "IncidentNotSaved", Level = LogLevel.Error, Message = "An incident could not be saved to Redis and will not be retried.")]
-    public static partial void IncidentNotSaved(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 20, EventName = "Unauthenticated", Level = LogLevel.Debug, Message = "{Path} refused: no valid API key.")]
+    public static partial void Unauthenticated(ILogger logger, string path);
 }

@@ -1,16 +1,17 @@
 using System.Diagnostics.Metrics;
 using AbuseDetector.Contracts.V1;
-using AbuseDetector.Transport.Grpc;
+using AbuseDetector.Monitoring;
+using Grpc.Core;
 
 namespace AbuseDetector.Service.Internal;
 
 /// <summary>
-/// The service's instruments, in the <c>AbuseDetector</c> meter: readable with dotnet-counters and scraped from /metrics.
+/// The service's instruments, in the <c>AbuseDetector</c> meter: readable with dotnet-counters and exported by OpenTelemetry (Prometheus text at /metrics, OTLP when configured).
 /// Tags are few and fixed (speaker, category, error code, status code), never tenant, call or agent ids.
 /// </summary>
 internal sealed class ServiceMetrics
 {
-    /// <summary>The meter's name; the Prometheus exporter also takes meters named <c>AbuseDetector.*</c>.</summary>
+    /// <summary>The meter's name.</summary>
     public const string MeterName = "AbuseDetector";
 
     /// <summary>Milliseconds from a chunk's arrival to its update being queued: scoring takes microseconds, a full queue much longer.</summary>
@@ -32,7 +33,7 @@ internal sealed class ServiceMetrics
     private readonly Histogram<double> _chunkDuration;
     private readonly Counter<long> _flags;
 
-    public ServiceMetrics(IMeterFactory meterFactory, CallRegistry calls)
+    public ServiceMetrics(IMeterFactory meterFactory, LiveCallRegistry calls)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(calls);
@@ -61,7 +62,7 @@ internal sealed class ServiceMetrics
 
     public void CallStarted() => _callsStarted.Add(1);
 
-    public void CallRejected(GrpcStatusCode status) => _callsRejected.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
+    public void CallRejected(StatusCode status) => _callsRejected.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
 
     /// <summary>Records a handled event: for a chunk, the count and the latency from receipt to its updates being queued.</summary>
     public void EventHandled(CallEvent callEvent, TimeSpan elapsed)

@@ -1,0 +1,33 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace AbuseDetector.Client;
+
+/// <summary>Sends a tenant's API key with every call on a channel.</summary>
+public static class ApiKeyExtensions
+{
+    /// <summary>
+    /// A call invoker that adds <c>authorization: Bearer &lt;key&gt;</c> to every call; pass it to the generated client:
+    /// <c>new AbuseDetector.AbuseDetectorClient(channel.WithApiKey(key))</c>. Works over cleartext HTTP/2 too (the
+    /// service's loopback default), where gRPC call credentials would be refused.
+    /// </summary>
+    /// <param name="channel">The channel, such as <c>GrpcChannel.ForAddress("http://127.0.0.1:50051")</c>.</param>
+    /// <param name="apiKey">The tenant's API key, or null or empty to send none (a service without tenants).</param>
+    /// <returns>The call invoker.</returns>
+    public static CallInvoker WithApiKey(this ChannelBase channel, string? apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var invoker = channel.CreateCallInvoker();
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return invoker;
+        }
+
+        var value = "Bearer " + apiKey;
+        return invoker.Intercept(headers =>
+        {
+            headers.Add("authorization", value);
+            return headers;
+        });
+    }
+}

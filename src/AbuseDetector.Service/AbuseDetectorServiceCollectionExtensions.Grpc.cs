@@ -1,0 +1,58 @@
+using AbuseDetector.Service.Internal;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AbuseDetector.Service;
+
+public static partial class AbuseDetectorServiceCollectionExtensions
+{
+    private const string CallerPolicy = "AbuseDetectorCaller";
+
+    // Health and reflection answer anyone: their requests are tiny, so an unauthenticated caller cannot make the server buffer more.
+    private const int OpenServiceMaxReceiveMessageSize = 16 * 1024;
+
+    /// <summary>
+    /// Adds the gRPC server (Grpc.AspNetCore): abuse_detector.v1.AbuseDetector behind API-key authentication (per tenant,
+    /// refused before any request message is read), grpc.health.v1 fed by the same health checks as /health, and server
+    /// reflection. Message size limits as grpc-dotnet enforces them.
+    /// </summary>
+    public static IServiceCollection AddAbuseDetectorGrpc(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<TenantApiKeys>();
+        services.AddHostedService<AuthenticationNoticeService>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        services.AddAuthorization(authorization => authorization.AddPolicy(
+            CallerPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()));
+
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = OpenServiceMaxReceiveMessageSize);
+        services.AddOptions<GrpcServiceOptions<AbuseDetectorGrpcService>>()
+            .Configure<IOptions<AbuseDetectorServiceOptions>>((grpc, settings) =>
+            {
+                grpc.MaxReceiveMessageSize = settings.Value.MaxReceiveMessageSize;
+                grpc.MaxSendMessageSize = settings.Value.MaxReceiveMessageSize;
+            });
+        services.TryAddSingleton<AbuseDetectorGrpcService>();
+
+        services.AddGrpcHealthChecks(health =>
+            {
+                health.Services.Map("", check => check.Tags.Contains(ServingHealthTag));
+                health.Services.Map(AbuseDetectorGrpcService.ServiceName, check => check.Tags.Contains(ServingHealthTag));
+                health.Services.Map(AlertsHealthServiceName, check => check.Tags.Contains(AlertsHealthTag));
+            })
+            .AddCheck<ServingHealthCheck>("serving", tags: [HttpHealthTag, ServingHealthTag]);
+        services.AddGrpcReflection();
+        return services;
+    }
+
+    /// <summary>Maps the gRPC services.</summary>
+    internal static void MapAbuseDetectorGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<AbuseDetectorGrpcService>().RequireAuthorization(CallerPolicy);
+        endpoints.MapGrpcHealthChecksService();
+        endpoints.MapGrpcReflectionService();
+    }
+}

@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Threading.Channels;
+using AbuseDetector.Escalation;
+using AbuseDetector.Monitoring;
+using Grpc.Core;
+using V1 = AbuseDetector.Contracts.V1;
+
+namespace AbuseDetector.Service.Internal;
+
+/// <summary>StreamCall: one call per stream, its events in, one update per chunk out, in order.</summary>
+internal sealed partial class AbuseDetectorGrpcService
+{
+    private const int UpdateBufferSize = 64;
+
+    // A normal client half-closes right after CallEnd; the call waits this long for it, so the request body is read to its end.
+    private static readonly TimeSpan HalfCloseGrace = TimeSpan.FromSeconds(1);
+
+    private static readonly Status FirstEventNotStart = new(StatusCode.FailedPrecondition, "the first event must be CallStart");
+    private static readonly Status MissingCallId = new(StatusCode.InvalidArgument, "CallStart must carry a call_id.");
+    private static readonly Status MissingTenantId = new(StatusCode.InvalidArgument, "CallStart must carry a tenant_id.");
+    private static readonly Status CallAlreadyLive = new(StatusCode.AlreadyExists, "A call with this call_id is already live for this tenant.");
+    private static readonly Status TooManyCalls = new(StatusCode.ResourceExhausted, "The service is handling as many calls as it is configured for; try again later.");
+    private static readonly Status TooManyTenantCalls = new(StatusCode.ResourceExhausted, "This tenant has as many calls open as it is allowed; end one or try again later.");
+    private static readonly Status WrongCallTenant = new(StatusCode.PermissionDenied, "The API key does not belong to the CallStart's tenant_id.");
+
+    public override async Task StreamCall(IAsyncStreamReader<V1.CallEvent> requestStream, IServerStreamWriter<V1.CallUpdate> responseStream, ServerCallContext context)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        if (stopping.IsCancellationRequested)
+        {
+            throw Reject(ShuttingDown);
+        }
+
+        // The stream ends when the client goes, when no event comes for IdleStreamTimeout, or when the host starts stopping.
+        var settings = options.Value;
+        var callToken = context.CancellationToken;
+        using var idle = new CancellationTokenSource(settings.IdleStreamTimeout, timeProvider);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(callToken, idle.Token, stopping);
+        var cancellationToken = ending.Token;
+        var call = new CallStreamState(idle, settings.IdleStreamTimeout, timeProvider.GetTimestamp());
+        try
+        {
+            if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.EventCase != V1.CallEvent.EventOneofCase.Start)
+            {
+                throw Reject(FirstEventNotStart);
+            }
+
+            call.EventReceived();
+            var start = requestStream.Current.Start;
+            if (CheckStart(start) is { } invalid)
+            {
+                throw Reject(invalid);
+            }
+
+            if (!TenantAccess.MayActFor(context, start.TenantId))
+            {
+                throw Reject(WrongCallTenant);
+            }
+
+            switch (calls.TryAdd(start.TenantId, start.CallId, settings.MaxConcurrentCalls, settings.MaxConcurrentCallsPerTenant))
+            {
+                case CallRegistration.AlreadyLive:
+                    throw Reject(CallAlreadyLive);
+                case CallRegistration.TooMany:
+                    throw Reject(TooManyCalls);
+                case CallRegistration.TooManyForTenant:
+                    throw Reject(TooManyTenantCalls);
+            }
+
+            try
+            {
+                ServiceLog.CallStarted(logger, calls.Count);
+                metrics.CallStarted();
+                var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
+                call.Monitor = await monitoring.StartAsync(participants, cancellationToken);
+                await RunCallAsync(call, requestStream, responseStream, cancellationToken);
+                LogCallEnded(call, "CallEnd");
+            }
+            finally
+            {
+                calls.Remove(start.TenantId, start.CallId);
+            }
+        }
+        catch (Exception ex) when (ex is not RpcException && !callToken.IsCancellationRequested && (stopping.IsCancellationRequested || idle.IsCancellationRequested))
+        {
+            // The service ended the stream, not the client: say why in the status.
+            var status = stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
+            LogCallEnded(call, status.StatusCode.ToString());
+            throw new RpcException(status);
+        }
+        catch (Exception ex) when (ex is not RpcException && callToken.IsCancellationRequested && call.Monitor is not null)
+        {
+            LogCallEnded(call, "cancelled by the client");
+            throw;
+        }
+    }
+
+    /// <summary>DEADLINE_EXCEEDED: the server enforces a deadline on the gap between events.</summary>
+    private static Status IdleStatus(TimeSpan timeout) =>
+        new(StatusCode.DeadlineExceeded, string.Create(CultureInfo.InvariantCulture, $"no event for {timeout.TotalSeconds:0.###} s"));
+
+    private Status? CheckStart(V1.CallStart start)
+    {
+        if (start.CallId.Length == 0)
+        {
+            return MissingCallId;
+        }
+
+        if (start.TenantId.Length == 0)
+        {
+            return MissingTenantId;
+        }
+
+        return CheckIdLengths(
+            ("call_id", start.CallId), ("tenant_id", start.TenantId), ("agent_id", start.AgentId), ("team_id", start.TeamId), ("customer_id", start.CustomerId), ("language", start.Language));
+    }
+
+    /// <summary>
+    /// Reads events and queues their updates; a single loop drains the queue, so the response stream has one writer.
+    /// While the call waits for its next event, a timer lets time pass, so a quiet call's level drops on time.
+    /// </summary>
+    private async Task RunCallAsync(CallStreamState call, IAsyncStreamReader<V1.CallEvent> requests, IServerStreamWriter<V1.CallUpdate> responses, CancellationToken cancellationToken)
+    {
+        var monitor = call.Monitor!;
+        var updates = Channel.CreateBounded<V1.CallUpdate>(new BoundedChannelOptions(UpdateBufferSize) { SingleReader = true, SingleWriter = true });
+        var writing = DrainAsync(updates, responses, cancellationToken);
+        using var calmSignal = new SemaphoreSlim(0);
+        using var calmTimer = timeProvider.CreateTimer(static state => ((SemaphoreSlim)state!).Release(), calmSignal, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Task? calmDue = null;
+        var pending = new List<V1.CallUpdate>(4);
+        try
+        {
+            if (monitor.RepeatCallerAlert is { } repeatCaller)
+            {
+                call.Alerts++;
+                await updates.Writer.WriteAsync(new V1.CallUpdate { Seq = call.NextUpdateSeq(), Alert = repeatCaller.ToContract() }, cancellationToken);
+            }
+
+            while (true)
+            {
+                var next = requests.MoveNext(cancellationToken);
+                while (!next.IsCompleted && monitor.UntilNextCalmStep is { } untilCalm)
+                {
+                    calmTimer.Change(untilCalm, Timeout.InfiniteTimeSpan);
+                    calmDue ??= calmSignal.WaitAsync(cancellationToken);
+                    if (await Task.WhenAny(next, calmDue) != calmDue)
+                    {
+                        break;
+                    }
+
+                    calmDue = null;
+                    pending.Clear();
+                    AddStep(call, monitor.LetTimePass(), 0, pending);
+                    await QueueAsync(updates, pending, cancellationToken);
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                var received = timeProvider.GetTimestamp();
+                call.EventReceived();
+                pending.Clear();
+                var callEvent = requests.Current;
+                var ended = Handle(call, callEvent, pending);
+                await QueueAsync(updates, pending, cancellationToken);
+                metrics.EventHandled(callEvent, timeProvider.GetElapsedTime(received));
+                if (ended)
+                {
+                    await AwaitHalfCloseAsync(requests, cancellationToken);
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            // A stream that broke without a CallEnd still closes the call, so its incident and call_ended alert are kept.
+            if (!monitor.IsEnded)
+            {
+                call.Ending = "dropped";
+                monitor.End(Escalation.CallEndReason.Dropped);
+            }
+
+            updates.Writer.TryComplete();
+            await writing;
+        }
+    }
+
+    private async ValueTask QueueAsync(Channel<V1.CallUpdate> updates, List<V1.CallUpdate> pending, CancellationToken cancellationToken)
+    {
+        foreach (var update in pending)
+        {
+            if (update.UpdateCase == V1.CallUpdate.UpdateOneofCase.Error)
+            {
+                ServiceLog.ChunkRejected(logger, update.Error.Seq, update.Error.Code);
+            }
+
+            await updates.Writer.WriteAsync(update, cancellationToken);
+            metrics.UpdateQueued(update);
+        }
+    }
+
+    /// <summary>After CallEnd: reads the client's half-close (ignoring stray events), waiting at most <see cref="HalfCloseGrace"/>.</summary>
+    private async Task AwaitHalfCloseAsync(IAsyncStreamReader<V1.CallEvent> requests, CancellationToken cancellationToken)
+    {
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(HalfCloseGrace);
+        try
+        {
+            while (await requests.MoveNext(grace.Token))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A client that keeps its side open after CallEnd: end the call anyway.
+        }
+    }
+
+    /// <summary>Adds the updates for one event; true when the event ends the call.</summary>
+    private static bool Handle(CallStreamState call, V1.CallEvent callEvent, List<V1.CallUpdate> updates)
+    {
+        var monitor = call.Monitor!;
+        switch (callEvent.EventCase)
+        {
+            case V1.CallEvent.EventOneofCase.Chunk:
+                call.Chunks++;
+                Assess(call, callEvent.Chunk, updates);
+                return false;
+            case V1.CallEvent.EventOneofCase.Action:
+                var action = callEvent.Action;
+                if (action.Kind.ToEngine() is not { } kind)
+                {
+                    updates.Add(call.Error(action.Seq, "INVALID_ARGUMENT", "The agent action's kind must be set to a known AgentActionKind."));
+                    return false;
+                }
+
+                // The call stays open after CALL_ENDED_BY_AGENT until the platform's CallEnd, so its last sends never fail.
+                AddStep(call, monitor.Act(kind, action.Seq, action.HasNote ? action.Note : null), action.Seq, updates);
+                return false;
+            case V1.CallEvent.EventOneofCase.End:
+                var reason = callEvent.End.Reason.ToEngine();
+                call.Ending = reason.ToString();
+                AddStep(call, monitor.End(reason), 0, updates);
+                return true;
+            case V1.CallEvent.EventOneofCase.Start:
+                updates.Add(call.Error(0, "FAILED_PRECONDITION", "CallStart was already sent on this stream."));
+                return false;
+            default:
+                updates.Add(call.Error(0, "INVALID_ARGUMENT", "The event has no kind set."));
+                return false;
+        }
+    }
+
+    private static void Assess(CallStreamState call, V1.TranscriptChunk chunk, List<V1.CallUpdate> updates)
+    {
+        if (chunk.Speaker.ToEngine() is not { } speaker)
+        {
+            updates.Add(call.Error(chunk.Seq, "INVALID_ARGUMENT", "The chunk's speaker must be CUSTOMER or AGENT."));
+            return;
+        }
+
+        var input = new ChunkInput(
+            chunk.Seq, speaker, chunk.IsFinal, chunk.Text, chunk.StartMs, chunk.EndMs, chunk.HasLoudnessDbfs ? chunk.LoudnessDbfs : null, chunk.Pcm16.Memory);
+        switch (call.Monitor!.Assess(input))
+        {
+            case ChunkAssessment assessment:
+                updates.Add(new V1.CallUpdate { Seq = call.NextUpdateSeq(), Assessment = assessment.ToContract(call.Monitor.Classifier, chunk.Text) });
+                AddStep(call, assessment.Step, chunk.Seq, updates);
+                break;
+            case ChunkRejection rejection:
+                updates.Add(call.Error(rejection.Seq, "INVALID_ARGUMENT", rejection.Reason));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Adds a level change and the step's alerts to the call's own stream; coaching alerts are about the agent and go to
+    /// supervisors only.
+    /// </summary>
+    private static void AddStep(CallStreamState call, EscalationStep step, ulong seq, List<V1.CallUpdate> updates)
+    {
+        if (step.LevelChanged)
+        {
+            updates.Add(new V1.CallUpdate { Seq = call.NextUpdateSeq(), Escalation = step.ToContract(seq) });
+        }
+
+        foreach (var alert in step.Alerts)
+        {
+            call.Alerts++;
+            if (alert.Kind != AlertKind.Coaching)
+            {
+                updates.Add(new V1.CallUpdate { Seq = call.NextUpdateSeq(), Alert = alert.ToContract() });
+            }
+        }
+    }
+
+    private static async Task DrainAsync(Channel<V1.CallUpdate> updates, IServerStreamWriter<V1.CallUpdate> responses, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in updates.Reader.ReadAllAsync(cancellationToken))
+            {
+                await responses.WriteAsync(update, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Unblock the reading loop, then let the call end with this failure.
+            updates.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private void LogCallEnded(CallStreamState call, string ending)
+    {
+        if (call.Monitor is { } monitor)
+        {
+            ServiceLog.CallEnded(
+                logger, call.Ending ?? ending, call.Chunks, timeProvider.GetElapsedTime(call.StartedAt).TotalSeconds, monitor.HighestLevel.ToName(), call.Alerts);
+        }
+    }
+
+    private RpcException Reject(Status status)
+    {
+        ServiceLog.CallRejected(logger, status.StatusCode.ToString());
+        metrics.CallRejected(status.StatusCode);
+        return new RpcException(status);
+    }
+
+    /// <summary>One call stream's state beside its monitor: the update sequence, counts for the log, the idle deadline.</summary>
+    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, long startedAt)
+    {
+        private ulong _updateSeq;
+
+        public CallMonitor? Monitor { get; set; }
+
+        public long StartedAt { get; } = startedAt;
+
+        public int Chunks { get; set; }
+
+        public int Alerts { get; set; }
+
+        public string? Ending { get; set; }
+
+        public ulong NextUpdateSeq() => ++_updateSeq;
+
+        public void EventReceived() => idle.CancelAfter(idleTimeout);
+
+        /// <summary>An update reporting an event the call could not use.</summary>
+        public V1.CallUpdate Error(ulong seq, string code, string message)
+            => new() { Seq = NextUpdateSeq(), Error = new V1.ChunkError { Seq = seq, Code = code, Message = message } };
+    }
+}

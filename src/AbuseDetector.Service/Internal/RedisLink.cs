@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using AbuseDetector.Alerts.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AbuseDetector.Service.Internal;
+
+/// <summary>
+/// The process's link to Redis, over its lifetime: at start, a local redis-server when <c>--redis embedded</c> finds none
+/// answering, then the one <see cref="IConnectionMultiplexer"/> of the process (start-up does not wait for Redis: calls
+/// are scored and alerts wait in the outbox and its journal), then the outbox's journal replayed. At shutdown, after the
+/// calls have drained: the outbox and the incident queue get their time to flush, then the connection closes and the
+/// embedded server stops.
+/// </summary>
+internal sealed class RedisLink(
+    IOptions<AbuseDetectorServiceOptions> serviceOptions,
+    IOptions<RedisAlertsOptions> redisOptions,
+    IServiceProvider services,
+    ILogger<RedisLink> logger) : IHostedService, IAsyncDisposable
+{
+    private RedisServerProcess? _embedded;
+    private ConnectionMultiplexer? _multiplexer;
+    private RedisAlertPublisher? _publisher;
+    private RedisIncidentStore? _incidents;
+
+    /// <summary>Gets the connection; there is none before the host starts.</summary>
+    public IConnectionMultiplexer Multiplexer => _multiplexer ?? throw new InvalidOperationException("Redis is used before the service started.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = serviceOptions.Value;
+        var options = redisOptions.Value;
+        if (settings.IsEmbeddedRedis && !await AnswersAsync(settings.EmbeddedRedisPort, cancellationToken))
+        {
+            await StartEmbeddedAsync(settings, cancellationToken);
+        }
+
+        ServiceLog.RedisConnecting(logger, options.Configuration, options.UseTls ? " over TLS" : "");
+        _multiplexer = await RedisConnector.ConnectAsync(options, cancellationToken);
+        var health = services.GetRequiredService<RedisHealth>();
+        if (health.Problem is { } problem)
+        {
+            ServiceLog.RedisUnreachableAtStart(logger, problem);
+        }
+
+        _incidents = services.GetRequiredService<RedisIncidentStore>();
+        _publisher = services.GetRequiredService<RedisAlertPublisher>();
+        await _publisher.StartAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_publisher is { } publisher)
+        {
+            _publisher = null;
+            await publisher.DisposeAsync();
+        }
+
+        if (_incidents is { } incidents)
+        {
+            _incidents = null;
+            await incidents.DisposeAsync();
+        }
+
+        if (_multiplexer is { } multiplexer)
+        {
+            _multiplexer = null;
+            await multiplexer.CloseAsync(allowCommandsToComplete: false);
+            await multiplexer.DisposeAsync();
+        }
+
+        if (_embedded is { } embedded)
+        {
+            _embedded = null;
+            await embedded.DisposeAsync();
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task StartEmbeddedAsync(AbuseDetectorServiceOptions settings, CancellationToken cancellationToken)
+    {
+        var folder = settings.EmbeddedRedisFolder;
+        try
+        {
+            // Append-only persistence: the embedded server keeps incidents and history across restarts.
+            Directory.CreateDirectory(folder);
+            _embedded = new RedisServerProcess(
+                settings.EmbeddedRedisPort, settings.RedisPassword, extraArguments: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", folder]);
+            await _embedded.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or UnauthorizedAccessException or IOException)
+        {
+            // IOException: start-up prints the sentence and exits 1.
+            throw new IOException($"Redis 'embedded' could not start a local redis-server ({ex.Message}); install redis-server, or pass --redis host:port or --redis none.", ex);
+        }
+
+        ServiceLog.EmbeddedRedisStarted(logger, settings.EmbeddedRedisPort, folder);
+    }
+}
