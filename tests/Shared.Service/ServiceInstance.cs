@@ -16,9 +16,12 @@ public sealed class ServiceInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ServiceInstance(WebApplication app, int grpcPort, int httpPort, ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> logs)
+    private readonly string _dataPath;
+
+    private ServiceInstance(WebApplication app, int grpcPort, int httpPort, ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> logs, string dataPath)
     {
         _app = app;
+        _dataPath = dataPath;
         GrpcPort = grpcPort;
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
@@ -47,8 +50,10 @@ public sealed class ServiceInstance : IAsyncDisposable
         string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
         var logs = new ConcurrentQueue<(LogLevel, string?, string)>();
         var builder = WebApplication.CreateSlimBuilder(args);
-        // Tests run without Redis unless they pass a real one (AbuseDetector:Redis = host:port of a RedisServerFixture).
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = "none" });
+        // Tests run without Redis unless they pass a real one (AbuseDetector:Redis = host:port of a RedisServerFixture), and
+        // keep their local data (the outbox journal) in a folder of their own.
+        var dataPath = Path.Combine(Path.GetTempPath(), "abuse-detector-tests", Guid.NewGuid().ToString("N"));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AbuseDetector:Redis"] = "none", ["AbuseDetector:DataPath"] = dataPath });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new LogRecorder(logs));
@@ -58,7 +63,7 @@ public sealed class ServiceInstance : IAsyncDisposable
         var app = builder.Build();
         app.MapAbuseDetectorService();
         await app.StartAsync();
-        return new ServiceInstance(app, grpcPort, httpPort, logs);
+        return new ServiceInstance(app, grpcPort, httpPort, logs, dataPath);
     }
 
     /// <summary>Stops the host, as Ctrl+C or SIGTERM would.</summary>
@@ -68,6 +73,10 @@ public sealed class ServiceInstance : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (Directory.Exists(_dataPath))
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
     }
 
     private sealed class LogRecorder(ConcurrentQueue<(LogLevel, string?, string)> logs) : ILoggerProvider, ILogger
