@@ -5,10 +5,7 @@ namespace AbuseDetector.Monitoring.Tests;
 
 public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<DefaultModel>
 {
-    private const string Threat = "i'll smash your face in";
-    private const string Insult = "you are a useless fucking idiot";
-    private const string Clean = "thank you so much for your help today";
-
+    private readonly AbuseClassifier _classifier = model.Classifier;
     private readonly Monitors _monitors = new(model.Classifier);
 
     [Fact]
@@ -46,7 +43,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
 
         // Act
-        var outcome = monitor.Assess(Monitors.Said(1, Threat));
+        var outcome = monitor.Assess(Monitors.Said(1, Monitors.Threat));
 
         // Assert
         var assessment = Assert.IsType<ChunkAssessment>(outcome);
@@ -67,7 +64,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         await using var agent = AlertInbox.Agent(_monitors.Alerts, Monitors.Call);
 
         // Act
-        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, Clean)));
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, Monitors.Clean)));
 
         // Assert
         Assert.Equal(AbuseFlags.None, assessment.Classification.Flags);
@@ -86,11 +83,11 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.Said(5, Clean));
+        monitor.Assess(Monitors.Said(5, Monitors.Clean));
         await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
 
         // Act
-        var outcome = monitor.Assess(Monitors.Said(seq, Threat));
+        var outcome = monitor.Assess(Monitors.Said(seq, Monitors.Threat));
 
         // Assert
         var rejection = Assert.IsType<ChunkRejection>(outcome);
@@ -105,10 +102,10 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.Said(5, Clean));
+        monitor.Assess(Monitors.Said(5, Monitors.Clean));
 
         // Act
-        var outcome = monitor.Assess(Monitors.Said(6, Threat));
+        var outcome = monitor.Assess(Monitors.Said(6, Monitors.Threat));
 
         // Assert
         Assert.IsType<ChunkAssessment>(outcome);
@@ -147,7 +144,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        var chunk = Monitors.Said(1, Clean) with { Pcm16 = new byte[3] };
+        var chunk = Monitors.Said(1, Monitors.Clean) with { Pcm16 = new byte[3] };
 
         // Act
         var outcome = monitor.Assess(chunk);
@@ -171,7 +168,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         }
 
         // Act
-        var outcome = monitor.Assess(Monitors.Said(1, Clean) with { Pcm16 = pcm });
+        var outcome = monitor.Assess(Monitors.Said(1, Monitors.Clean) with { Pcm16 = pcm });
 
         // Assert
         var assessment = Assert.IsType<ChunkAssessment>(outcome);
@@ -291,7 +288,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
 
         // Act
-        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, Insult, CallSpeaker.Agent)));
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, Monitors.Insult, CallSpeaker.Agent)));
 
         // Assert
         Assert.NotEqual(AbuseFlags.None, assessment.Classification.Flags);
@@ -322,7 +319,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.Said(1, Insult));
+        monitor.Assess(Monitors.Said(1, Monitors.Insult));
         await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
 
         // Act
@@ -341,7 +338,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.Said(1, Clean));
+        monitor.Assess(Monitors.Said(1, Monitors.Clean));
         await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
 
         // Act
@@ -351,6 +348,39 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         Assert.True(monitor.IsEnded);
         Assert.Empty(step.Alerts);
         Assert.Empty(await team.DrainAsync());
+    }
+
+    [Fact]
+    public async Task End_AfterTheAgentEndedTheAbusiveCall_CountedOnceForTheAgentsWellbeing()
+    {
+        // Arrange: the agent ends the call, then the platform's CallEnd follows.
+        var store = new InMemoryIncidentStore();
+        var monitors = new Monitors(_classifier, store);
+        var monitor = await monitors.StartAsync();
+        monitor.Assess(Monitors.Said(1, Monitors.Insult));
+        monitor.Act(AgentActionKind.CallEndedByAgent, 2, null);
+
+        // Act
+        monitor.End(CallEndReason.AgentEnded);
+
+        // Assert
+        Assert.Equal([(Monitors.Call.AgentId, true)], store.Outcomes);
+    }
+
+    [Fact]
+    public async Task End_CleanCall_CountedAsCalmForTheAgentsWellbeing()
+    {
+        // Arrange
+        var store = new InMemoryIncidentStore();
+        var monitors = new Monitors(_classifier, store);
+        var monitor = await monitors.StartAsync();
+        monitor.Assess(Monitors.Said(1, Monitors.Clean));
+
+        // Act
+        monitor.End(CallEndReason.Completed);
+
+        // Assert
+        Assert.Equal([(Monitors.Call.AgentId, false)], store.Outcomes);
     }
 
     [Fact]
@@ -374,8 +404,8 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange: two insults take the call to warning.
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.Said(1, Insult));
-        monitor.Assess(Monitors.Said(2, Insult));
+        monitor.Assess(Monitors.Said(1, Monitors.Insult));
+        monitor.Assess(Monitors.Said(2, Monitors.Insult));
         Assert.Equal(EscalationLevel.Warning, monitor.Level);
 
         // Act
@@ -411,7 +441,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.Said(1, Insult));
+        monitor.Assess(Monitors.Said(1, Monitors.Insult));
 
         // Act
         var atStrike = monitor.UntilNextCalmStep;
@@ -437,7 +467,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         _monitors.Time.Advance(TimeSpan.FromMinutes(1));
 
         // Act
-        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.SaidAt(1, Insult, 1_000, 3_000)));
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.SaidAt(1, Monitors.Insult, 1_000, 3_000)));
 
         // Assert
         var alert = Assert.Single(assessment.Step.Alerts);
@@ -450,11 +480,11 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange: a replay at full speed: 27 s of call pass between two utterances in 4 s of the service's clock.
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.SaidAt(1, Insult, 1_000, 3_000));
+        monitor.Assess(Monitors.SaidAt(1, Monitors.Insult, 1_000, 3_000));
         _monitors.Time.Advance(TimeSpan.FromSeconds(4));
 
         // Act
-        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.SaidAt(2, Clean, 28_000, 30_000)));
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.SaidAt(2, Monitors.Clean, 28_000, 30_000)));
 
         // Assert
         Assert.Equal((EscalationLevel.Notice, EscalationLevel.None), (assessment.Step.PreviousLevel, assessment.Step.Level));
@@ -465,7 +495,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange: the strike ended 3 s into the call; call time then moves on with the service's clock.
         var monitor = await _monitors.StartAsync();
-        monitor.Assess(Monitors.SaidAt(1, Insult, 1_000, 3_000));
+        monitor.Assess(Monitors.SaidAt(1, Monitors.Insult, 1_000, 3_000));
 
         // Act
         _monitors.Time.Advance(Monitors.CalmPeriod - TimeSpan.FromMilliseconds(1));
@@ -478,5 +508,28 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         Assert.False(early.LevelChanged);
         Assert.Equal(TimeSpan.FromMilliseconds(1), untilDue);
         Assert.Equal((EscalationLevel.Notice, EscalationLevel.None), (due.PreviousLevel, due.Level));
+    }
+
+    [Fact]
+    public async Task LetTimePass_UtteranceTimedBeforeAnEarlierCalmStep_NextStepOneCalmPeriodAfterTheFirst()
+    {
+        // Arrange: two insults (4 s, 5 s) take the call to warning; after a calm period on the clock the level drops
+        // to notice at call time 15 s; then a calm utterance arrives that the platform placed at 6 s.
+        var monitor = await _monitors.StartAsync();
+        monitor.Assess(Monitors.SaidAt(1, Monitors.Insult, 3_000, 4_000));
+        monitor.Assess(Monitors.SaidAt(2, Monitors.Insult, 4_500, 5_000));
+        _monitors.Time.Advance(Monitors.CalmPeriod);
+        var firstStep = monitor.LetTimePass();
+        monitor.Assess(Monitors.SaidAt(3, Monitors.Clean, 5_500, 6_000));
+
+        // Act: another calm period of quiet.
+        var untilNext = monitor.UntilNextCalmStep;
+        _monitors.Time.Advance(Monitors.CalmPeriod);
+        var secondStep = monitor.LetTimePass();
+
+        // Assert
+        Assert.Equal((EscalationLevel.Warning, EscalationLevel.Notice), (firstStep.PreviousLevel, firstStep.Level));
+        Assert.Equal(Monitors.CalmPeriod, untilNext);
+        Assert.Equal((EscalationLevel.Notice, EscalationLevel.None), (secondStep.PreviousLevel, secondStep.Level));
     }
 }

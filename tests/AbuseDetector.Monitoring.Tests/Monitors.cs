@@ -12,6 +12,15 @@ internal sealed class Monitors
 {
     public const int MaxTextLength = 200;
 
+    /// <summary>A threat of violence the committed model flags above the protocol's threat bar.</summary>
+    public const string Threat = "i'll smash your face in";
+
+    /// <summary>Directed abuse: one strike.</summary>
+    public const string Insult = "you are a useless fucking idiot";
+
+    /// <summary>Nothing to flag.</summary>
+    public const string Clean = "thank you so much for your help today";
+
     /// <summary>The shortest calm period the options allow, so tests move the clock by seconds.</summary>
     public static readonly TimeSpan CalmPeriod = TimeSpan.FromSeconds(10);
 
