@@ -1,0 +1,172 @@
+using AbuseDetector.Escalation;
+
+namespace AbuseDetector.Monitoring.Tests;
+
+public sealed class InProcessAlertsTests
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly InProcessAlerts _alerts = new();
+
+    [Fact]
+    public async Task WatchAsync_TeamScope_GetsOnlyItsTenantsTeamAlerts()
+    {
+        // Arrange
+        await using var watch = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null).GetAsyncEnumerator();
+        _alerts.Raise(Alerts.For("globex", "t1", "a1", AlertAudience.AgentAndTeam));
+        _alerts.Raise(Alerts.For("acme", "t2", "a1", AlertAudience.Team));
+        _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Agent));
+        var mine = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
+        var both = Alerts.For("acme", "t1", "a2", AlertAudience.AgentAndTeam);
+
+        // Act
+        _alerts.Raise(mine);
+        _alerts.Raise(both);
+
+        // Assert
+        Assert.Equal([mine, both], [await NextAsync(watch), await NextAsync(watch)]);
+    }
+
+    [Fact]
+    public async Task WatchAsync_AgentScope_GetsOnlyItsTenantsAgentAlerts()
+    {
+        // Arrange
+        await using var watch = _alerts.WatchAsync(AlertScope.Agent("acme", "a1"), null).GetAsyncEnumerator();
+        _alerts.Raise(Alerts.For("globex", "t1", "a1", AlertAudience.AgentAndTeam));
+        _alerts.Raise(Alerts.For("acme", "t1", "a2", AlertAudience.Agent));
+        _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
+        var mine = Alerts.For("acme", "t1", "a1", AlertAudience.Agent);
+        var both = Alerts.For("acme", "t9", "a1", AlertAudience.AgentAndTeam);
+
+        // Act
+        _alerts.Raise(mine);
+        _alerts.Raise(both);
+
+        // Assert
+        Assert.Equal([mine, both], [await NextAsync(watch), await NextAsync(watch)]);
+    }
+
+    [Fact]
+    public async Task WatchAsync_AlertRaisedBeforeTheFirstRead_Delivered()
+    {
+        // Arrange: the watch is in place when WatchAsync returns, before anyone enumerates it.
+        var watch = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null);
+        var alert = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
+        _alerts.Raise(alert);
+
+        // Act
+        await using var reading = watch.GetAsyncEnumerator();
+        var first = await reading.MoveNextAsync().AsTask().WaitAsync(ReadTimeout);
+
+        // Assert
+        Assert.True(first);
+        Assert.Same(alert, reading.Current.Alert);
+        Assert.Equal("", reading.Current.HistoryId);
+    }
+
+    [Fact]
+    public void KeepsHistory_InProcessOnly_False()
+    {
+        Assert.False(_alerts.KeepsHistory);
+    }
+
+    [Theory]
+    [InlineData(0UL, 0UL)]
+    [InlineData(1_700_000_000_000UL, 3UL)]
+    public void WatchAsync_SinceGiven_AlertHistoryNotKept(ulong milliseconds, ulong sequence)
+    {
+        // Act
+        var thrown = Record.Exception(() => _alerts.WatchAsync(AlertScope.Team("acme", "t1"), new HistoryId(milliseconds, sequence)));
+
+        // Assert
+        Assert.IsType<AlertHistoryNotKeptException>(thrown);
+        Assert.Equal(0, _alerts.WatcherCount);
+    }
+
+    [Fact]
+    public async Task Raise_WatcherFallsTooFarBehind_EndsThatWatcherOnlyWithOverflow()
+    {
+        // Arrange: the slow watcher never reads while the buffer fills; the other reads everything.
+        var scope = AlertScope.Team("acme", "t1");
+        await using var slow = _alerts.WatchAsync(scope, null).GetAsyncEnumerator();
+        await using var keen = _alerts.WatchAsync(scope, null).GetAsyncEnumerator();
+        for (var i = 0; i < InProcessAlerts.WatcherBufferSize; i++)
+        {
+            _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
+            await NextAsync(keen);
+        }
+
+        // Act
+        var oneTooMany = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
+        _alerts.Raise(oneTooMany);
+        var afterwards = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
+        _alerts.Raise(afterwards);
+
+        // Assert: the slow watcher gets what it held, then the overflow; the keen one goes on.
+        Assert.Equal([oneTooMany, afterwards], [await NextAsync(keen), await NextAsync(keen)]);
+        for (var i = 0; i < InProcessAlerts.WatcherBufferSize; i++)
+        {
+            await NextAsync(slow);
+        }
+
+        var overflow = await Assert.ThrowsAsync<AlertFeedOverflowException>(() => slow.MoveNextAsync().AsTask().WaitAsync(ReadTimeout));
+        Assert.Equal(InProcessAlerts.WatcherBufferSize, overflow.Buffered);
+        Assert.Equal(1, _alerts.WatcherCount);
+        var stillLive = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
+        _alerts.Raise(stillLive);
+        Assert.Same(stillLive, await NextAsync(keen));
+    }
+
+    [Fact]
+    public async Task WatchAsync_CancelledWhileWaiting_WatcherRemoved()
+    {
+        // Arrange
+        using var cancel = new CancellationTokenSource();
+        await using var watch = _alerts.WatchAsync(AlertScope.Agent("acme", "a1"), null, cancel.Token).GetAsyncEnumerator();
+        var waiting = watch.MoveNextAsync().AsTask();
+        Assert.Equal(1, _alerts.WatcherCount);
+
+        // Act
+        await cancel.CancelAsync();
+
+        // Assert
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(ReadTimeout));
+        Assert.Equal(0, _alerts.WatcherCount);
+    }
+
+    [Fact]
+    public async Task WatchAsync_StoppedAfterReading_WatcherRemoved()
+    {
+        // Arrange
+        var watch = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null).GetAsyncEnumerator();
+        _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
+        await NextAsync(watch);
+
+        // Act
+        await watch.DisposeAsync();
+
+        // Assert
+        Assert.Equal(0, _alerts.WatcherCount);
+    }
+
+    [Fact]
+    public async Task WatchAsync_CancelledBeforeTheFirstRead_WatcherRemoved()
+    {
+        // Arrange: WatchAlerts opens the watch, then writes the response headers; a client gone by then cancels the
+        // watch before anything enumerates it.
+        using var cancel = new CancellationTokenSource();
+        _ = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null, cancel.Token);
+
+        // Act
+        await cancel.CancelAsync();
+
+        // Assert
+        Assert.Equal(0, _alerts.WatcherCount);
+    }
+
+    private static async Task<Alert> NextAsync(IAsyncEnumerator<WatchedAlert> watch)
+    {
+        Assert.True(await watch.MoveNextAsync().AsTask().WaitAsync(ReadTimeout), "The watch ended.");
+        return watch.Current.Alert;
+    }
+}

@@ -1,0 +1,122 @@
+namespace AbuseDetector.Monitoring.Tests;
+
+public sealed class LiveCallRegistryTests
+{
+    private readonly LiveCallRegistry _registry = new();
+
+    [Fact]
+    public void TryAdd_NewCall_AddedAndCounted()
+    {
+        // Act
+        var registration = _registry.TryAdd("acme", "c1", maxCalls: 10, maxCallsPerTenant: 10);
+
+        // Assert
+        Assert.Equal(CallRegistration.Added, registration);
+        Assert.Equal(1, _registry.Count);
+    }
+
+    [Fact]
+    public void TryAdd_SameCallIdTwice_AlreadyLive()
+    {
+        // Arrange
+        _registry.TryAdd("acme", "c1", 10, 10);
+
+        // Act
+        var registration = _registry.TryAdd("acme", "c1", 10, 10);
+
+        // Assert
+        Assert.Equal(CallRegistration.AlreadyLive, registration);
+        Assert.Equal(1, _registry.Count);
+    }
+
+    [Fact]
+    public void TryAdd_SameCallIdOtherTenant_Added()
+    {
+        // Arrange
+        _registry.TryAdd("acme", "c1", 10, 10);
+
+        // Act
+        var registration = _registry.TryAdd("globex", "c1", 10, 10);
+
+        // Assert
+        Assert.Equal(CallRegistration.Added, registration);
+        Assert.Equal(2, _registry.Count);
+    }
+
+    [Fact]
+    public void TryAdd_GlobalLimitReached_TooMany()
+    {
+        // Arrange
+        _registry.TryAdd("acme", "c1", 2, 10);
+        _registry.TryAdd("globex", "c2", 2, 10);
+
+        // Act
+        var registration = _registry.TryAdd("initech", "c3", 2, 10);
+
+        // Assert
+        Assert.Equal(CallRegistration.TooMany, registration);
+        Assert.Equal(2, _registry.Count);
+    }
+
+    [Fact]
+    public void TryAdd_TenantLimitReached_TooManyForTenantWhileOthersStillGetIn()
+    {
+        // Arrange
+        _registry.TryAdd("acme", "c1", 10, 2);
+        _registry.TryAdd("acme", "c2", 10, 2);
+
+        // Act
+        var refused = _registry.TryAdd("acme", "c3", 10, 2);
+        var other = _registry.TryAdd("globex", "c3", 10, 2);
+
+        // Assert
+        Assert.Equal(CallRegistration.TooManyForTenant, refused);
+        Assert.Equal(CallRegistration.Added, other);
+    }
+
+    [Fact]
+    public void Remove_LiveCall_FreesRoomUnderBothLimits()
+    {
+        // Arrange
+        _registry.TryAdd("acme", "c1", 1, 1);
+
+        // Act
+        _registry.Remove("acme", "c1");
+
+        // Assert
+        Assert.Equal(0, _registry.Count);
+        Assert.Equal(CallRegistration.Added, _registry.TryAdd("acme", "c1", 1, 1));
+    }
+
+    [Fact]
+    public void Remove_TenantsLastCall_DropsTheTenantCount()
+    {
+        // Arrange: a tenant count left at zero (or below) would let the tenant one call too many, or too few.
+        _registry.TryAdd("acme", "c1", 10, 2);
+        _registry.Remove("acme", "c1");
+        _registry.Remove("acme", "c1");
+
+        // Act
+        var first = _registry.TryAdd("acme", "c2", 10, 2);
+        var second = _registry.TryAdd("acme", "c3", 10, 2);
+        var third = _registry.TryAdd("acme", "c4", 10, 2);
+
+        // Assert
+        Assert.Equal([CallRegistration.Added, CallRegistration.Added, CallRegistration.TooManyForTenant], [first, second, third]);
+    }
+
+    [Fact]
+    public void Remove_UnknownCall_ChangesNothing()
+    {
+        // Arrange
+        _registry.TryAdd("acme", "c1", 10, 1);
+
+        // Act
+        _registry.Remove("acme", "other");
+        _registry.Remove("globex", "c1");
+
+        // Assert
+        Assert.Equal(1, _registry.Count);
+        Assert.Equal(CallRegistration.TooManyForTenant, _registry.TryAdd("acme", "c2", 10, 1));
+    }
+}
