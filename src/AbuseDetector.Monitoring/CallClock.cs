@@ -18,17 +18,21 @@ internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset starte
     /// <summary>The time of an event that ends <paramref name="offsetMs"/> into the call (0 when the platform did not say).</summary>
     public DateTimeOffset At(ulong offsetMs)
     {
-        DateTimeOffset candidate;
-        if (offsetMs > 0)
+        if (offsetMs == 0)
         {
-            _platformTimed = true;
-            candidate = _startedAt.AddMilliseconds(Math.Min(offsetMs, LongestOffsetMs));
-        }
-        else
-        {
-            candidate = Now();
+            return Now();
         }
 
+        _platformTimed = true;
+        return Reached(_startedAt.AddMilliseconds(Math.Min(offsetMs, LongestOffsetMs)));
+    }
+
+    /// <summary>Call time now, with no event: for letting time pass on a quiet call.</summary>
+    public DateTimeOffset Now() => Reached(_platformTimed ? _last + timeProvider.GetElapsedTime(_lastSeen) : timeProvider.GetUtcNow());
+
+    /// <summary>Moves the clock to <paramref name="candidate"/> unless it already passed it: no time handed out is ever earlier than one handed out before.</summary>
+    private DateTimeOffset Reached(DateTimeOffset candidate)
+    {
         if (candidate > _last)
         {
             _last = candidate;
@@ -36,17 +40,5 @@ internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset starte
 
         _lastSeen = timeProvider.GetTimestamp();
         return _last;
-    }
-
-    /// <summary>Call time now, with no event: for letting time pass on a quiet call.</summary>
-    public DateTimeOffset Now()
-    {
-        if (_platformTimed)
-        {
-            return _last + timeProvider.GetElapsedTime(_lastSeen);
-        }
-
-        var now = timeProvider.GetUtcNow();
-        return now > _last ? now : _last;
     }
 }

@@ -46,14 +46,24 @@ public sealed class InProcessAlerts : IAlertSink, IAlertFeed
             throw new AlertHistoryNotKeptException();
         }
 
-        // Registered now, not at the first MoveNext, so no alert raised after this call is missed.
-        var watcher = new Watcher(scope);
+        // Registered now, not at the first MoveNext, so no alert raised after this call is missed; removed when the watch is
+        // cancelled or its reading ends, whichever comes first (a watch cancelled before its first read is never read).
+        var watcher = new Watcher(scope) { Owner = this };
         lock (_gate)
         {
             _watchers = _watchers.Add(watcher);
         }
 
+        watcher.Cancellation = cancellationToken.UnsafeRegister(static state => ((Watcher)state!).Owner.Remove((Watcher)state!), watcher);
         return ReadAsync(watcher, cancellationToken);
+    }
+
+    private void Remove(Watcher watcher)
+    {
+        lock (_gate)
+        {
+            _watchers = _watchers.Remove(watcher);
+        }
     }
 
     private async IAsyncEnumerable<WatchedAlert> ReadAsync(Watcher watcher, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -67,16 +77,18 @@ public sealed class InProcessAlerts : IAlertSink, IAlertFeed
         }
         finally
         {
-            lock (_gate)
-            {
-                _watchers = _watchers.Remove(watcher);
-            }
+            await watcher.Cancellation.DisposeAsync();
+            Remove(watcher);
         }
     }
 
     private sealed class Watcher(AlertScope scope)
     {
         public AlertScope Scope { get; } = scope;
+
+        public required InProcessAlerts Owner { get; init; }
+
+        public CancellationTokenRegistration Cancellation { get; set; }
 
         public Channel<Alert> Queue { get; } = Channel.CreateBounded<Alert>(new BoundedChannelOptions(WatcherBufferSize) { SingleReader = true });
 

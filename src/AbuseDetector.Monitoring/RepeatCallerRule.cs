@@ -17,8 +17,8 @@ internal sealed class RepeatCallerRule(IIncidentStore incidents, IAlertSink aler
             return null;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.HistoryLookupTimeout);
+        using var lookupTime = new CancellationTokenSource(options.HistoryLookupTimeout, timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lookupTime.Token);
         CustomerHistory history;
         try
         {
