@@ -84,10 +84,11 @@ public sealed class RedisAlertFeed : IAlertFeed
         var events = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(LiveBuffer) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
         var channel = RedisChannel.Literal(_keys.Channel(scope));
         var history = new RedisKey(_keys.History(scope));
-        Action<RedisChannel, RedisValue> handler = (_, value) => events.Writer.TryWrite(value);
         EventHandler<ConnectionFailedEventArgs> restored = (_, _) => events.Writer.TryWrite(null);
-        var subscriber = _redis.GetSubscriber();
-        await subscriber.SubscribeAsync(channel, handler).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+
+        // A queue hands messages over in order; plain callbacks may run concurrently.
+        var live = await _redis.GetSubscriber().SubscribeAsync(channel).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        live.OnMessage(message => events.Writer.TryWrite((byte[]?)message.Message));
         _redis.ConnectionRestored += restored;
         using var poll = _time.CreateTimer(_ => events.Writer.TryWrite(null), null, _historyPollInterval, _historyPollInterval);
         try
@@ -99,11 +100,11 @@ public sealed class RedisAlertFeed : IAlertFeed
             events.Writer.TryWrite(null);
             await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
             {
-                WatchedAlert? live = null;
+                WatchedAlert? arrived = null;
                 if (message is not null)
                 {
-                    live = TryParse(message);
-                    if (live is null || seen.Contains(live.Alert.AlertId))
+                    arrived = TryParse(message);
+                    if (arrived is null || seen.Contains(arrived.Alert.AlertId))
                     {
                         continue;
                     }
@@ -121,16 +122,16 @@ public sealed class RedisAlertFeed : IAlertFeed
                 }
 
                 // Not in the history read (Redis went away between the message and the read, or it was trimmed).
-                if (live is not null && seen.Add(live.Alert.AlertId))
+                if (arrived is not null && seen.Add(arrived.Alert.AlertId))
                 {
-                    yield return live;
+                    yield return arrived;
                 }
             }
         }
         finally
         {
             _redis.ConnectionRestored -= restored;
-            await UnsubscribeAsync(subscriber, channel, handler);
+            await UnsubscribeAsync(live);
         }
     }
 
@@ -220,11 +221,11 @@ public sealed class RedisAlertFeed : IAlertFeed
         }
     }
 
-    private static async Task UnsubscribeAsync(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> handler)
+    private static async Task UnsubscribeAsync(ChannelMessageQueue live)
     {
         try
         {
-            await subscriber.UnsubscribeAsync(channel, handler);
+            await live.UnsubscribeAsync();
         }
         catch (RedisException)
         {

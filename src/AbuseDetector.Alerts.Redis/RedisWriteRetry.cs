@@ -60,15 +60,27 @@ public sealed class RedisWriteRetry
 
     /// <summary>
     /// Whether a Redis error passes, so the same write may succeed later: connection loss, timeouts, a refused password
-    /// (NOAUTH, WRONGPASS), and the server's temporary refusals OOM, LOADING, READONLY, BUSY, MASTERDOWN, TRYAGAIN and
-    /// CLUSTERDOWN. Anything else (a wrong type, a script error) fails again and is the caller's to drop.
+    /// (NOAUTH, WRONGPASS), and the server's temporary refusals OOM, LOADING, READONLY, BUSY, MASTERDOWN, TRYAGAIN,
+    /// CLUSTERDOWN, MAXCLIENTS, MISCONF and NOREPLICAS. Anything else (a wrong type, a script error) fails again and is
+    /// the caller's to drop.
     /// </summary>
     /// <param name="exception">The error from a Redis call.</param>
     /// <returns>True when the same call may succeed later.</returns>
     public static bool IsTransient(Exception exception) => exception switch
     {
         RedisConnectionException or RedisTimeoutException or TimeoutException => true,
-        RedisServerException server => IsTransientReply(server.Message),
+        RedisServerException server => server.Kind switch
+        {
+            RedisErrorKind.OutOfMemory or RedisErrorKind.Loading or RedisErrorKind.ReadOnly or RedisErrorKind.Busy
+                or RedisErrorKind.MasterDown or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown
+                or RedisErrorKind.NoAuth or RedisErrorKind.WrongPass or RedisErrorKind.MaxClients
+                or RedisErrorKind.Misconfigured or RedisErrorKind.NoReplicas
+                or RedisErrorKind.ConnectionFault or RedisErrorKind.Timeout => true,
+
+            // A reply the library did not classify: its first word still says.
+            RedisErrorKind.None or RedisErrorKind.Unknown => IsTransientReply(server.Message),
+            _ => false,
+        },
         _ => false,
     };
 

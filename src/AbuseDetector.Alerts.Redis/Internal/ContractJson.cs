@@ -120,9 +120,9 @@ internal static class ContractJson
 
             return JsonSerializer.Deserialize(utf8Json, typeInfo)!;
         }
-        catch (JsonException e) when (e.InnerException is null && e.Path is { Length: > 2 } path)
+        catch (JsonException e) when (e.InnerException is not JsonException && e.Path is { Length: > 2 } path)
         {
-            // A value of the wrong type; malformed JSON carries the reader's error as its inner exception.
+            // A value of the wrong type; malformed JSON carries the reader's own JsonException inside.
             var field = FieldOf(path);
             throw new FormatException($"{document} JSON is not valid: the field '{field}' must be {Expected(field)}.", e);
         }
