@@ -13,7 +13,8 @@ namespace AbuseDetector.Alerts.Redis;
 /// and/or the team channel <c>{prefix}:{{tenant}}:team:{team}</c>, each also to that agent's or team's capped history
 /// stream (the channel name plus <c>:history</c>) in the same atomic script, so watchers can resume after an outage.
 /// <see cref="Raise"/> never waits on Redis: alerts go into a bounded, ordered outbox that one background loop drains
-/// in batches of up to 128 alerts of one tenant per script call, keeping a batch at the head while
+/// in batches of up to 128 alerts of one tenant per script call (each tenant's alerts in order; tenants do not wait on
+/// each other's order), keeping a batch at the head while
 /// <see cref="RedisWriteRetry"/> retries errors that pass (an outage, OOM, LOADING, a refused password, ...), so
 /// nothing overtakes it and nothing is dropped for them; an error that will not pass drops the one alert at fault.
 /// </summary>
@@ -44,6 +45,9 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
 
     // One script call carries up to this many alerts: one round trip each would cap delivery near 1,500 alerts/s.
     private const int MaxBatch = 128;
+
+    // How deep a batch looks for its tenant's alerts past other tenants' alerts.
+    private const int MaxBatchScan = 4 * MaxBatch;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisAlertsOptions _options;
@@ -413,18 +417,21 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     /// <summary>Under the lock: drops the oldest non-critical alert waiting; false when the new alert itself is the one to drop.</summary>
     private bool MakeRoom(Alert incoming)
     {
-        LinkedListNode<OutboxItem> dropped;
-        if (_nonCritical.TryDequeue(out var oldestNonCritical))
+        LinkedListNode<OutboxItem>? dropped = null;
+        while (dropped is null && _nonCritical.TryDequeue(out var oldestNonCritical))
         {
-            dropped = oldestNonCritical;
+            // A node already taken for publishing is no longer in the outbox.
+            dropped = oldestNonCritical.List is null ? null : oldestNonCritical;
         }
-        else if (incoming.Severity != AlertSeverity.Critical)
+
+        if (dropped is null)
         {
             // Every alert waiting is critical: a non-critical newcomer goes, else the oldest critical one.
-            return false;
-        }
-        else
-        {
+            if (incoming.Severity != AlertSeverity.Critical)
+            {
+                return false;
+            }
+
             dropped = _outbox.First!;
         }
 
@@ -433,23 +440,36 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
         return true;
     }
 
-    /// <summary>Under the lock: moves up to <see cref="MaxBatch"/> alerts of one tenant from the head of the outbox to the in-flight batch.</summary>
+    /// <summary>
+    /// Under the lock: moves up to <see cref="MaxBatch"/> alerts of the head alert's tenant to the in-flight batch, in
+    /// order, looking at most <see cref="MaxBatchScan"/> alerts deep. One tenant per script call keeps its keys in the
+    /// tenant's hash slot; other tenants' alerts it passes over keep their own order and are no one else's business.
+    /// </summary>
     private void TakeBatch()
     {
-        // One tenant per script call: its keys share the tenant's hash slot.
-        string? tenant = null;
-        while (_inFlight.Count < MaxBatch && _outbox.First is { } first
-            && (tenant is null || string.Equals(first.Value.Alert.Call.TenantId, tenant, StringComparison.Ordinal)))
+        if (_outbox.First is not { } head)
         {
-            tenant = first.Value.Alert.Call.TenantId;
-            _outbox.RemoveFirst();
-            if (first.Value.Alert.Severity != AlertSeverity.Critical)
+            return;
+        }
+
+        var tenant = head.Value.Alert.Call.TenantId;
+        var node = head;
+        for (var scanned = 0; node is not null && _inFlight.Count < MaxBatch && scanned < MaxBatchScan; scanned++)
+        {
+            var next = node.Next;
+            if (string.Equals(node.Value.Alert.Call.TenantId, tenant, StringComparison.Ordinal))
             {
-                // Non-critical alerts leave the outbox in the order they were queued, so this one heads the queue.
-                _nonCritical.Dequeue();
+                _outbox.Remove(node);
+                _inFlight.Add(node.Value);
             }
 
-            _inFlight.Add(first.Value);
+            node = next;
+        }
+
+        // Taken alerts leave their nodes in the non-critical queue; those at its front go now, the rest when they get there.
+        while (_nonCritical.TryPeek(out var oldest) && oldest.List is null)
+        {
+            _nonCritical.Dequeue();
         }
     }
 
