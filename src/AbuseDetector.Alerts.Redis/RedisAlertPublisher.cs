@@ -69,7 +69,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     private OutboxJournal? _journal;
     private Task? _loop;
     private Task _compaction = Task.CompletedTask;
-    private TaskCompletionSource _idle = NewIdleSignal();
+    private readonly DrainedSignal _drained = new();
     private long _dropped;
     private long _journalFailures;
     private bool _starting;
@@ -130,6 +130,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     /// <returns>A task that completes when the loop runs.</returns>
     /// <exception cref="IOException">The journal is held by another instance, is not a journal, or cannot be written; the message names OutboxJournalPath.</exception>
     /// <exception cref="InvalidOperationException">Started twice, or after disposal.</exception>
+    /// <exception cref="ObjectDisposedException">Disposed while starting.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -164,6 +165,12 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
 
         lock (_lock)
         {
+            if (_closed)
+            {
+                journal?.Dispose();
+                throw new ObjectDisposedException(nameof(RedisAlertPublisher), "The alert publisher was disposed while it started.");
+            }
+
             // The journal's alerts are older than any raised while it opened: they go first.
             var early = _outbox.ToList();
             _outbox.Clear();
@@ -283,7 +290,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     /// <returns>True when the outbox drained in time.</returns>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        Task idle;
+        Task drained;
         lock (_lock)
         {
             if (_outbox.Count == 0 && _inFlight.Count == 0)
@@ -291,23 +298,10 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
                 return true;
             }
 
-            if (_idle.Task.IsCompleted)
-            {
-                _idle = NewIdleSignal();
-            }
-
-            idle = _idle.Task;
+            drained = _drained.Arm();
         }
 
-        try
-        {
-            await idle.WaitAsync(timeout, _time, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
+        return await DrainedSignal.WaitAsync(drained, timeout, _time, cancellationToken);
     }
 
     /// <summary>
@@ -582,7 +576,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
                 if (batch.Count == 0)
                 {
                     // Flagged under the lock TryEnqueue adds under, after finding the outbox empty: no wake is lost.
-                    _idle.TrySetResult();
+                    _drained.Set();
                     _loopWaiting = true;
                 }
             }
@@ -652,8 +646,6 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
 
         return isNew;
     }
-
-    private static TaskCompletionSource NewIdleSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The <c>reason</c> tag of <c>abuse_detector.alerts.dropped</c>.</summary>
     private static class DropReasons

@@ -17,7 +17,7 @@ public sealed partial class RedisIncidentStore
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
-    private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DrainedSignal _drained = new();
     private bool _saving;
     private bool _closed;
 
@@ -33,7 +33,7 @@ public sealed partial class RedisIncidentStore
         }
     }
 
-    /// <summary>Queues the incident to be saved (or replaces the one of the same call still waiting); never waits.</summary>
+    /// <summary>Queues the incident to be saved (or replaces the one of the same call still waiting); never waits. Ignored once the store is disposed.</summary>
     /// <param name="incident">The notes.</param>
     public void Keep(Incident incident)
     {
@@ -79,7 +79,7 @@ public sealed partial class RedisIncidentStore
     /// <returns>True when the queue emptied in time.</returns>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        Task idle;
+        Task drained;
         lock (_queueLock)
         {
             if (_queue.Count == 0 && !_saving)
@@ -87,23 +87,10 @@ public sealed partial class RedisIncidentStore
                 return true;
             }
 
-            if (_idle.Task.IsCompleted)
-            {
-                _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            idle = _idle.Task;
+            drained = _drained.Arm();
         }
 
-        try
-        {
-            await idle.WaitAsync(timeout, _time, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
+        return await DrainedSignal.WaitAsync(drained, timeout, _time, cancellationToken);
     }
 
     /// <summary>Stops taking incidents, gives those queued up to <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/>, and stops the loop; those left are logged.</summary>
@@ -178,7 +165,7 @@ public sealed partial class RedisIncidentStore
                 _saving = false;
                 if (_queue.Count == 0)
                 {
-                    _idle.TrySetResult();
+                    _drained.Set();
                 }
             }
         }

@@ -350,18 +350,20 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
     }
 
+    /// <summary>A script that keeps Redis busy for ARGV[1] microseconds: other clients' commands wait, or get BUSY past the threshold.</summary>
+    internal const string Spin = """
+        local t = redis.call('TIME')
+        local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
+        repeat
+          t = redis.call('TIME')
+        until t[1] * 1000000 + t[2] >= stop
+        return 1
+        """;
+
     /// <summary>Starts keeping Redis busy with a script for a while, as a slow server would: other clients' commands wait.</summary>
     /// <returns>The script, running.</returns>
     private static async Task<Task> StartBusyAsync(StackExchange.Redis.ConnectionMultiplexer admin, TimeSpan duration)
     {
-        const string Spin = """
-            local t = redis.call('TIME')
-            local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
-            repeat
-              t = redis.call('TIME')
-            until t[1] * 1000000 + t[2] >= stop
-            return 1
-            """;
         var running = admin.GetDatabase().ScriptEvaluateAsync(Spin, values: [(long)duration.TotalMicroseconds]);
 
         // Give the script a head start, so the commands sent next queue behind it.

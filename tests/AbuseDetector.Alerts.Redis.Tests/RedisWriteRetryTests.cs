@@ -5,15 +5,6 @@ namespace AbuseDetector.Alerts.Redis.Tests;
 
 public sealed class RedisWriteRetryTests
 {
-    private const string Spin = """
-        local t = redis.call('TIME')
-        local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
-        repeat
-          t = redis.call('TIME')
-        until t[1] * 1000000 + t[2] >= stop
-        return 1
-        """;
-
     [Fact]
     public async Task IsTransient_RealServerRefusals_PassingOnesAreTransientOthersNot()
     {
@@ -29,7 +20,7 @@ public sealed class RedisWriteRetryTests
         await RedisAlertPublisherOutageTests.FillUntilOutOfMemoryAsync(fullAdmin);
         await replicaAdmin.GetServer(replicaAdmin.GetEndPoints()[0]).ExecuteAsync("REPLICAOF", "127.0.0.1", "1");
         using var busyClient = await ConnectionMultiplexer.ConnectAsync(busy.Configuration);
-        var spinning = busyAdmin.GetDatabase().ScriptEvaluateAsync(Spin, values: [600_000L]);
+        var spinning = busyAdmin.GetDatabase().ScriptEvaluateAsync(RedisAlertPublisherTests.Spin, values: [600_000L]);
         await Task.Delay(300);
 
         // Act: the replica's write goes as a plain command, so the server answers it rather than the client refusing it.
