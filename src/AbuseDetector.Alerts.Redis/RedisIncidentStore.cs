@@ -175,7 +175,9 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
         const int MaxEntries = 100_000;
         var database = _redis.GetDatabase();
         var cutoff = (_time.GetUtcNow() - Retention).ToUnixTimeMilliseconds();
-        await database.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, cutoff, Exclude.Stop).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+
+        // Clean-up needs no answer: sent ahead on the same connection, it is done before the range read that follows.
+        await database.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, cutoff, Exclude.Stop, CommandFlags.FireAndForget);
         pageSize = Math.Clamp(pageSize, 10, 1000);
         for (var offset = 0; offset < MaxEntries;)
         {
@@ -208,7 +210,7 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
 
             if (gone.Count > 0)
             {
-                await database.SortedSetRemoveAsync(index, [.. gone]).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+                await database.SortedSetRemoveAsync(index, [.. gone], CommandFlags.FireAndForget);
             }
 
             // The ids just removed no longer count in the offset.
