@@ -35,8 +35,13 @@ public sealed class RedisHealth : IDisposable
         {
             AlertsLog.RedisNotConnectedAtStart(_logger);
 
-            // The first attempt's failure event fired before we listened; a command's error still says why.
-            SetConnectionProblem("Redis unreachable (UnableToConnect)", "UnableToConnect", "Interactive");
+            // The first attempt's failure event fired before we listened; a command's error still says why, and that
+            // answer is what gets logged.
+            lock (_lock)
+            {
+                _connectionProblem ??= "Redis unreachable (UnableToConnect)";
+            }
+
             _ = CheckAsync();
         }
     }
