@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using AbuseDetector.Alerts.Redis.Internal;
@@ -13,61 +12,36 @@ namespace AbuseDetector.Alerts.Redis;
 /// <c>transferred</c>, <c>dropped</c>), <c>timeline</c> (objects with <c>seq</c>, <c>speaker</c>, <c>at</c>,
 /// <c>offset_ms</c>, <c>excerpt</c>, <c>categories</c>, <c>level_after</c>), <c>warnings</c> (objects with <c>seq</c>,
 /// <c>at</c>, <c>level</c>, <c>script</c>, <c>given_by_agent</c>), <c>supervisor_alerted</c> and <c>threat_raised</c>.
-/// Times are ISO 8601 UTC with milliseconds.
+/// Times are ISO 8601 UTC with milliseconds. Written and read by System.Text.Json source generation.
 /// </summary>
 public static class IncidentJson
 {
+    private const string Document = "Incident";
+
     /// <summary>Writes the incident as UTF-8 JSON.</summary>
     /// <param name="incident">The incident.</param>
     /// <returns>The JSON bytes.</returns>
     public static byte[] Serialize(Incident incident)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            JsonNames.WriteCall(writer, incident.Call);
-            writer.WriteString("language", incident.Call.Language);
-            writer.WriteString("started_at", JsonNames.FormatTime(incident.StartedAt));
-            writer.WriteString("ended_at", JsonNames.FormatTime(incident.EndedAt));
-            writer.WriteNumber("duration_ms", (long)incident.Duration.TotalMilliseconds);
-            writer.WriteString("highest_level", incident.HighestLevel.ToName());
-            writer.WriteString("outcome", JsonNames.ToName(incident.Outcome));
-            writer.WriteStartArray("timeline");
-            foreach (var utterance in incident.Timeline)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("seq", utterance.Seq);
-                writer.WriteString("speaker", utterance.Speaker);
-                writer.WriteString("at", JsonNames.FormatTime(utterance.At));
-                writer.WriteNumber("offset_ms", utterance.OffsetMs);
-                writer.WriteString("excerpt", utterance.Excerpt);
-                JsonNames.WriteStrings(writer, "categories", utterance.Categories);
-                writer.WriteString("level_after", utterance.LevelAfter.ToName());
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("warnings");
-            foreach (var warning in incident.Warnings)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("seq", warning.Seq);
-                writer.WriteString("at", JsonNames.FormatTime(warning.At));
-                writer.WriteString("level", warning.Level.ToName());
-                writer.WriteString("script", warning.Script);
-                writer.WriteBoolean("given_by_agent", warning.GivenByAgent);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteBoolean("supervisor_alerted", incident.SupervisorAlerted);
-            writer.WriteBoolean("threat_raised", incident.ThreatRaised);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var call = incident.Call;
+        var document = new IncidentDocument(
+            call.TenantId,
+            call.CallId,
+            call.AgentId,
+            call.TeamId,
+            call.CustomerId,
+            call.Language,
+            new UtcTime(incident.StartedAt),
+            new UtcTime(incident.EndedAt),
+            (long)incident.Duration.TotalMilliseconds,
+            incident.HighestLevel.ToName(),
+            ContractJson.ToName(incident.Outcome),
+            [.. incident.Timeline.Select(u => new UtteranceDocument(u.Seq, u.Speaker, new UtcTime(u.At), u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName()))],
+            [.. incident.Warnings.Select(w => new WarningDocument(w.Seq, new UtcTime(w.At), w.Level.ToName(), w.Script, w.GivenByAgent))],
+            incident.SupervisorAlerted,
+            incident.ThreatRaised);
+        return JsonSerializer.SerializeToUtf8Bytes(document, ContractJsonContext.Default.IncidentDocument);
     }
 
     /// <summary>Writes the incident as a JSON string.</summary>
@@ -91,135 +65,47 @@ public static class IncidentJson
     /// <exception cref="FormatException">The bytes are not an incident object; the message names the field at fault.</exception>
     public static Incident Parse(ReadOnlySpan<byte> utf8Json)
     {
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new FormatException("Incident JSON is not valid: expected an object.");
-            }
-
-            return ReadIncident(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"Incident JSON is not valid: {e.Message}", e);
-        }
-    }
-
-    private static Incident ReadIncident(ref Utf8JsonReader reader)
-    {
-        string? tenant = null, call = null, agent = null, team = null, customer = null, language = null;
-        DateTimeOffset? started = null, ended = null;
-        EscalationLevel? highest = null;
-        IncidentOutcome? outcome = null;
-        var timeline = new List<IncidentUtterance>();
-        var warnings = new List<IncidentWarning>();
-        bool supervisorAlerted = false, threatRaised = false;
-
-        while (JsonNames.NextProperty(ref reader, out var name))
-        {
-            switch (name)
-            {
-                case "tenant_id": tenant = JsonNames.ReadString(ref reader, name); break;
-                case "call_id": call = JsonNames.ReadString(ref reader, name); break;
-                case "agent_id": agent = JsonNames.ReadString(ref reader, name); break;
-                case "team_id": team = JsonNames.ReadString(ref reader, name); break;
-                case "customer_id": customer = JsonNames.ReadString(ref reader, name); break;
-                case "language": language = JsonNames.ReadString(ref reader, name); break;
-                case "started_at": started = JsonNames.ReadTime(ref reader, name); break;
-                case "ended_at": ended = JsonNames.ReadTime(ref reader, name); break;
-                case "highest_level": highest = JsonNames.ParseLevel(JsonNames.ReadString(ref reader, name), name); break;
-                case "outcome": outcome = JsonNames.ParseOutcome(JsonNames.ReadString(ref reader, name)); break;
-                case "timeline": ReadArray(ref reader, name, timeline, ReadUtterance); break;
-                case "warnings": ReadArray(ref reader, name, warnings, ReadWarning); break;
-                case "supervisor_alerted": supervisorAlerted = JsonNames.ReadBoolean(ref reader, name); break;
-                case "threat_raised": threatRaised = JsonNames.ReadBoolean(ref reader, name); break;
-                default: reader.Skip(); break;
-            }
-        }
-
+        var d = ContractJson.Deserialize(utf8Json, Document, ContractJsonContext.Default.IncidentDocument);
+        var highest = d.HighestLevel is null ? (EscalationLevel?)null : ContractJson.ParseLevel(d.HighestLevel, "highest_level");
+        var outcome = d.Outcome is null ? (IncidentOutcome?)null : ContractJson.ParseOutcome(d.Outcome);
+        var timeline = (d.Timeline ?? []).Select(ToUtterance).ToList();
+        var warnings = (d.Warnings ?? []).Select(ToWarning).ToList();
         return new Incident(
-            new CallParticipants(Required(tenant, "tenant_id"), Required(call, "call_id"), agent ?? "", team ?? "", customer ?? "", language ?? ""),
-            started ?? throw Missing("started_at"),
-            ended ?? throw Missing("ended_at"),
+            new CallParticipants(Required(d.TenantId, "tenant_id"), Required(d.CallId, "call_id"), d.AgentId ?? "", d.TeamId ?? "", d.CustomerId ?? "", d.Language ?? ""),
+            d.StartedAt?.Value ?? throw Missing("started_at"),
+            d.EndedAt?.Value ?? throw Missing("ended_at"),
             highest ?? throw Missing("highest_level"),
             outcome ?? throw Missing("outcome"),
             timeline,
             warnings,
-            supervisorAlerted,
-            threatRaised);
+            d.SupervisorAlerted ?? false,
+            d.ThreatRaised ?? false);
     }
 
-    private delegate T ElementReader<T>(ref Utf8JsonReader reader);
-
-    private static void ReadArray<T>(ref Utf8JsonReader reader, string field, List<T> into, ElementReader<T> read)
+    private static IncidentUtterance ToUtterance(UtteranceDocument? u)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (u is null)
         {
-            throw new FormatException($"Incident JSON is not valid: the field '{field}' must be an array.");
+            throw ContractJson.WrongType(Document, "timeline");
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new FormatException($"Incident JSON is not valid: the items of '{field}' must be objects.");
-            }
-
-            into.Add(read(ref reader));
-        }
+        var levelAfter = u.LevelAfter is null ? EscalationLevel.None : ContractJson.ParseLevel(u.LevelAfter, "level_after");
+        var categories = ContractJson.Strings(u.Categories, Document, "timeline.categories");
+        return new IncidentUtterance(u.Seq ?? 0, u.Speaker ?? "", u.At?.Value ?? throw Missing("timeline.at"), u.OffsetMs ?? 0, u.Excerpt ?? "", categories, levelAfter);
     }
 
-    private static IncidentUtterance ReadUtterance(ref Utf8JsonReader reader)
+    private static IncidentWarning ToWarning(WarningDocument? w)
     {
-        ulong seq = 0, offset = 0;
-        string speaker = "", excerpt = "";
-        DateTimeOffset? at = null;
-        List<string> categories = [];
-        var levelAfter = EscalationLevel.None;
-        while (JsonNames.NextProperty(ref reader, out var name))
+        if (w is null)
         {
-            switch (name)
-            {
-                case "seq": seq = JsonNames.ReadUInt64(ref reader, name); break;
-                case "speaker": speaker = JsonNames.ReadString(ref reader, name); break;
-                case "at": at = JsonNames.ReadTime(ref reader, name); break;
-                case "offset_ms": offset = JsonNames.ReadUInt64(ref reader, name); break;
-                case "excerpt": excerpt = JsonNames.ReadString(ref reader, name); break;
-                case "categories": categories = JsonNames.ReadStrings(ref reader, name); break;
-                case "level_after": levelAfter = JsonNames.ParseLevel(JsonNames.ReadString(ref reader, name), name); break;
-                default: reader.Skip(); break;
-            }
+            throw ContractJson.WrongType(Document, "warnings");
         }
 
-        return new IncidentUtterance(seq, speaker, at ?? throw Missing("timeline.at"), offset, excerpt, categories, levelAfter);
+        var level = w.Level is null ? EscalationLevel.None : ContractJson.ParseLevel(w.Level, "level");
+        return new IncidentWarning(w.Seq ?? 0, w.At?.Value ?? throw Missing("warnings.at"), level, w.Script ?? "", w.GivenByAgent ?? false);
     }
 
-    private static IncidentWarning ReadWarning(ref Utf8JsonReader reader)
-    {
-        ulong seq = 0;
-        DateTimeOffset? at = null;
-        var level = EscalationLevel.None;
-        string script = "";
-        var givenByAgent = false;
-        while (JsonNames.NextProperty(ref reader, out var name))
-        {
-            switch (name)
-            {
-                case "seq": seq = JsonNames.ReadUInt64(ref reader, name); break;
-                case "at": at = JsonNames.ReadTime(ref reader, name); break;
-                case "level": level = JsonNames.ParseLevel(JsonNames.ReadString(ref reader, name), name); break;
-                case "script": script = JsonNames.ReadString(ref reader, name); break;
-                case "given_by_agent": givenByAgent = JsonNames.ReadBoolean(ref reader, name); break;
-                default: reader.Skip(); break;
-            }
-        }
+    private static string Required(string? value, string field) => ContractJson.Required(value, Document, field);
 
-        return new IncidentWarning(seq, at ?? throw Missing("warnings.at"), level, script, givenByAgent);
-    }
-
-    private static string Required(string? value, string field) => JsonNames.Required(value, "Incident", field);
-
-    private static FormatException Missing(string field) => JsonNames.Missing("Incident", field);
+    private static FormatException Missing(string field) => ContractJson.Missing(Document, field);
 }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AbuseDetector.Alerts.Redis;
 
-/// <summary>Where Redis is and how alerts and incidents are kept there; bound from the <c>AbuseDetector:Alerts</c> section (the service fills in the server, password and TLS from its --redis settings).</summary>
+/// <summary>
+/// Where Redis is and how alerts and incidents are kept there; bound from the <c>AbuseDetector:Alerts</c> section (the
+/// service fills in the server, password and TLS from its --redis settings) and validated with data annotations.
+/// </summary>
 public sealed class RedisAlertsOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
@@ -83,10 +86,29 @@ public sealed class RedisAlertsOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis OperationTimeout must be between 100 ms and 5 minutes.")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long disposing the publisher waits for the outbox to drain.</summary>
+    /// <summary>How long disposing the publisher or the incident store waits for what is queued to reach Redis.</summary>
     /// <value>The default value is 5 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis ShutdownFlushTimeout must be between 0 and 5 minutes.")]
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A file on local disk where every alert taken into the outbox is written before <see cref="RedisAlertPublisher.Raise"/>
+    /// returns, so alerts still waiting for Redis survive a crash or a restart and are published at the next start; null
+    /// for none (alerts waiting are then lost with the process). One instance per file: a second one is refused.
+    /// </summary>
+    /// <value>The default value is null: no journal.</value>
+    [MinLength(1, ErrorMessage = "Redis OutboxJournalPath must name a file, or be left unset for no journal.")]
+    public string? OutboxJournalPath { get; set; }
+
+    /// <summary>When the outbox journal is forced to disk (fsync); every append is written to the file at once whatever the setting.</summary>
+    /// <value>The default value is <see cref="JournalFlushPolicy.EverySecond"/>.</value>
+    [EnumDataType(typeof(JournalFlushPolicy), ErrorMessage = "Redis JournalFlush must be EveryWrite, EverySecond or OperatingSystem.")]
+    public JournalFlushPolicy JournalFlush { get; set; } = JournalFlushPolicy.EverySecond;
+
+    /// <summary>How large the outbox journal may grow before it is compacted to the alerts still waiting.</summary>
+    /// <value>The default value is 64 MiB.</value>
+    [Range(16L * 1024, 1024L * 1024 * 1024 * 1024, ErrorMessage = "Redis MaxJournalBytes must be between 16 KiB (16384) and 1 TiB.")]
+    public long MaxJournalBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Throws a <see cref="ValidationException"/> listing every invalid setting.</summary>
     /// <exception cref="ValidationException">A setting is out of range.</exception>

@@ -1,170 +1,129 @@
-using System.Globalization;
 using AbuseDetector.Alerts.Redis.Internal;
 using AbuseDetector.Escalation;
+using AbuseDetector.Monitoring;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace AbuseDetector.Alerts.Redis;
 
 /// <summary>
-/// Incidents in Redis: each as JSON at <c>{prefix}:{tenant}:incident:{call}</c>, kept for
+/// Incidents in Redis: each as JSON at <c>{prefix}:{{tenant}}:incident:{call}</c>, kept for
 /// <see cref="RedisAlertsOptions.IncidentRetention"/> after the call started, and indexed newest first in sorted sets
-/// scored by start time (unix ms): <c>{prefix}:{tenant}:incidents</c> and <c>…:incidents:team:{team}</c>,
+/// scored by start time (unix ms): <c>{prefix}:{{tenant}}:incidents</c> and <c>…:incidents:team:{team}</c>,
 /// <c>…:incidents:agent:{agent}</c>, <c>…:incidents:customer:{customer}</c>. Also the per-agent counts behind
-/// wellbeing alerts at <c>{prefix}:{tenant}:wellbeing:{agent}:…</c>.
+/// wellbeing alerts at <c>{prefix}:{{tenant}}:wellbeing:{agent}:…</c>. <see cref="Keep"/> queues the incident and a
+/// background loop saves it through <see cref="RedisWriteRetry"/>, so ending a call never waits on Redis and an outage
+/// does not lose the manager's notes; reads fail at once with <see cref="IncidentStoreUnavailableException"/> while
+/// Redis is away. Dispose at the end: it gives what is queued <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/>.
 /// </summary>
-public sealed class RedisIncidentStore
+public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposable
 {
-    private readonly RedisConnection _connection;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisAlertsOptions _options;
     private readonly RedisKeys _keys;
+    private readonly RedisWriteRetry _retry;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    /// <summary>Creates a store on the process's connection.</summary>
-    /// <param name="connection">The Redis connection; not disposed with the store.</param>
-    /// <param name="timeProvider">The clock retention is measured with, or null for the system clock.</param>
-    public RedisIncidentStore(RedisConnection connection, TimeProvider? timeProvider = null)
+    /// <summary>Creates the store and starts its saving loop; returns at once, also while Redis is down.</summary>
+    /// <param name="redis">The process's Redis connection; not disposed with the store.</param>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="retry">The retry policy shared with the publisher; its clock measures retention.</param>
+    /// <param name="logger">Logs failures, or null for none.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of range.</exception>
+    public RedisIncidentStore(IConnectionMultiplexer redis, RedisAlertsOptions options, RedisWriteRetry retry, ILogger<RedisIncidentStore>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        _connection = connection;
-        _keys = connection.Keys;
-        _time = timeProvider ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(retry);
+        options.Validate();
+        _redis = redis;
+        _options = options;
+        _keys = new RedisKeys(options.KeyPrefix);
+        _retry = retry;
+        _time = retry.TimeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _loop = Task.Run(SaveQueuedAsync, CancellationToken.None);
     }
 
-    private TimeSpan Retention => _connection.Options.IncidentRetention;
+    private TimeSpan Retention => _options.IncidentRetention;
 
-    /// <summary>Saves or replaces the incident of a call and indexes it, in one atomic script; an incident already past retention is not saved.</summary>
-    /// <param name="incident">The incident.</param>
-    /// <param name="cancellationToken">Stops waiting; the incident may still be saved.</param>
-    /// <returns>True when saved, false when the call started longer ago than the retention.</returns>
-    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
-    public async Task<bool> SaveAsync(Incident incident, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(incident);
-        var call = incident.Call;
-        var now = _time.GetUtcNow();
-        var keepFor = incident.StartedAt + Retention - now;
-        if (keepFor <= TimeSpan.Zero)
-        {
-            return false;
-        }
-
-        var keys = new List<RedisKey>
-        {
-            _keys.Incident(call.TenantId, call.CallId),
-            _keys.Incidents(call.TenantId),
-            _keys.IncidentsByTeam(call.TenantId, call.TeamId),
-            _keys.IncidentsByAgent(call.TenantId, call.AgentId),
-        };
-        if (call.CustomerId.Length > 0)
-        {
-            keys.Add(_keys.IncidentsByCustomer(call.TenantId, call.CustomerId));
-        }
-
-        await _connection.EvaluateAsync(
-            Scripts.SaveIncident,
-            [.. keys],
-            [
-                IncidentJson.Serialize(incident),
-                Math.Max(1L, (long)Math.Ceiling(keepFor.TotalMilliseconds)),
-                incident.StartedAt.ToUnixTimeMilliseconds(),
-                call.CallId,
-                Cutoff(now),
-                (long)Retention.TotalMilliseconds,
-            ], cancellationToken);
-        return true;
-    }
-
-    /// <summary>Reads the incident of a call.</summary>
-    /// <param name="tenantId">The tenant.</param>
-    /// <param name="callId">The call.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The incident, or null when there is none or it expired.</returns>
-    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
-    public async Task<Incident?> GetAsync(string tenantId, string callId, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    /// <exception cref="IncidentStoreUnavailableException">Redis did not answer.</exception>
+    public Task<Incident?> GetAsync(string tenantId, string callId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(callId);
-        var database = await _connection.GetDatabaseAsync(cancellationToken);
-        var json = await database.StringGetAsync(_keys.Incident(tenantId, callId)).WaitAsync(_connection.Options.OperationTimeout, cancellationToken);
-        return json.IsNull ? null : IncidentJson.Parse((byte[])json!);
+        return ReadAsync(async ct =>
+        {
+            var json = await _redis.GetDatabase().StringGetAsync(_keys.Incident(tenantId, callId)).WaitAsync(_options.OperationTimeout, _time, ct);
+            return json.IsNull ? null : IncidentJson.Parse((byte[])json!);
+        }, cancellationToken);
     }
 
-    /// <summary>Lists incidents newest first, dropping index entries whose incident expired.</summary>
+    /// <summary>Lists incidents newest first, from the narrowest index the filter allows, dropping index entries whose incident expired.</summary>
     /// <param name="tenantId">The tenant.</param>
-    /// <param name="filter">Which incidents, or null for all of the tenant's.</param>
-    /// <param name="limit">The most incidents to return.</param>
+    /// <param name="filter">Which incidents.</param>
+    /// <param name="limit">The most to return.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>Up to <paramref name="limit"/> incidents, the latest started first.</returns>
-    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
-    public async Task<IReadOnlyList<Incident>> ListAsync(string tenantId, IncidentFilter? filter = null, int limit = 100, CancellationToken cancellationToken = default)
+    /// <exception cref="IncidentStoreUnavailableException">Redis did not answer.</exception>
+    public Task<IReadOnlyList<Incident>> ListAsync(string tenantId, IncidentFilter filter, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        filter ??= new IncidentFilter();
 
-        // The narrowest index answers; other criteria are checked on the incidents, reading more to fill the limit.
-        var (index, criteria) = filter switch
+        // The narrowest index answers; the other criteria are checked on the incidents, reading on to fill the limit.
+        RedisKey index = filter switch
         {
-            { CustomerId: { } customer } => (_keys.IncidentsByCustomer(tenantId, customer), (filter.AgentId is null ? 0 : 1) + (filter.TeamId is null ? 0 : 1)),
-            { AgentId: { } agent } => (_keys.IncidentsByAgent(tenantId, agent), filter.TeamId is null ? 0 : 1),
-            { TeamId: { } team } => (_keys.IncidentsByTeam(tenantId, team), 0),
-            _ => (_keys.Incidents(tenantId), 0),
+            { CustomerId: { } customer } => _keys.IncidentsByCustomer(tenantId, customer),
+            { AgentId: { } agent } => _keys.IncidentsByAgent(tenantId, agent),
+            { TeamId: { } team } => _keys.IncidentsByTeam(tenantId, team),
+            _ => _keys.Incidents(tenantId),
         };
-        var read = criteria == 0 ? limit : (int)Math.Min(100_000L, limit * 10L);
-
-        var result = await _connection.EvaluateAsync(
-            Scripts.ListIncidents,
-            [index],
-            [
-                _keys.IncidentPrefix(tenantId),
-                filter.To is { } to ? to.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "+inf",
-                filter.From is { } from ? from.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-inf",
-                read,
-                Cutoff(_time.GetUtcNow()),
-            ], cancellationToken);
-
-        var incidents = new List<Incident>();
-        foreach (var json in (RedisResult[])result!)
+        var to = filter.To?.ToUnixTimeMilliseconds() ?? double.PositiveInfinity;
+        var from = filter.From?.ToUnixTimeMilliseconds() ?? double.NegativeInfinity;
+        return ReadAsync<IReadOnlyList<Incident>>(async ct =>
         {
-            var incident = IncidentJson.Parse((byte[])json!);
-            if (Matches(incident, filter))
+            var incidents = new List<Incident>();
+            await foreach (var incident in ReadIndexAsync(tenantId, index, from, to, limit, ct))
             {
-                incidents.Add(incident);
-                if (incidents.Count == limit)
+                if (filter.Matches(incident))
                 {
-                    break;
+                    incidents.Add(incident);
+                    if (incidents.Count == limit)
+                    {
+                        break;
+                    }
                 }
             }
-        }
 
-        return incidents;
+            return incidents;
+        }, cancellationToken);
     }
 
-    /// <summary>Counts a caller's incidents in a recent window and describes the newest, from the customer index.</summary>
-    /// <param name="tenantId">The tenant.</param>
-    /// <param name="customerId">The caller.</param>
-    /// <param name="window">How far back to look, from now.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The count and the newest incident's outcome and level.</returns>
-    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
-    public async Task<CustomerHistory> GetCustomerHistoryAsync(string tenantId, string customerId, TimeSpan window, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    /// <exception cref="IncidentStoreUnavailableException">Redis did not answer.</exception>
+    public Task<CustomerHistory> GetCustomerHistoryAsync(string tenantId, string customerId, TimeSpan window, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
-        var now = _time.GetUtcNow();
-        var result = (RedisResult[])(await _connection.EvaluateAsync(
-            Scripts.CustomerHistory,
-            [_keys.IncidentsByCustomer(tenantId, customerId)],
-            [_keys.IncidentPrefix(tenantId), (now - window).ToUnixTimeMilliseconds(), Cutoff(now)], cancellationToken))!;
-
-        var count = (int)result[0];
-        if (count == 0 || result[1].IsNull)
+        var since = (_time.GetUtcNow() - window).ToUnixTimeMilliseconds();
+        return ReadAsync(async ct =>
         {
-            return new CustomerHistory(0, null, null, null);
-        }
+            var count = 0;
+            Incident? newest = null;
+            await foreach (var incident in ReadIndexAsync(tenantId, _keys.IncidentsByCustomer(tenantId, customerId), since, double.PositiveInfinity, 100, ct))
+            {
+                newest ??= incident;
+                count++;
+            }
 
-        var newest = IncidentJson.Parse((byte[])result[1]!);
-        return new CustomerHistory(count, newest.Outcome, newest.HighestLevel, newest.StartedAt);
+            return newest is null ? CustomerHistory.None : new CustomerHistory(count, newest.Outcome, newest.HighestLevel, newest.StartedAt);
+        }, cancellationToken);
     }
 
     /// <summary>Records whether an agent's call was abusive and returns the agent's recent counts; a calm call resets the streak.</summary>
@@ -175,30 +134,104 @@ public sealed class RedisIncidentStore
     /// <param name="shiftWindow">How far back abusive calls count; the counts are forgotten after this long without calls.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>Abusive calls in the window and in a row.</returns>
-    /// <exception cref="RedisConnectionException">Redis is not reachable.</exception>
-    public async Task<AgentWellbeing> RecordCallOutcomeAsync(string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
+    /// <exception cref="IncidentStoreUnavailableException">Redis did not answer or refuses writes for now.</exception>
+    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(agentId);
         ArgumentOutOfRangeException.ThrowIfLessThan(shiftWindow, TimeSpan.FromMilliseconds(1));
-        var atMs = at.ToUnixTimeMilliseconds();
-        var result = (RedisResult[])(await _connection.EvaluateAsync(
-            Scripts.RecordCallOutcome,
-            [_keys.AbusiveCalls(tenantId, agentId), _keys.AbusiveStreak(tenantId, agentId)],
-            [
-                abusive ? "1" : "0",
-                atMs,
-                atMs - (long)shiftWindow.TotalMilliseconds,
-                (long)shiftWindow.TotalMilliseconds,
-                string.Create(CultureInfo.InvariantCulture, $"{atMs}:{Guid.NewGuid():N}"),
-            ], cancellationToken))!;
-        return new AgentWellbeing((int)result[0], (int)result[1]);
+        var (keys, values) = Scripts.RecordCallOutcomeArguments(_keys, tenantId, agentId, abusive, at, shiftWindow);
+        return ReadAsync<AgentWellbeing?>(async ct =>
+        {
+            var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.RecordCallOutcome, keys, values)
+                .WaitAsync(_options.OperationTimeout, _time, ct))!;
+            return new AgentWellbeing((int)result[0], (int)result[1]);
+        }, cancellationToken);
     }
 
-    private long Cutoff(DateTimeOffset now) => (now - Retention).ToUnixTimeMilliseconds();
+    /// <summary>Saves or replaces the incident of a call and indexes it, in one atomic script, once; <see cref="Keep"/> is the way that retries.</summary>
+    /// <param name="incident">The incident.</param>
+    /// <param name="cancellationToken">Stops waiting; the incident may still be saved.</param>
+    /// <returns>True when saved, false when the call started longer ago than the retention.</returns>
+    internal async Task<bool> SaveAsync(Incident incident, CancellationToken cancellationToken = default)
+    {
+        if (Scripts.SaveIncidentArguments(_keys, incident, _time.GetUtcNow(), Retention) is not var (keys, values))
+        {
+            return false;
+        }
 
-    private static bool Matches(Incident incident, IncidentFilter filter) =>
-        (filter.TeamId is null || string.Equals(incident.Call.TeamId, filter.TeamId, StringComparison.Ordinal))
-        && (filter.AgentId is null || string.Equals(incident.Call.AgentId, filter.AgentId, StringComparison.Ordinal))
-        && (filter.CustomerId is null || string.Equals(incident.Call.CustomerId, filter.CustomerId, StringComparison.Ordinal));
+        await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveIncident, keys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The incidents of an index newest first within a score range: ids by ZREVRANGEBYSCORE a page at a time, the
+    /// incidents by one MGET per page (one slot, thanks to the tenant's hash tag). Entries older than the retention are
+    /// trimmed first, and entries whose incident is gone are removed as they are met.
+    /// </summary>
+    private async IAsyncEnumerable<Incident> ReadIndexAsync(string tenantId, RedisKey index, double from, double to, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Bounded, so a filter that matches little cannot walk a huge index.
+        const int MaxEntries = 100_000;
+        var database = _redis.GetDatabase();
+        var cutoff = (_time.GetUtcNow() - Retention).ToUnixTimeMilliseconds();
+
+        // Clean-up needs no answer: sent ahead on the same connection, it is done before the range read that follows.
+        await database.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, cutoff, Exclude.Stop, CommandFlags.FireAndForget);
+        pageSize = Math.Clamp(pageSize, 10, 1000);
+        for (var offset = 0; offset < MaxEntries;)
+        {
+            var ids = await database.SortedSetRangeByScoreAsync(index, from, to, Exclude.None, Order.Descending, offset, pageSize)
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            if (ids.Length == 0)
+            {
+                yield break;
+            }
+
+            var incidentKeys = new RedisKey[ids.Length];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                incidentKeys[i] = _keys.Incident(tenantId, (string)ids[i]!);
+            }
+
+            var jsons = await database.StringGetAsync(incidentKeys).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            var gone = new List<RedisValue>();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (jsons[i].IsNull)
+                {
+                    gone.Add(ids[i]);
+                }
+                else
+                {
+                    yield return IncidentJson.Parse((byte[])jsons[i]!);
+                }
+            }
+
+            if (gone.Count > 0)
+            {
+                await database.SortedSetRemoveAsync(index, [.. gone], CommandFlags.FireAndForget);
+            }
+
+            // The ids just removed no longer count in the offset.
+            offset += ids.Length - gone.Count;
+            if (ids.Length < pageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Runs a read, turning Redis being away into <see cref="IncidentStoreUnavailableException"/>.</summary>
+    private async Task<T> ReadAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read(cancellationToken);
+        }
+        catch (Exception e) when (RedisWriteRetry.IsTransient(e))
+        {
+            throw new IncidentStoreUnavailableException($"Redis did not answer the incident store ({e.GetType().Name}); try again later.", e);
+        }
+    }
 }

@@ -35,6 +35,40 @@ public sealed class AlertJsonTests
     }
 
     [Fact]
+    public void Serialize_Alert_WritesTheContractBytesExactly()
+    {
+        // Pinned byte for byte: field order, number and time formats, and the default escaping of quotes, apostrophes,
+        // markup characters and non-ASCII letters.
+        var alert = TestAlerts.Make("acme", 7) with { Reason = "He said \"it's <over> & done\" – ü", Evidence = ["a", "b+c"] };
+
+        var json = AlertJson.SerializeToString(alert);
+
+        Assert.Equal(
+            """{"alert_id":"acme-alert-7","tenant_id":"acme","call_id":"call-7","agent_id":"agent-1","team_id":"team-1","customer_id":"cust-9","kind":"level_changed","level":"warning","category":"swearing","severity":"warning","reason":"He said \u0022it\u0027s \u003Cover\u003E \u0026 done\u0022 \u2013 \u00FC","evidence":["a","b\u002Bc"],"recommended_script":"I want to help, but I need you to stop swearing.","seq":7,"at":"2026-11-22T13:05:00.130Z","audience":"agent_and_team"}""",
+            json);
+    }
+
+    [Theory]
+    [InlineData(AlertKind.LevelChanged, AlertAudience.Agent, AlertSeverity.Warning, EscalationLevel.Warning)]
+    [InlineData(AlertKind.SupervisorNeeded, AlertAudience.Team, AlertSeverity.Critical, EscalationLevel.FinalWarning)]
+    [InlineData(AlertKind.Threat, AlertAudience.AgentAndTeam, AlertSeverity.Critical, EscalationLevel.EndCallPermitted)]
+    [InlineData(AlertKind.Coaching, AlertAudience.Team, AlertSeverity.Info, EscalationLevel.None)]
+    [InlineData(AlertKind.RepeatCaller, AlertAudience.Agent, AlertSeverity.Info, EscalationLevel.None)]
+    [InlineData(AlertKind.CallEnded, AlertAudience.Team, AlertSeverity.Info, EscalationLevel.Notice)]
+    [InlineData(AlertKind.AgentWellbeing, AlertAudience.Team, AlertSeverity.Warning, EscalationLevel.None)]
+    public void Parse_SerializedAlertOfEachKind_RoundTrips(AlertKind kind, AlertAudience audience, AlertSeverity severity, EscalationLevel level)
+    {
+        var alert = TestAlerts.Make("acme", 3, audience, severity) with { Kind = kind, Level = level, Category = kind == AlertKind.Threat ? "threat" : "", Evidence = kind == AlertKind.CallEnded ? [] : ["x", "y"], Seq = kind == AlertKind.AgentWellbeing ? 0 : ulong.MaxValue };
+
+        var json = AlertJson.Serialize(alert);
+        var parsed = AlertJson.Parse(json);
+
+        Assert.Equal(alert with { Evidence = [] }, parsed with { Evidence = [] });
+        Assert.Equal(alert.Evidence, parsed.Evidence);
+        Assert.Equal(json, AlertJson.Serialize(parsed));
+    }
+
+    [Fact]
     public void Serialize_AtWithOffset_WritesIso8601UtcWithMillisecondsAndZ()
     {
         var alert = TestAlerts.Make("acme", 0) with { At = new DateTimeOffset(2026, 11, 22, 14, 5, 0, 123, TimeSpan.FromHours(1)) };
@@ -80,6 +114,9 @@ public sealed class AlertJsonTests
     [InlineData("{\"alert_id\":\"a\",\"seq\":\"7\"}", "'seq' must be a whole number")]
     [InlineData("{\"alert_id\":\"a\",\"at\":\"yesterday\"}", "'at' must be an ISO 8601 time")]
     [InlineData("{\"alert_id\":\"a\",\"evidence\":\"x\"}", "'evidence' must be an array of strings")]
+    [InlineData("{\"alert_id\":\"a\",\"evidence\":[1]}", "'evidence' must be an array of strings")]
+    [InlineData("{\"alert_id\":7}", "'alert_id' must be a string")]
+    [InlineData("{\"alert_id\":\"a\",\"tenant_id\":\"t\",\"call_id\":\"c\",\"agent_id\":\"g\",\"team_id\":\"m\",\"kind\":\"threat\",\"level\":\"warning\",\"severity\":\"info\",\"at\":\"2026-11-22T13:05:00Z\",\"audience\":\"everyone\"}", "'audience' has the unknown value 'everyone'")]
     public void Parse_BadJson_ThrowsFormatExceptionSayingWhy(string json, string expected)
     {
         var error = Assert.Throws<FormatException>(() => AlertJson.Parse(json));

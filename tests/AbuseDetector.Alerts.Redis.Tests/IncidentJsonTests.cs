@@ -29,6 +29,32 @@ public sealed class IncidentJsonTests
     }
 
     [Fact]
+    public void Serialize_Incident_WritesTheStoredBytesExactly()
+    {
+        var incident = TestAlerts.Incident("acme", "call-1", Started.AddMilliseconds(5)) with { Warnings = [] };
+
+        var json = IncidentJson.SerializeToString(incident);
+
+        Assert.Equal(
+            """{"tenant_id":"acme","call_id":"call-1","agent_id":"agent-1","team_id":"team-1","customer_id":"cust-1","language":"en-GB","started_at":"2026-11-22T13:00:00.005Z","ended_at":"2026-11-22T13:04:00.005Z","duration_ms":240000,"highest_level":"end_call_permitted","outcome":"ended_by_agent","timeline":[{"seq":3,"speaker":"customer","at":"2026-11-22T13:00:30.005Z","offset_ms":30000,"excerpt":"you [expletive]","categories":["swearing"],"level_after":"notice"},{"seq":7,"speaker":"customer","at":"2026-11-22T13:01:30.005Z","offset_ms":90000,"excerpt":"I know where you live","categories":["threat"],"level_after":"final_warning"}],"warnings":[],"supervisor_alerted":true,"threat_raised":true}""",
+            json);
+    }
+
+    [Theory]
+    [InlineData("{\"tenant_id\":\"t\"}", "'call_id' is missing")]
+    [InlineData("{\"tenant_id\":\"t\",\"call_id\":\"c\",\"started_at\":\"2026-11-22T13:00:00Z\",\"ended_at\":\"2026-11-22T13:00:00Z\",\"highest_level\":\"warning\",\"outcome\":\"completed\",\"timeline\":[{\"seq\":1}]}", "'timeline.at' is missing")]
+    [InlineData("{\"tenant_id\":\"t\",\"timeline\":[{\"at\":\"soon\"}]}", "'timeline.at' must be an ISO 8601 time")]
+    [InlineData("{\"tenant_id\":\"t\",\"timeline\":[1]}", "'timeline' must be an array of objects")]
+    [InlineData("{\"tenant_id\":\"t\",\"threat_raised\":\"yes\"}", "'threat_raised' must be true or false")]
+    [InlineData("{\"tenant_id\":\"t\",\"warnings\":[{\"at\":\"2026-11-22T13:00:00Z\",\"level\":\"loud\"}]}", "'level' has the unknown value 'loud'")]
+    public void Parse_BadIncident_ThrowsFormatExceptionNamingTheField(string json, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => IncidentJson.Parse(json));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_SerializedIncident_RoundTrips()
     {
         var incident = TestAlerts.Incident("acme", "call-1", Started, outcome: IncidentOutcome.CallerHungUp);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AbuseDetector.Escalation;
+using AbuseDetector.Monitoring;
 
 namespace AbuseDetector.Alerts.Redis.Tests;
 
@@ -10,9 +11,9 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     public async Task PublishAsync_ByAudience_ReachesOnlyTheMatchingChannels()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        await using var publisher = new RedisAlertPublisher(connection);
-        string agentChannel = $"abuse:{tenant}:agent:agent-1", teamChannel = $"abuse:{tenant}:team:team-1";
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
+        string agentChannel = $"abuse:{{{tenant}}}:agent:agent-1", teamChannel = $"abuse:{{{tenant}}}:team:team-1";
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, agentChannel, teamChannel);
 
         Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent)));
@@ -22,18 +23,18 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "four messages arrived");
         Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-3"], raw.On(agentChannel).Select(a => a.AlertId));
         Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], raw.On(teamChannel).Select(a => a.AlertId));
-        var watcher = new AlertWatcher(connection);
-        Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], (await watcher.ReadHistoryAsync(tenant, "team-1", null, 100)).Select(e => e.Alert.AlertId));
-        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-3"], (await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 100)).Select(e => e.Alert.AlertId));
+        var feed = stack.Feed();
+        Assert.Equal([$"{tenant}-alert-2", $"{tenant}-alert-3"], (await feed.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100)).Select(e => e.Alert.AlertId));
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-3"], (await feed.ReadHistoryAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, 100)).Select(e => e.Alert.AlertId));
     }
 
     [Fact]
     public async Task PublishAsync_SameAlertIdTwice_DeliversAndRecordsItOnce()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        await using var publisher = new RedisAlertPublisher(connection);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1", $"abuse:{tenant}:team:team-1");
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:agent:agent-1", $"abuse:{{{tenant}}}:team:team-1");
         var alert = TestAlerts.Make(tenant, 1);
 
         var first = await publisher.PublishAsync(alert);
@@ -44,17 +45,17 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.False(retry);
         await Eventually.TrueAsync(() => raw.Messages.Count >= 3, "the marker alert arrived");
         Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-1", $"{tenant}-alert-2"], raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
-        Assert.Single(await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100));
-        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-2"], (await new AlertWatcher(connection).ReadAgentHistoryAsync(tenant, "agent-1", null, 100)).Select(e => e.Alert.AlertId));
+        Assert.Single(await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100));
+        Assert.Equal([$"{tenant}-alert-1", $"{tenant}-alert-2"], (await stack.Feed().ReadHistoryAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, 100)).Select(e => e.Alert.AlertId));
     }
 
     [Fact]
     public async Task TryEnqueue_ManyTeamAlerts_HistoryHoldsThemInOrderAndOutboxEmpties()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        await using var publisher = new RedisAlertPublisher(connection);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
 
         for (var i = 1; i <= 200; i++)
         {
@@ -64,7 +65,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
         Assert.Equal(0, publisher.OutboxDepth);
         var expected = Enumerable.Range(1, 200).Select(i => $"{tenant}-alert-{i}").ToList();
-        Assert.Equal(expected, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
+        Assert.Equal(expected, (await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000)).Select(e => e.Alert.AlertId));
         await Eventually.TrueAsync(() => raw.Messages.Count >= 200, "every alert reached the team channel");
         Assert.Equal(expected, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
     }
@@ -74,9 +75,9 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     {
         // Arrange: more alerts than one script call carries, every fifth a retry of the alert before it.
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 1000));
-        await using var publisher = new RedisAlertPublisher(connection);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.AgentHistoryLength = 1000));
+        var publisher = await stack.StartPublisherAsync();
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:agent:agent-1");
         using var metrics = new MetricsRecorder(publisher);
         var sent = new List<Alert>();
         for (var i = 1; i <= 400; i++)
@@ -99,16 +100,16 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.Equal(80, metrics.Sum("abuse_detector.alerts.duplicates"));
         await Eventually.TrueAsync(() => raw.Messages.Count >= unique.Count, "every unique alert reached the agent channel");
         Assert.Equal(unique, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
-        Assert.Equal(unique, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000)).Select(e => e.Alert.AlertId));
-        Assert.Equal(unique, (await new AlertWatcher(connection).ReadAgentHistoryAsync(tenant, "agent-1", null, 1000)).Select(e => e.Alert.AlertId));
+        Assert.Equal(unique, (await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000)).Select(e => e.Alert.AlertId));
+        Assert.Equal(unique, (await stack.Feed().ReadHistoryAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, 1000)).Select(e => e.Alert.AlertId));
     }
 
     [Fact]
     public async Task TryEnqueue_EachAfterTheOutboxEmptied_WakesTheLoopEveryTime()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
 
         for (var i = 1; i <= 50; i++)
         {
@@ -121,15 +122,15 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
             }
         }
 
-        Assert.Equal(50, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
+        Assert.Equal(50, (await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100)).Count);
     }
 
     [Fact]
     public async Task TryEnqueue_MoreThanHistoryLength_TrimsTheStreamKeepingTheNewest()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.HistoryLength = 10));
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.HistoryLength = 10));
+        var publisher = await stack.StartPublisherAsync();
 
         for (var i = 1; i <= 500; i++)
         {
@@ -137,7 +138,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         }
 
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
-        var history = await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 1000);
+        var history = await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000);
 
         // MAXLEN ~ trims whole stream nodes (100 entries by default): at least 10 kept, far fewer than 500.
         Assert.InRange(history.Count, 10, 110);
@@ -151,8 +152,8 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         // Arrange: team-only alerts, another agent's alerts and another tenant's alerts interleaved with agent 1's.
         var tenant = RedisServerFixture.NewTenant();
         var other = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 1000));
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.AgentHistoryLength = 1000));
+        var publisher = await stack.StartPublisherAsync();
         var expected = new List<string>();
         for (var i = 1; i <= 300; i++)
         {
@@ -174,24 +175,24 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
 
         // Act
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
-        var watcher = new AlertWatcher(connection);
-        var history = await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 1000);
+        var feed = stack.Feed();
+        var history = await feed.ReadHistoryAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, 1000);
 
         // Assert
         Assert.Equal(120, expected.Count);
         Assert.Equal(expected, history.Select(e => e.Alert.AlertId));
-        Assert.Equal(history.Select(e => e.StreamId).Distinct().Count(), history.Count);
-        Assert.Equal(60, (await watcher.ReadAgentHistoryAsync(tenant, "agent-2", null, 1000)).Count);
-        Assert.Equal(60, (await watcher.ReadAgentHistoryAsync(other, "agent-1", null, 1000)).Count);
-        Assert.Equal(120, (await watcher.ReadHistoryAsync(tenant, "team-1", null, 1000)).Count);
+        Assert.Equal(history.Select(e => e.HistoryId).Distinct().Count(), history.Count);
+        Assert.Equal(60, (await feed.ReadHistoryAsync(AlertScope.Agent(tenant, "agent-2"), HistoryId.Start, 1000)).Count);
+        Assert.Equal(60, (await feed.ReadHistoryAsync(AlertScope.Agent(other, "agent-1"), HistoryId.Start, 1000)).Count);
+        Assert.Equal(120, (await feed.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000)).Count);
     }
 
     [Fact]
     public async Task TryEnqueue_MoreThanAgentHistoryLength_TrimsTheAgentStreamOnly()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryLength = 10));
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.AgentHistoryLength = 10));
+        var publisher = await stack.StartPublisherAsync();
 
         for (var i = 1; i <= 500; i++)
         {
@@ -199,21 +200,21 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         }
 
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(15)));
-        var watcher = new AlertWatcher(connection);
-        var agent = await watcher.ReadAgentHistoryAsync(tenant, "agent-1", null, 1000);
+        var feed = stack.Feed();
+        var agent = await feed.ReadHistoryAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, 1000);
 
         // MAXLEN ~ trims whole stream nodes (100 entries by default); the team's own, longer cap keeps all 500.
         Assert.InRange(agent.Count, 10, 110);
         Assert.Equal(Enumerable.Range(501 - agent.Count, agent.Count).Select(i => $"{tenant}-alert-{i}"), agent.Select(e => e.Alert.AlertId));
-        Assert.Equal(500, (await watcher.ReadHistoryAsync(tenant, "team-1", null, 1000)).Count);
+        Assert.Equal(500, (await feed.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000)).Count);
     }
 
     [Fact]
     public async Task TryEnqueue_AgentAlert_AgentHistoryExpiresAfterTheRetentionTeamHistoryDoesNot()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.AgentHistoryRetention = TimeSpan.FromMinutes(10)));
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.AgentHistoryRetention = TimeSpan.FromMinutes(10)));
+        var publisher = await stack.StartPublisherAsync();
 
         Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, 1, AlertAudience.AgentAndTeam)));
         Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 2, AlertAudience.AgentAndTeam)));
@@ -221,19 +222,19 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
 
         using var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var database = raw.GetDatabase();
-        var agentTtl = await database.KeyTimeToLiveAsync($"abuse:{tenant}:agent:agent-1:history");
+        var agentTtl = await database.KeyTimeToLiveAsync($"abuse:{{{tenant}}}:agent:agent-1:history");
         Assert.NotNull(agentTtl);
         Assert.InRange(agentTtl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
-        Assert.Null(await database.KeyTimeToLiveAsync($"abuse:{tenant}:team:team-1:history"));
+        Assert.Null(await database.KeyTimeToLiveAsync($"abuse:{{{tenant}}}:team:team-1:history"));
     }
 
     [Fact]
     public async Task PublishAsync_TwoTenants_NeverSeeEachOthersAlerts()
     {
         string a = RedisServerFixture.NewTenant(), b = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        await using var publisher = new RedisAlertPublisher(connection);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{a}:agent:agent-1", $"abuse:{a}:team:team-1", $"abuse:{b}:agent:agent-1", $"abuse:{b}:team:team-1");
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{a}}}:agent:agent-1", $"abuse:{{{a}}}:team:team-1", $"abuse:{{{b}}}:agent:agent-1", $"abuse:{{{b}}}:team:team-1");
 
         // The same alert id in both tenants is two different alerts.
         await publisher.PublishAsync(TestAlerts.Make(a, 1) with { AlertId = "same" });
@@ -242,17 +243,17 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "both alerts arrived on both channels");
         Assert.All(raw.Messages.Where(m => m.Channel.Contains(a, StringComparison.Ordinal)), m => Assert.Equal(a, AlertJson.Parse(m.Message).Call.TenantId));
         Assert.All(raw.Messages.Where(m => m.Channel.Contains(b, StringComparison.Ordinal)), m => Assert.Equal(b, AlertJson.Parse(m.Message).Call.TenantId));
-        var watcher = new AlertWatcher(connection);
-        Assert.Equal([a], (await watcher.ReadHistoryAsync(a, "team-1", null, 10)).Select(e => e.Alert.Call.TenantId));
-        Assert.Equal([b], (await watcher.ReadHistoryAsync(b, "team-1", null, 10)).Select(e => e.Alert.Call.TenantId));
+        var feed = stack.Feed();
+        Assert.Equal([a], (await feed.ReadHistoryAsync(AlertScope.Team(a, "team-1"), HistoryId.Start, 10)).Select(e => e.Alert.Call.TenantId));
+        Assert.Equal([b], (await feed.ReadHistoryAsync(AlertScope.Team(b, "team-1"), HistoryId.Start, 10)).Select(e => e.Alert.Call.TenantId));
     }
 
     [Fact]
     public async Task TryEnqueue_Published_RecordsCountersAndLatency()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
         using var metrics = new MetricsRecorder(publisher);
 
         publisher.TryEnqueue(TestAlerts.Make(tenant, 1));
@@ -270,8 +271,8 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     public async Task DisposeAsync_WithAlertsWaiting_PublishesThemFirst()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
         for (var i = 1; i <= 50; i++)
         {
             publisher.TryEnqueue(TestAlerts.Make(tenant, i, AlertAudience.Team));
@@ -280,7 +281,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await publisher.DisposeAsync();
 
         Assert.False(publisher.TryEnqueue(TestAlerts.Make(tenant, 51)));
-        Assert.Equal(50, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
+        Assert.Equal(50, (await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100)).Count);
     }
 
     [Fact]
@@ -288,11 +289,10 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     {
         // Arrange: Redis holds the script past the publisher's timeout, then runs it and every retry queued behind it.
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.OperationTimeout = TimeSpan.FromMilliseconds(100)));
-        Assert.True(await connection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.OperationTimeout = TimeSpan.FromMilliseconds(100)));
+        var publisher = await stack.StartPublisherAsync();
         using var metrics = new MetricsRecorder(publisher);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
         Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 0, AlertAudience.Team)));
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(700));
@@ -312,7 +312,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
         await Eventually.TrueAsync(() => raw.Messages.Count >= 4, "the alerts reached the team channel");
         Assert.Equal(Enumerable.Range(0, 4).Select(i => $"{tenant}-alert-{i}"), raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
-        Assert.Equal(4, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Count);
+        Assert.Equal(4, (await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100)).Count);
     }
 
     [Fact]
@@ -321,13 +321,12 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         // Arrange: the history of team "broken" is not a stream, so Redis refuses alert 5 for good; Redis is busy
         // while alert 1 is in flight, so alerts 2 to 10 queue up and go in one batch.
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        Assert.True(await connection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
-        await using var publisher = new RedisAlertPublisher(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var publisher = await stack.StartPublisherAsync();
         using var metrics = new MetricsRecorder(publisher);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1", $"abuse:{tenant}:team:broken");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1", $"abuse:{{{tenant}}}:team:broken");
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        await admin.GetDatabase().StringSetAsync($"abuse:{tenant}:team:broken:history", "not a stream");
+        await admin.GetDatabase().StringSetAsync($"abuse:{{{tenant}}}:team:broken:history", "not a stream");
         var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(300));
 
         // Act
@@ -341,7 +340,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
 
         // Assert
         var expected = Enumerable.Range(1, 10).Where(i => i != 5).Select(i => $"{tenant}-alert-{i}").ToList();
-        Assert.Equal(expected, (await new AlertWatcher(connection).ReadHistoryAsync(tenant, "team-1", null, 100)).Select(e => e.Alert.AlertId));
+        Assert.Equal(expected, (await stack.Feed().ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100)).Select(e => e.Alert.AlertId));
         await Eventually.TrueAsync(() => raw.Messages.Count >= 9, "the other alerts reached the team channel");
         await Task.Delay(100);
         Assert.Equal(expected, raw.Messages.Select(m => AlertJson.Parse(m.Message).AlertId));
@@ -351,18 +350,20 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         Assert.Equal(0, metrics.Sum("abuse_detector.alerts.duplicates"));
     }
 
+    /// <summary>A script that keeps Redis busy for ARGV[1] microseconds: other clients' commands wait, or get BUSY past the threshold.</summary>
+    internal const string Spin = """
+        local t = redis.call('TIME')
+        local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
+        repeat
+          t = redis.call('TIME')
+        until t[1] * 1000000 + t[2] >= stop
+        return 1
+        """;
+
     /// <summary>Starts keeping Redis busy with a script for a while, as a slow server would: other clients' commands wait.</summary>
     /// <returns>The script, running.</returns>
     private static async Task<Task> StartBusyAsync(StackExchange.Redis.ConnectionMultiplexer admin, TimeSpan duration)
     {
-        const string Spin = """
-            local t = redis.call('TIME')
-            local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1])
-            repeat
-              t = redis.call('TIME')
-            until t[1] * 1000000 + t[2] >= stop
-            return 1
-            """;
         var running = admin.GetDatabase().ScriptEvaluateAsync(Spin, values: [(long)duration.TotalMicroseconds]);
 
         // Give the script a head start, so the commands sent next queue behind it.
@@ -375,9 +376,9 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     {
         var tenant = RedisServerFixture.NewTenant();
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
-        StackExchange.Redis.RedisKey[] keys = [$"abuse:{tenant}:alert:a-1", $"abuse:{tenant}:team:team-1:history", $"abuse:{tenant}:agent:agent-1:history"];
-        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{tenant}:team:team-1", "", token, 60_000];
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
+        StackExchange.Redis.RedisKey[] keys = [$"abuse:{{{tenant}}}:alert:a-1", $"abuse:{{{tenant}}}:team:team-1:history", $"abuse:{{{tenant}}}:agent:agent-1:history"];
+        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{{{tenant}}}:team:team-1", "", token, 60_000];
         async Task<long> RunAsync(string token) => (long)((StackExchange.Redis.RedisResult[])(await admin.GetDatabase().ScriptEvaluateAsync(Internal.Scripts.PublishAlerts, keys, Values(token)))!)[0];
 
         var first = await RunAsync("token-1");

@@ -1,4 +1,6 @@
 using AbuseDetector.Escalation;
+using AbuseDetector.Monitoring;
+using StackExchange.Redis;
 
 namespace AbuseDetector.Alerts.Redis.Tests;
 
@@ -10,8 +12,8 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
     public async Task SaveAsync_ThenGetAsync_ReturnsTheIncident()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        var store = new RedisIncidentStore(connection, new TestClock(Now));
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
         var incident = TestAlerts.Incident(tenant, "call-1", Now.AddMinutes(-10));
 
         Assert.True(await store.SaveAsync(incident));
@@ -23,14 +25,15 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         Assert.Equal(2, read.Timeline.Count);
         Assert.Null(await store.GetAsync(tenant, "call-2"));
         Assert.Null(await store.GetAsync(RedisServerFixture.NewTenant(), "call-1"));
+        Assert.True(await stack.Redis.GetDatabase().KeyExistsAsync($"{TestAlerts.Tag(tenant)}:incident:call-1"));
     }
 
     [Fact]
     public async Task ListAsync_ByTeamAgentCustomerAndTime_ReturnsMatchesNewestFirst()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        var store = new RedisIncidentStore(connection, new TestClock(Now));
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
         await store.SaveAsync(TestAlerts.Incident(tenant, "c1", Now.AddHours(-5), team: "red", agent: "ann", customer: "x"));
         await store.SaveAsync(TestAlerts.Incident(tenant, "c2", Now.AddHours(-4), team: "red", agent: "bob", customer: "y"));
         await store.SaveAsync(TestAlerts.Incident(tenant, "c3", Now.AddHours(-3), team: "blue", agent: "cat", customer: "x"));
@@ -38,31 +41,54 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         await store.SaveAsync(TestAlerts.Incident(tenant, "c4", Now.AddHours(-2), team: "red", agent: "ann", customer: "x", outcome: IncidentOutcome.Transferred));
 
         static IEnumerable<string> Calls(IReadOnlyList<Incident> list) => list.Select(i => i.Call.CallId);
-        Assert.Equal(["c4", "c3", "c2", "c1"], Calls(await store.ListAsync(tenant)));
-        Assert.Equal(["c4", "c3"], Calls(await store.ListAsync(tenant, limit: 2)));
-        Assert.Equal(["c4", "c2", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(TeamId: "red"))));
-        Assert.Equal(["c4", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(AgentId: "ann"))));
-        Assert.Equal(["c4", "c3", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(CustomerId: "x"))));
-        Assert.Equal(["c4", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(TeamId: "red", CustomerId: "x"))));
-        Assert.Equal(["c3", "c2"], Calls(await store.ListAsync(tenant, new IncidentFilter(From: Now.AddHours(-4), To: Now.AddHours(-3)))));
-        Assert.Equal(IncidentOutcome.Transferred, (await store.ListAsync(tenant, limit: 1))[0].Outcome);
-        Assert.Empty(await store.ListAsync(RedisServerFixture.NewTenant()));
+        Assert.Equal(["c4", "c3", "c2", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(), 100)));
+        Assert.Equal(["c4", "c3"], Calls(await store.ListAsync(tenant, new IncidentFilter(), 2)));
+        Assert.Equal(["c4", "c2", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(TeamId: "red"), 100)));
+        Assert.Equal(["c4", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(AgentId: "ann"), 100)));
+        Assert.Equal(["c4", "c3", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(CustomerId: "x"), 100)));
+        Assert.Equal(["c4", "c1"], Calls(await store.ListAsync(tenant, new IncidentFilter(TeamId: "red", CustomerId: "x"), 100)));
+        Assert.Equal(["c4"], Calls(await store.ListAsync(tenant, new IncidentFilter(TeamId: "red", CustomerId: "x"), 1)));
+        Assert.Equal(["c3", "c2"], Calls(await store.ListAsync(tenant, new IncidentFilter(From: Now.AddHours(-4), To: Now.AddHours(-3)), 100)));
+        Assert.Equal(IncidentOutcome.Transferred, (await store.ListAsync(tenant, new IncidentFilter(), 1))[0].Outcome);
+        Assert.Empty(await store.ListAsync(RedisServerFixture.NewTenant(), new IncidentFilter(), 100));
+    }
+
+    [Fact]
+    public async Task ListAsync_MoreThanAPageBehindAFilter_ReadsOnToFillTheLimit()
+    {
+        // 30 calls of another agent on the team are newer than the 3 of ann: the team index is paged through.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.SaveAsync(TestAlerts.Incident(tenant, $"ann-{i}", Now.AddHours(-10 + i), agent: "ann"));
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            await store.SaveAsync(TestAlerts.Incident(tenant, $"bob-{i}", Now.AddHours(-5).AddMinutes(i), agent: "bob"));
+        }
+
+        var list = await store.ListAsync(tenant, new IncidentFilter(TeamId: "team-1", AgentId: "ann"), 2);
+
+        Assert.Equal(["ann-2", "ann-1"], list.Select(i => i.Call.CallId));
     }
 
     [Fact]
     public async Task ListAsync_AfterRetention_SkipsAndCleansExpiredIncidents()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions(o => o.IncidentRetention = TimeSpan.FromSeconds(1)));
-        var store = new RedisIncidentStore(connection);
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.IncidentRetention = TimeSpan.FromSeconds(1)));
+        var store = stack.Store();
         var started = TimeProvider.System.GetUtcNow();
         await store.SaveAsync(TestAlerts.Incident(tenant, "old", started, customer: "x"));
-        Assert.Single(await store.ListAsync(tenant));
+        Assert.Single(await store.ListAsync(tenant, new IncidentFilter(), 100));
 
         await Eventually.TrueAsync(async () => await store.GetAsync(tenant, "old") is null, "the incident expired");
 
-        Assert.Empty(await store.ListAsync(tenant, new IncidentFilter(CustomerId: "x")));
-        Assert.Empty(await store.ListAsync(tenant));
+        Assert.Empty(await store.ListAsync(tenant, new IncidentFilter(CustomerId: "x"), 100));
+        Assert.Empty(await store.ListAsync(tenant, new IncidentFilter(), 100));
         Assert.Equal(0, (await store.GetCustomerHistoryAsync(tenant, "x", TimeSpan.FromDays(1))).IncidentCount);
         Assert.False(await store.SaveAsync(TestAlerts.Incident(tenant, "older", started.AddSeconds(-5))));
     }
@@ -71,43 +97,45 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
     public async Task ListAsync_IndexEntryWithoutIncident_IsRemovedFromTheIndex()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        var store = new RedisIncidentStore(connection, new TestClock(Now));
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
         await store.SaveAsync(TestAlerts.Incident(tenant, "c1", Now.AddHours(-2)));
         await store.SaveAsync(TestAlerts.Incident(tenant, "c2", Now.AddHours(-1)));
-        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        await admin.GetDatabase().KeyDeleteAsync($"abuse:{tenant}:incident:c2");
+        var database = stack.Redis.GetDatabase();
+        await database.KeyDeleteAsync($"{TestAlerts.Tag(tenant)}:incident:c2");
 
-        var list = await store.ListAsync(tenant, limit: 5);
+        var list = await store.ListAsync(tenant, new IncidentFilter(), 5);
 
         Assert.Equal(["c1"], list.Select(i => i.Call.CallId));
-        Assert.Equal(1, await admin.GetDatabase().SortedSetLengthAsync($"abuse:{tenant}:incidents"));
+        Assert.Equal(1, await database.SortedSetLengthAsync($"{TestAlerts.Tag(tenant)}:incidents"));
     }
 
     [Fact]
     public async Task GetCustomerHistoryAsync_RepeatCaller_CountsWindowAndDescribesTheNewest()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        var store = new RedisIncidentStore(connection, new TestClock(Now));
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
         await store.SaveAsync(TestAlerts.Incident(tenant, "c1", Now.AddDays(-40), customer: "x"));
         await store.SaveAsync(TestAlerts.Incident(tenant, "c2", Now.AddDays(-10), customer: "x", outcome: IncidentOutcome.EndedByAgent));
         await store.SaveAsync(TestAlerts.Incident(tenant, "c3", Now.AddDays(-2), customer: "x", outcome: IncidentOutcome.CallerHungUp, level: EscalationLevel.FinalWarning));
         await store.SaveAsync(TestAlerts.Incident(tenant, "c4", Now.AddDays(-1), customer: "y"));
+        await stack.Redis.GetDatabase().KeyDeleteAsync($"{TestAlerts.Tag(tenant)}:incident:c2");
+        await store.SaveAsync(TestAlerts.Incident(tenant, "c5", Now.AddDays(-3), customer: "x"));
 
         var history = await store.GetCustomerHistoryAsync(tenant, "x", TimeSpan.FromDays(30));
 
         Assert.Equal(new CustomerHistory(2, IncidentOutcome.CallerHungUp, EscalationLevel.FinalWarning, Now.AddDays(-2)), history);
         Assert.Equal(3, (await store.GetCustomerHistoryAsync(tenant, "x", TimeSpan.FromDays(60))).IncidentCount);
-        Assert.Equal(new CustomerHistory(0, null, null, null), await store.GetCustomerHistoryAsync(tenant, "z", TimeSpan.FromDays(30)));
+        Assert.Equal(CustomerHistory.None, await store.GetCustomerHistoryAsync(tenant, "z", TimeSpan.FromDays(30)));
     }
 
     [Fact]
     public async Task RecordCallOutcomeAsync_CalmCall_ResetsTheStreakButNotTheWindowCount()
     {
         var tenant = RedisServerFixture.NewTenant();
-        await using var connection = new RedisConnection(redis.NewOptions());
-        var store = new RedisIncidentStore(connection, new TestClock(Now));
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
         var shift = TimeSpan.FromHours(8);
 
         Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now, shift));
@@ -120,10 +148,97 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         // Nine hours on, the morning's calls have left the shift window.
         Assert.Equal(new AgentWellbeing(1, 2), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now.AddHours(9), shift));
     }
-}
 
-/// <summary>A clock that stands still at a given time.</summary>
-internal sealed class TestClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
+    [Fact]
+    public async Task Keep_Incident_SavedInTheBackground()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var store = stack.Store();
+
+        store.Keep(TestAlerts.Incident(tenant, "call-1", TimeProvider.System.GetUtcNow().AddMinutes(-5)));
+
+        Assert.True(await store.FlushAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, store.Waiting);
+        Assert.NotNull(await store.GetAsync(tenant, "call-1"));
+    }
+
+    [Fact]
+    public async Task Keep_RedisDown_WaitsAndTheLaterSaveOfACallReplacesTheEarlier()
+    {
+        // Arrange
+        await using var server = await RedisServerProcess.StartNewAsync();
+        await server.StopAsync();
+        await using var stack = await RedisStack.ConnectAsync(RedisTestOptions.For(server), waitUntilConnected: false);
+        var store = stack.Store();
+        var started = TimeProvider.System.GetUtcNow().AddMinutes(-5);
+
+        // Act
+        store.Keep(TestAlerts.Incident("acme", "call-1", started, outcome: IncidentOutcome.Ongoing));
+        store.Keep(TestAlerts.Incident("acme", "call-2", started));
+        store.Keep(TestAlerts.Incident("acme", "call-1", started, outcome: IncidentOutcome.CallerHungUp));
+        await Task.Delay(300);
+        var waitingDuringOutage = store.Waiting;
+        await server.StartAsync();
+
+        // Assert
+        Assert.Equal(2, waitingDuringOutage);
+        Assert.True(await store.FlushAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(IncidentOutcome.CallerHungUp, (await store.GetAsync("acme", "call-1"))!.Outcome);
+        Assert.NotNull(await store.GetAsync("acme", "call-2"));
+    }
+
+    [Fact]
+    public async Task Keep_RedisRefusesOneIncidentForGood_LogsItAndSavesTheNext()
+    {
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
+        var store = stack.Store();
+        await stack.Redis.GetDatabase().StringSetAsync($"{TestAlerts.Tag(tenant)}:incidents:team:broken", "not a sorted set");
+        var started = TimeProvider.System.GetUtcNow().AddMinutes(-5);
+
+        store.Keep(TestAlerts.Incident(tenant, "call-1", started, team: "broken"));
+        store.Keep(TestAlerts.Incident(tenant, "call-2", started));
+
+        Assert.True(await store.FlushAsync(TimeSpan.FromSeconds(15)));
+        Assert.NotNull(await store.GetAsync(tenant, "call-2"));
+        Assert.Single(stack.Logs.Messages("IncidentNotSaved"));
+    }
+
+    [Fact]
+    public async Task Keep_MoreCallsThanTheQueueHolds_DropsTheOldestAndSaysSo()
+    {
+        await using var server = await RedisServerProcess.StartNewAsync();
+        await server.StopAsync();
+        await using var stack = await RedisStack.ConnectAsync(RedisTestOptions.For(server, o => o.ShutdownFlushTimeout = TimeSpan.Zero), waitUntilConnected: false);
+        var store = stack.Store();
+        var started = TimeProvider.System.GetUtcNow();
+
+        for (var i = 0; i <= RedisIncidentStore.QueueCapacity + 1; i++)
+        {
+            store.Keep(TestAlerts.Incident("acme", $"call-{i}", started));
+        }
+
+        await Eventually.TrueAsync(() => store.Waiting == RedisIncidentStore.QueueCapacity + 1, "one is being saved and the queue is full");
+        Assert.NotEmpty(stack.Logs.Messages("IncidentDropped"));
+        await store.DisposeAsync();
+        Assert.Contains($"Shutting down with {RedisIncidentStore.QueueCapacity + 1} incidents not saved", Assert.Single(stack.Logs.Messages("IncidentsLeftAtShutdown")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reads_RedisDown_ThrowIncidentStoreUnavailableWrappingTheRedisError()
+    {
+        await using var server = await RedisServerProcess.StartNewAsync();
+        await server.StopAsync();
+        await using var stack = await RedisStack.ConnectAsync(RedisTestOptions.For(server), waitUntilConnected: false);
+        var store = stack.Store();
+
+        var get = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetAsync("acme", "call-1"));
+        var list = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.ListAsync("acme", new IncidentFilter(), 10));
+        var history = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetCustomerHistoryAsync("acme", "x", TimeSpan.FromDays(1)));
+        var wellbeing = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.RecordCallOutcomeAsync("acme", "ann", true, Now, TimeSpan.FromHours(8)));
+
+        Assert.All([get, list, history, wellbeing], e => Assert.IsType<RedisConnectionException>(e.InnerException));
+        Assert.DoesNotContain("acme", get.Message, StringComparison.Ordinal);
+    }
 }

@@ -12,9 +12,8 @@ public sealed class RedisServerProcessTests
 
         Assert.True(server.Port > 0);
         Assert.True(server.IsRunning);
-        await using var connection = new RedisConnection(RedisTestOptions.For(server));
-        Assert.True(await connection.WaitUntilConnectedAsync(TimeSpan.FromSeconds(10)));
-        await connection.PingAsync();
+        using var redis = await RedisTestConnection.ConnectAsync(RedisTestOptions.For(server));
+        await redis.GetDatabase().PingAsync();
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AbuseDetector.Escalation;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace AbuseDetector.Alerts.Redis.Tests;
@@ -38,6 +39,91 @@ internal static class TestAlerts
             [new IncidentWarning(4, started.AddSeconds(31), EscalationLevel.Notice, "I can hear you're upset.", GivenByAgent: false)],
             SupervisorAlerted: true,
             ThreatRaised: true);
+
+    /// <summary>The key and channel prefix of a tenant: <c>abuse:{tenant}</c>, the tenant as the hash tag.</summary>
+    public static string Tag(string tenant, string prefix = "abuse") => $"{prefix}:{{{tenant}}}";
+}
+
+/// <summary>
+/// The pieces a host wires together, in its order: a connection, its health, the shared retry; then publishers, feeds
+/// and stores on them. Disposes what it made in reverse.
+/// </summary>
+internal sealed class RedisStack : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private RedisStack(ConnectionMultiplexer redis, RedisAlertsOptions options, TestLogger logs, TimeProvider? time)
+    {
+        Redis = redis;
+        Options = options;
+        Logs = logs;
+        Health = new RedisHealth(redis, logs.For<RedisHealth>());
+        Retry = new RedisWriteRetry(Health, time);
+    }
+
+    public ConnectionMultiplexer Redis { get; }
+
+    public RedisAlertsOptions Options { get; }
+
+    public TestLogger Logs { get; }
+
+    public RedisHealth Health { get; }
+
+    public RedisWriteRetry Retry { get; }
+
+    public static async Task<RedisStack> ConnectAsync(RedisAlertsOptions options, bool waitUntilConnected = true, TimeProvider? time = null) =>
+        new(await RedisTestConnection.ConnectAsync(options, waitUntilConnected), options, new TestLogger(), time);
+
+    /// <summary>A started publisher on this connection, disposed with the stack unless the test disposes it first.</summary>
+    public async Task<RedisAlertPublisher> StartPublisherAsync(RedisAlertsOptions? options = null)
+    {
+        var publisher = new RedisAlertPublisher(Redis, options ?? Options, Retry, logger: Logs.For<RedisAlertPublisher>());
+        _owned.Add(publisher);
+        await publisher.StartAsync();
+        return publisher;
+    }
+
+    public RedisAlertFeed Feed(TimeSpan? historyPollInterval = null) => new(Redis, Options, historyPollInterval, logger: Logs.For<RedisAlertFeed>());
+
+    public RedisIncidentStore Store()
+    {
+        var store = new RedisIncidentStore(Redis, Options, Retry, Logs.For<RedisIncidentStore>());
+        _owned.Add(store);
+        return store;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            await _owned[i].DisposeAsync();
+        }
+
+        Health.Dispose();
+        await Redis.CloseAsync();
+        Redis.Dispose();
+    }
+}
+
+/// <summary>Collects log entries of every category, for tests that check what was logged.</summary>
+internal sealed class TestLogger
+{
+    public ConcurrentQueue<(string Category, EventId Id, LogLevel Level, string Message)> Entries { get; } = new();
+
+    public ILogger<T> For<T>() => new Logger<T>(this);
+
+    public IReadOnlyList<string> Messages(string eventName) => [.. Entries.Where(e => e.Id.Name == eventName).Select(e => e.Message)];
+
+    private sealed class Logger<T>(TestLogger sink) : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Entries.Enqueue((typeof(T).Name, eventId, logLevel, formatter(state, exception)));
+    }
 }
 
 /// <summary>A plain subscriber on its own connection that records every raw message per channel, duplicates included.</summary>
@@ -54,9 +140,9 @@ internal sealed class RawSubscriber : IAsyncDisposable
         var subscriber = new RawSubscriber(await ConnectionMultiplexer.ConnectAsync(configuration));
         foreach (var channel in channels)
         {
-            await subscriber._multiplexer.GetSubscriber().SubscribeAsync(
-                new RedisChannel(channel, RedisChannel.PatternMode.Literal),
-                (c, v) => subscriber.Messages.Enqueue(((string)c!, (string)v!)));
+            // A queue delivers in order; callbacks may run concurrently and reorder messages.
+            var queue = await subscriber._multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+            queue.OnMessage(m => subscriber.Messages.Enqueue(((string)m.Channel!, (string)m.Message!)));
         }
 
         return subscriber;
@@ -64,9 +150,17 @@ internal sealed class RawSubscriber : IAsyncDisposable
 
     public IReadOnlyList<Alert> On(string channel) => [.. Messages.Where(m => m.Channel == channel).Select(m => AlertJson.Parse(m.Message))];
 
+    public IReadOnlyList<string> Ids() => [.. Messages.Select(m => AlertJson.Parse(m.Message).AlertId)];
+
     public async ValueTask DisposeAsync()
     {
         await _multiplexer.CloseAsync();
         _multiplexer.Dispose();
     }
+}
+
+/// <summary>A clock that stands still at a given time (timers and timestamps run as usual).</summary>
+internal sealed class TestClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
 }

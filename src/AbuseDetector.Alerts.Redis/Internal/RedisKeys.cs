@@ -1,35 +1,41 @@
 namespace AbuseDetector.Alerts.Redis.Internal;
 
 /// <summary>
-/// The key and channel layout; every name starts with <c>{prefix}:{tenant}:</c> so tenants never share a key.
-/// Identifiers are used as given: they come from the platform, and Redis keys are binary-safe.
+/// The key and channel layout: every name starts with <c>{prefix}:{{tenant}}:</c>, the tenant in braces as the Redis
+/// Cluster hash tag, so all of a tenant's keys share one slot and a script may touch any of them together. Tenants
+/// never share a key. Identifiers are used as given: they come from the platform, and Redis keys are binary-safe.
 /// </summary>
 internal sealed class RedisKeys(string prefix)
 {
-    public string AgentChannel(string tenant, string agent) => $"{prefix}:{tenant}:agent:{agent}";
+    public string AgentChannel(string tenant, string agent) => $"{prefix}:{{{tenant}}}:agent:{agent}";
 
-    public string AgentHistory(string tenant, string agent) => $"{prefix}:{tenant}:agent:{agent}:history";
+    public string AgentHistory(string tenant, string agent) => $"{prefix}:{{{tenant}}}:agent:{agent}:history";
 
-    public string TeamChannel(string tenant, string team) => $"{prefix}:{tenant}:team:{team}";
+    public string TeamChannel(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}";
 
-    public string TeamHistory(string tenant, string team) => $"{prefix}:{tenant}:team:{team}:history";
+    public string TeamHistory(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}:history";
 
-    public string AlertDedupe(string tenant, string alertId) => $"{prefix}:{tenant}:alert:{alertId}";
+    public string AlertDedupe(string tenant, string alertId) => $"{prefix}:{{{tenant}}}:alert:{alertId}";
 
-    public string Incident(string tenant, string callId) => $"{prefix}:{tenant}:incident:{callId}";
+    public string Incident(string tenant, string callId) => $"{prefix}:{{{tenant}}}:incident:{callId}";
 
-    /// <summary>The incident keys of a tenant without the call id, for scripts that walk an index.</summary>
-    public string IncidentPrefix(string tenant) => $"{prefix}:{tenant}:incident:";
+    public string Incidents(string tenant) => $"{prefix}:{{{tenant}}}:incidents";
 
-    public string Incidents(string tenant) => $"{prefix}:{tenant}:incidents";
+    public string IncidentsByTeam(string tenant, string team) => $"{prefix}:{{{tenant}}}:incidents:team:{team}";
 
-    public string IncidentsByTeam(string tenant, string team) => $"{prefix}:{tenant}:incidents:team:{team}";
+    public string IncidentsByAgent(string tenant, string agent) => $"{prefix}:{{{tenant}}}:incidents:agent:{agent}";
 
-    public string IncidentsByAgent(string tenant, string agent) => $"{prefix}:{tenant}:incidents:agent:{agent}";
+    public string IncidentsByCustomer(string tenant, string customer) => $"{prefix}:{{{tenant}}}:incidents:customer:{customer}";
 
-    public string IncidentsByCustomer(string tenant, string customer) => $"{prefix}:{tenant}:incidents:customer:{customer}";
+    public string AbusiveCalls(string tenant, string agent) => $"{prefix}:{{{tenant}}}:wellbeing:{agent}:abusive_calls";
 
-    public string AbusiveCalls(string tenant, string agent) => $"{prefix}:{tenant}:wellbeing:{agent}:abusive_calls";
+    public string AbusiveStreak(string tenant, string agent) => $"{prefix}:{{{tenant}}}:wellbeing:{agent}:streak";
 
-    public string AbusiveStreak(string tenant, string agent) => $"{prefix}:{tenant}:wellbeing:{agent}:streak";
+    /// <summary>The history stream of a team or an agent.</summary>
+    public string History(Monitoring.AlertScope scope) =>
+        scope.TeamId is { } team ? TeamHistory(scope.TenantId, team) : AgentHistory(scope.TenantId, scope.AgentId!);
+
+    /// <summary>The channel of a team or an agent.</summary>
+    public string Channel(Monitoring.AlertScope scope) =>
+        scope.TeamId is { } team ? TeamChannel(scope.TenantId, team) : AgentChannel(scope.TenantId, scope.AgentId!);
 }

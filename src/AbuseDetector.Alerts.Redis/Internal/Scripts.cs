@@ -1,14 +1,19 @@
+using System.Globalization;
+using AbuseDetector.Escalation;
+using StackExchange.Redis;
+
 namespace AbuseDetector.Alerts.Redis.Internal;
 
 /// <summary>
-/// The Lua scripts: StackExchange.Redis 1.2.6 has no stream commands, and each script does one step atomically, so a
-/// retry after a lost reply can never apply it twice. The incident scripts build keys from the prefix they are
-/// given, which is fine on one server or a replica set but not on Redis Cluster.
+/// The Lua scripts, kept only where a step must be atomic: publishing a batch exactly once, saving an incident with
+/// its indexes, and counting a call for wellbeing. Reads are native commands. Every key a script touches is passed in
+/// KEYS and carries the tenant's hash tag, so each call stays in one Redis Cluster slot; the builders below are the
+/// one place their arguments are made.
 /// </summary>
 internal static class Scripts
 {
     /// <summary>
-    /// Publishes a batch of alerts (one or more) in order, each exactly once per alert id, in one round trip. KEYS: per
+    /// Publishes a batch of alerts of one tenant in order, each exactly once per alert id, in one round trip. KEYS: per
     /// alert, its dedupe key, team history stream and agent history stream. ARGV: dedupe window (ms), team history length,
     /// agent history length, then per alert its payload, team channel or "", agent channel or "" and attempt token, and
     /// last the agent history retention (ms). Each audience's history gets the alert before its channel does, so a
@@ -49,11 +54,6 @@ internal static class Scripts
         return results
         """;
 
-    /// <summary>Reads a team's or an agent's history. KEYS: stream. ARGV: start ("-" or "(id" for after id), count. Returns XRANGE's reply.</summary>
-    public const string ReadHistory = """
-        return redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
-        """;
-
     /// <summary>
     /// Saves an incident and indexes it. KEYS: incident key, then the index sorted sets. ARGV: JSON, time to keep it (ms),
     /// score (start, unix ms), call id, cutoff score (older entries are trimmed), retention (ms, for the indexes).
@@ -66,56 +66,6 @@ internal static class Scripts
           redis.call('PEXPIRE', KEYS[i], ARGV[6])
         end
         return 1
-        """;
-
-    /// <summary>
-    /// Lists incidents newest first from one index, dropping entries whose incident has expired. KEYS: index.
-    /// ARGV: incident key prefix, max score, min score, limit, cutoff score. Returns the JSON of each incident.
-    /// </summary>
-    public const string ListIncidents = """
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
-        local limit = tonumber(ARGV[4])
-        local found = {}
-        local offset = 0
-        while #found < limit do
-          local ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', offset, limit - #found)
-          if #ids == 0 then
-            break
-          end
-          for _, id in ipairs(ids) do
-            local json = redis.call('GET', ARGV[1] .. id)
-            if json then
-              found[#found + 1] = json
-              offset = offset + 1
-            else
-              redis.call('ZREM', KEYS[1], id)
-            end
-          end
-        end
-        return found
-        """;
-
-    /// <summary>
-    /// Counts a customer's incidents since a time and returns the newest. KEYS: customer index. ARGV: incident key
-    /// prefix, min score, cutoff score. Returns { count, newest JSON or false }.
-    /// </summary>
-    public const string CustomerHistory = """
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-        local ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[2])
-        local count = 0
-        local newest = false
-        for _, id in ipairs(ids) do
-          local json = redis.call('GET', ARGV[1] .. id)
-          if json then
-            count = count + 1
-            if not newest then
-              newest = json
-            end
-          else
-            redis.call('ZREM', KEYS[1], id)
-          end
-        end
-        return { count, newest }
         """;
 
     /// <summary>
@@ -137,4 +87,78 @@ internal static class Scripts
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return { redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), streak }
         """;
+
+    /// <summary>The keys and arguments of <see cref="PublishAlerts"/> for a batch of one tenant's alerts, built once for all its attempts.</summary>
+    public static (RedisKey[] Keys, RedisValue[] Values) PublishAlertsArguments(RedisKeys keys, RedisAlertsOptions options, IReadOnlyList<OutboxItem> batch)
+    {
+        var redisKeys = new RedisKey[batch.Count * 3];
+        var values = new RedisValue[4 + (batch.Count * 4)];
+        values[0] = (long)options.DedupeWindow.TotalMilliseconds;
+        values[1] = options.HistoryLength;
+        values[2] = options.AgentHistoryLength;
+        values[^1] = (long)options.AgentHistoryRetention.TotalMilliseconds;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var alert = batch[i].Alert;
+            var call = alert.Call;
+            redisKeys[3 * i] = keys.AlertDedupe(call.TenantId, alert.AlertId);
+            redisKeys[(3 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
+            redisKeys[(3 * i) + 2] = keys.AgentHistory(call.TenantId, call.AgentId);
+            values[3 + (4 * i)] = batch[i].Payload;
+            values[4 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
+            values[5 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            values[6 + (4 * i)] = batch[i].Token;
+        }
+
+        return (redisKeys, values);
+    }
+
+    /// <summary>The keys and arguments of <see cref="SaveIncident"/>; null when the incident is already past its retention.</summary>
+    public static (RedisKey[] Keys, RedisValue[] Values)? SaveIncidentArguments(RedisKeys keys, Incident incident, DateTimeOffset now, TimeSpan retention)
+    {
+        var keepFor = incident.StartedAt + retention - now;
+        if (keepFor <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var call = incident.Call;
+        var redisKeys = new List<RedisKey>(5)
+        {
+            keys.Incident(call.TenantId, call.CallId),
+            keys.Incidents(call.TenantId),
+            keys.IncidentsByTeam(call.TenantId, call.TeamId),
+            keys.IncidentsByAgent(call.TenantId, call.AgentId),
+        };
+        if (call.CustomerId.Length > 0)
+        {
+            redisKeys.Add(keys.IncidentsByCustomer(call.TenantId, call.CustomerId));
+        }
+
+        RedisValue[] values =
+        [
+            IncidentJson.Serialize(incident),
+            Math.Max(1L, (long)Math.Ceiling(keepFor.TotalMilliseconds)),
+            incident.StartedAt.ToUnixTimeMilliseconds(),
+            call.CallId,
+            (now - retention).ToUnixTimeMilliseconds(),
+            (long)retention.TotalMilliseconds,
+        ];
+        return ([.. redisKeys], values);
+    }
+
+    /// <summary>The keys and arguments of <see cref="RecordCallOutcome"/>.</summary>
+    public static (RedisKey[] Keys, RedisValue[] Values) RecordCallOutcomeArguments(RedisKeys keys, string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow)
+    {
+        var atMs = at.ToUnixTimeMilliseconds();
+        return (
+            [keys.AbusiveCalls(tenantId, agentId), keys.AbusiveStreak(tenantId, agentId)],
+            [
+                abusive ? "1" : "0",
+                atMs,
+                atMs - (long)shiftWindow.TotalMilliseconds,
+                (long)shiftWindow.TotalMilliseconds,
+                string.Create(CultureInfo.InvariantCulture, $"{atMs}:{Guid.NewGuid():N}"),
+            ]);
+    }
 }
