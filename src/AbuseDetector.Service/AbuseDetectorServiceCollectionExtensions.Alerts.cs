@@ -3,6 +3,7 @@ using AbuseDetector.Monitoring;
 using AbuseDetector.Service.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -48,19 +49,17 @@ public static partial class AbuseDetectorServiceCollectionExtensions
             provider.GetRequiredService<IOptions<RedisAlertsOptions>>().Value,
             provider.GetRequiredService<RedisWriteRetry>(),
             provider.GetRequiredService<IMeterFactory>(),
-            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RedisAlertPublisher>>()));
         services.TryAddSingleton<IAlertSink>(provider => provider.GetRequiredService<RedisAlertPublisher>());
         services.TryAddSingleton<IAlertFeed>(provider => new RedisAlertFeed(
             provider.GetRequiredService<IConnectionMultiplexer>(),
             provider.GetRequiredService<IOptions<RedisAlertsOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RedisAlertFeed>>()));
+            timeProvider: provider.GetRequiredService<TimeProvider>(),
+            logger: provider.GetRequiredService<ILogger<RedisAlertFeed>>()));
         services.TryAddSingleton(provider => new RedisIncidentStore(
             provider.GetRequiredService<IConnectionMultiplexer>(),
             provider.GetRequiredService<IOptions<RedisAlertsOptions>>().Value,
             provider.GetRequiredService<RedisWriteRetry>(),
-            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RedisIncidentStore>>()));
         services.TryAddSingleton<IIncidentStore>(provider => provider.GetRequiredService<RedisIncidentStore>());
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AbuseDetector.Escalation;
 using AbuseDetector.Monitoring;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
