@@ -84,7 +84,7 @@ public sealed class CallStreamTests(ServiceHostFixture service) : IDisposable
     public async Task StartCallAsync_DeadlinePasses_ReadingThrowsDeadlineExceeded()
     {
         // Arrange
-        await using var call = await Client.StartCallAsync(NewStart(), new CallOptions(deadline: DateTime.UtcNow.AddMilliseconds(300)));
+        await using var call = await Client.StartCallAsync(NewStart(), new CallOptions(deadline: TimeProvider.System.GetUtcNow().UtcDateTime.AddMilliseconds(300)));
         await call.SendChunkAsync(Chunk(1, "hello"));
 
         // Act

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using AbuseDetector.Alerts.Redis;
-using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
+using AbuseDetector.Monitoring;
+using Grpc.Core;
+using StackExchange.Redis;
 using EngineAlert = AbuseDetector.Escalation.Alert;
 using EngineKind = AbuseDetector.Escalation.AlertKind;
 
@@ -10,24 +12,24 @@ namespace AbuseDetector.Service.Tests;
 /// <summary>A real redis-server, the real service publishing to it, our gRPC client, and an independent Redis subscriber.</summary>
 public sealed class AlertsEndToEndFixture : RedisServiceFixture
 {
-    private RedisConnection? _subscriberConnection;
+    private ConnectionMultiplexer? _subscriberConnection;
 
-    public AbuseDetectorClient Client { get; private set; } = null!;
+    public Contracts.V1.AbuseDetector.AbuseDetectorClient Client { get; private set; } = null!;
 
     /// <summary>A subscriber of our own, on its own connection, that drops alert ids it has seen.</summary>
-    public AlertWatcher Subscriber { get; private set; } = null!;
+    public RedisAlertFeed Subscriber { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = GrpcAddress });
-        _subscriberConnection = new RedisConnection(RedisTestOptions.For(Redis));
-        Subscriber = new AlertWatcher(_subscriberConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
+        Client = NewClient();
+        var options = RedisTestOptions.For(Redis);
+        _subscriberConnection = await RedisConnector.ConnectAsync(options);
+        Subscriber = new RedisAlertFeed(_subscriberConnection, options, historyPollInterval: TimeSpan.FromMilliseconds(200));
     }
 
     public override async Task DisposeAsync()
     {
-        Client?.Dispose();
         if (_subscriberConnection is not null)
         {
             await _subscriberConnection.DisposeAsync();
@@ -57,8 +59,8 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
     {
         // Arrange
         var tenant = RedisServerFixture.NewTenant();
-        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAgentAsync(tenant, "agent-7", null, ct)));
-        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchTeamAsync(tenant, "team-1", null, ct)));
+        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Agent(tenant, "agent-7"), null, ct)));
+        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Team(tenant, "team-1"), null, ct)));
         var (agent, team) = (agentWatch.Items, teamWatch.Items);
         await Subscriptions.WaitAsync(fixture.Redis.Configuration, AgentChannel(tenant), TeamChannel(tenant)); // the subscriptions are in place before the call starts
 
@@ -132,17 +134,17 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         await SampleCalls.ReplayAsync(fixture.Client, "calm", tenant, "calm-call");
 
         // Act
-        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => fixture.Client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = "calm-call" }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = "calm-call" }).ResponseAsync);
 
         // Assert
-        Assert.Equal(Transport.Grpc.GrpcStatusCode.NotFound, error.StatusCode);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
     [Fact]
     public async Task ListIncidents_LimitOverAThousand_InvalidArgument()
     {
-        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => fixture.Client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = "t", Limit = 1001 }));
-        Assert.Equal(Transport.Grpc.GrpcStatusCode.InvalidArgument, error.StatusCode);
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = "t", Limit = 1001 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 
     [Fact]
@@ -150,8 +152,8 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
     {
         // Arrange
         var (tenantA, tenantB) = (RedisServerFixture.NewTenant(), RedisServerFixture.NewTenant());
-        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchTeamAsync(tenantA, "team-1", null, ct)));
-        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAgentAsync(tenantB, "agent-7", null, ct)));
+        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Team(tenantA, "team-1"), null, ct)));
+        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Agent(tenantB, "agent-7"), null, ct)));
         var (teamA, agentB) = (teamWatch.Items, agentWatch.Items);
         await Subscriptions.WaitAsync(fixture.Redis.Configuration, TeamChannel(tenantA), AgentChannel(tenantB));
 
@@ -179,7 +181,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         var live = new ConcurrentQueue<Alert>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = tenant, TeamId = "team-1" }, stop.Token))
+            await foreach (var alert in fixture.Client.WatchAlerts(new WatchAlertsRequest { TenantId = tenant, TeamId = "team-1" }, cancellationToken: stop.Token).ResponseStream.ReadAllAsync(stop.Token))
             {
                 live.Enqueue(alert);
             }
@@ -192,7 +194,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         var firstId = live.First().HistoryId;
         var resumed = new List<Alert>();
         using var resumeStop = new CancellationTokenSource();
-        await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = tenant, TeamId = "team-1", SinceHistoryId = firstId }, resumeStop.Token))
+        await foreach (var alert in fixture.Client.WatchAlerts(new WatchAlertsRequest { TenantId = tenant, TeamId = "team-1", SinceHistoryId = firstId }, cancellationToken: resumeStop.Token).ResponseStream.ReadAllAsync(resumeStop.Token))
         {
             resumed.Add(alert);
             if (resumed.Count == 4)
@@ -218,7 +220,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         var live = new ConcurrentQueue<Alert>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = tenant, AgentId = "agent-7" }, stop.Token))
+            await foreach (var alert in fixture.Client.WatchAlerts(new WatchAlertsRequest { TenantId = tenant, AgentId = "agent-7" }, cancellationToken: stop.Token).ResponseStream.ReadAllAsync(stop.Token))
             {
                 live.Enqueue(alert);
             }
@@ -241,17 +243,29 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         await WatchAssert.EndsCancelledAsync(watching);
     }
 
-    [Fact]
-    public async Task WatchAlerts_BadHistoryId_InvalidArgument()
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("99999999999999999999-0")]
+    [InlineData("1-2-3")]
+    public async Task WatchAlerts_BadHistoryId_InvalidArgumentAndNoErrorLogged(string historyId)
     {
-        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(async () =>
+        // Arrange
+        var errorsBefore = fixture.Errors.Count;
+
+        // Act
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var alert in fixture.Client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = "t", TeamId = "x", SinceHistoryId = "yesterday" }))
+            using var watch = fixture.Client.WatchAlerts(new WatchAlertsRequest { TenantId = "t", TeamId = "x", SinceHistoryId = historyId });
+            await foreach (var alert in watch.ResponseStream.ReadAllAsync())
             {
                 Assert.Fail("no alert was expected, got " + alert);
             }
         });
-        Assert.Equal(Transport.Grpc.GrpcStatusCode.InvalidArgument, error.StatusCode);
+
+        // Assert
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("history id", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(errorsBefore, fixture.Errors.Count);
     }
 
     /// <summary>Watches until <paramref name="count"/> alerts came, then ends the watch.</summary>
@@ -259,7 +273,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
     {
         var alerts = new List<Alert>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await foreach (var alert in fixture.Client.WatchAlertsAsync(request, timeout.Token))
+        await foreach (var alert in fixture.Client.WatchAlerts(request, cancellationToken: timeout.Token).ResponseStream.ReadAllAsync(timeout.Token))
         {
             alerts.Add(alert);
             if (alerts.Count == count)
@@ -273,7 +287,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
 
     private static string Describe(EngineAlert alert) => $"{Escalation.AlertKinds.ToName(alert.Kind)}:{Escalation.AlertKinds.ToName(alert.Level)}";
 
-    private static async IAsyncEnumerable<EngineAlert> Entries(IAsyncEnumerable<AlertHistoryEntry> entries)
+    private static async IAsyncEnumerable<EngineAlert> Entries(IAsyncEnumerable<WatchedAlert> entries)
     {
         await foreach (var entry in entries)
         {
@@ -281,7 +295,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         }
     }
 
-    private static string TeamChannel(string tenant) => $"abuse:{tenant}:team:team-1";
+    private static string TeamChannel(string tenant) => $"abuse:{{{tenant}}}:team:team-1";
 
-    private static string AgentChannel(string tenant) => $"abuse:{tenant}:agent:agent-7";
+    private static string AgentChannel(string tenant) => $"abuse:{{{tenant}}}:agent:agent-7";
 }

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
 
 namespace AbuseDetector.Service.Tests;
@@ -29,7 +28,7 @@ public sealed class EmbeddedRedisTests : IDisposable
         await using (var first = await ServiceInstance.StartAsync(settings))
         {
             Assert.True(Answers(port));
-            using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = first.GrpcAddress });
+            var client = first.NewClient();
             await SampleCalls.ReplayAsync(client, "threat", tenant, "kept-call");
             await Eventually.TrueAsync(
                 async () => (await client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = tenant })).Incidents.Any(i => i.Outcome == IncidentOutcome.EndedByAgent),
@@ -40,7 +39,7 @@ public sealed class EmbeddedRedisTests : IDisposable
         Incident kept;
         await using (var second = await ServiceInstance.StartAsync(settings))
         {
-            using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = second.GrpcAddress });
+            var client = second.NewClient();
             kept = await client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = "kept-call" });
         }
 

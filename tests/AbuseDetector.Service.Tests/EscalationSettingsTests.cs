@@ -14,7 +14,7 @@ public sealed class EscalationSettingsTests
         {
             ["AbuseDetector:Escalation:Scripts:acme/fr:Notice"] = "Je veux bien vous aider, mais vous rendez-vous compte que vous m'insultez ?",
         });
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        var client = service.NewClient();
 
         // Act
         var french = await FirstNoticeAsync(client, "acme", "fr-FR");
@@ -42,9 +42,9 @@ public sealed class EscalationSettingsTests
         Assert.Contains("CalmPeriod", sentence, StringComparison.Ordinal);
     }
 
-    private static async Task<string> FirstNoticeAsync(AbuseDetectorClient client, string tenant, string language)
+    private static async Task<string> FirstNoticeAsync(Contracts.V1.AbuseDetector.AbuseDetectorClient client, string tenant, string language)
     {
-        await using var call = client.StartCall(new CallStart { CallId = Guid.NewGuid().ToString("N"), TenantId = tenant, AgentId = "a", TeamId = "t", Language = language });
+        await using var call = await client.StartCallAsync(new CallStart { CallId = Guid.NewGuid().ToString("N"), TenantId = tenant, AgentId = "a", TeamId = "t", Language = language });
         await call.SendChunkAsync(new TranscriptChunk { Seq = 1, Speaker = Speaker.Customer, Text = "you're a useless idiot", IsFinal = true });
         await call.EndAsync(new CallEnd { Reason = CallEndReason.Completed });
         await foreach (var update in call.ReadUpdatesAsync())

@@ -1,6 +1,6 @@
-using AbuseDetector.Contracts.Grpc.Health.V1;
 using Google.Protobuf;
-using ServingStatus = AbuseDetector.Contracts.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using Grpc.Health.V1;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AbuseDetector.Service.Tests;
 

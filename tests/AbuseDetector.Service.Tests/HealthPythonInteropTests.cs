@@ -1,7 +1,7 @@
-using AbuseDetector.Contracts.Grpc.Health.V1;
-using AbuseDetector.Contracts.Grpc.Reflection.V1Alpha;
 using Google.Protobuf;
-using ServingStatus = AbuseDetector.Contracts.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AbuseDetector.Service.Tests;
 

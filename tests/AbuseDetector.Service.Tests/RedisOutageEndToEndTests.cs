@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using AbuseDetector.Alerts.Redis;
-using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
+using AbuseDetector.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace AbuseDetector.Service.Tests;
 
@@ -28,17 +29,18 @@ public sealed class RedisOutageEndToEndTests : IDisposable
             ["AbuseDetector:Alerts:ConnectTimeout"] = "00:00:01",
             ["AbuseDetector:Alerts:OperationTimeout"] = "00:00:01",
         });
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
-        await using var subscriberConnection = new RedisConnection(RedisTestOptions.For(redis));
-        var subscriber = new AlertWatcher(subscriberConnection, historyPollInterval: TimeSpan.FromMilliseconds(200));
+        var client = service.NewClient();
+        var subscriberOptions = RedisTestOptions.For(redis);
+        await using var subscriberConnection = await RedisTestConnection.ConnectAsync(subscriberOptions);
+        var subscriber = new RedisAlertFeed(subscriberConnection, subscriberOptions, historyPollInterval: TimeSpan.FromMilliseconds(200));
         var tenant = RedisServerFixture.NewTenant();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var received = new ConcurrentQueue<AlertHistoryEntry>();
+        var received = new ConcurrentQueue<WatchedAlert>();
         var watching = Task.Run(async () =>
         {
             try
             {
-                await foreach (var entry in subscriber.WatchTeamAsync(tenant, "team-1", null, stop.Token))
+                await foreach (var entry in subscriber.WatchAsync(AlertScope.Team(tenant, "team-1"), null, stop.Token))
                 {
                     received.Enqueue(entry);
                 }
@@ -47,11 +49,11 @@ public sealed class RedisOutageEndToEndTests : IDisposable
             {
             }
         });
-        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
+        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
 
         // Calls 1-3 count towards the agent's wellbeing alert only once the service itself reaches Redis.
-        var redisAlerts = service.Services.GetRequiredService<Internal.RedisAlerts>();
-        Assert.True(await redisAlerts.Connection!.WaitUntilConnectedAsync(TimeSpan.FromSeconds(15)), "the service connected to Redis");
+        var serviceRedis = service.Services.GetRequiredService<IConnectionMultiplexer>();
+        await Eventually.TrueAsync(() => serviceRedis.IsConnected, "the service connected to Redis");
 
         // Act: calls 1-3 with Redis up; call 4 loses Redis after its first insult; calls 5-7 run with Redis down; call 8
         // gets it back midway; calls 9-10 with Redis up again.
@@ -60,7 +62,7 @@ public sealed class RedisOutageEndToEndTests : IDisposable
         using var http = new HttpClient();
         HttpResponseMessage? healthWhileDown = null;
         var healthTextWhileDown = "";
-        var publisher = redisAlerts.Publisher!;
+        var publisher = service.Services.GetRequiredService<RedisAlertPublisher>();
         for (var call = 1; call <= 10; call++)
         {
             Func<int, Task>? hook = call switch
@@ -109,7 +111,7 @@ public sealed class RedisOutageEndToEndTests : IDisposable
             Assert.Equal(TeamAlertsPerCall, call.Select(e => e.Alert.Kind.ToString()));
         }
 
-        var history = await subscriber.ReadHistoryAsync(tenant, "team-1", null, 1000);
+        var history = await subscriber.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000);
         Assert.Equal(all.Select(e => e.Alert.AlertId).Order(StringComparer.Ordinal), history.Select(h => h.Alert.AlertId).Order(StringComparer.Ordinal));
 
         // Classification went on while Redis was away: three whole calls were answered chunk by chunk.
@@ -150,20 +152,21 @@ public sealed class RedisAuthEndToEndTests
             ["AbuseDetector:Redis"] = redis.Configuration,
             ["AbuseDetector:RedisPassword"] = Password,
         });
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
-        await using var subscriberConnection = new RedisConnection(RedisTestOptions.For(redis, o => o.Password = Password));
-        var subscriber = new AlertWatcher(subscriberConnection);
+        var client = service.NewClient();
+        var subscriberOptions = RedisTestOptions.For(redis, o => o.Password = Password);
+        await using var subscriberConnection = await RedisTestConnection.ConnectAsync(subscriberOptions);
+        var subscriber = new RedisAlertFeed(subscriberConnection, subscriberOptions);
         var tenant = RedisServerFixture.NewTenant();
 
         // Act
         await SampleCalls.ReplayAsync(client, "threat", tenant);
 
         // Assert
-        IReadOnlyList<AlertHistoryEntry> history = [];
+        IReadOnlyList<WatchedAlert> history = [];
         await Eventually.TrueAsync(
             async () =>
             {
-                history = await subscriber.ReadHistoryAsync(tenant, "team-1", null, 100);
+                history = await subscriber.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 100);
                 return history.Count >= 3;
             },
             "the threat call's team alerts reached the password-protected Redis");

@@ -16,7 +16,7 @@ internal static class SampleCalls
     }
 
     /// <summary>Streams a sample and returns every update; the call's tenant, id and customer can be replaced.</summary>
-    public static async Task<List<CallUpdate>> ReplayAsync(AbuseDetectorClient client, string name, string tenantId, string? callId = null, string? customerId = null, Func<int, Task>? beforeEvent = null)
+    public static async Task<List<CallUpdate>> ReplayAsync(Contracts.V1.AbuseDetector.AbuseDetectorClient client, string name, string tenantId, string? callId = null, string? customerId = null, Func<int, Task>? beforeEvent = null)
     {
         var events = Load(name);
         var start = events[0].Start.Clone();
@@ -27,7 +27,7 @@ internal static class SampleCalls
             start.CustomerId = customerId;
         }
 
-        await using var call = client.StartCall(start);
+        await using var call = await client.StartCallAsync(start);
         var updates = new List<CallUpdate>();
         var reading = Task.Run(async () =>
         {

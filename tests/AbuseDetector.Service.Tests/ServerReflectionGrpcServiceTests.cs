@@ -1,6 +1,6 @@
-using AbuseDetector.Contracts.Grpc.Reflection.V1Alpha;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Grpc.Reflection.V1Alpha;
 
 namespace AbuseDetector.Service.Tests;
 

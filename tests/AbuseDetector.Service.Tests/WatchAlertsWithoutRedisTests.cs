@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
-using AbuseDetector.Service.Internal;
+using AbuseDetector.Monitoring;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AbuseDetector.Service.Tests;
@@ -14,17 +14,17 @@ public sealed class WatchAlertsWithoutRedisTests
     {
         // Arrange
         await using var service = await ServiceInstance.StartAsync();
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        var client = service.NewClient();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new ConcurrentQueue<Alert>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var alert in client.WatchAlertsAsync(new WatchAlertsRequest { TenantId = "demo", AgentId = "agent-7" }, stop.Token))
+            await foreach (var alert in client.WatchAlerts(new WatchAlertsRequest { TenantId = "demo", AgentId = "agent-7" }, cancellationToken: stop.Token).ResponseStream.ReadAllAsync(stop.Token))
             {
                 seen.Enqueue(alert);
             }
         });
-        var hub = service.Services.GetRequiredService<AlertHub>();
+        var hub = service.Services.GetRequiredService<InProcessAlerts>();
         await Eventually.TrueAsync(() => hub.WatcherCount == 1, "the watch was in place");
 
         // Act: one call for agent 7, one for another agent of the same tenant, one for agent 7 of another tenant.
@@ -55,7 +55,7 @@ public sealed class WatchAlertsWithoutRedisTests
     {
         // Arrange
         await using var service = await ServiceInstance.StartAsync();
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        var client = service.NewClient();
         var request = new WatchAlertsRequest { TenantId = tenant, SinceHistoryId = since };
         if (team.Length > 0)
         {
@@ -68,9 +68,9 @@ public sealed class WatchAlertsWithoutRedisTests
         }
 
         // Act
-        var error = await Assert.ThrowsAsync<AbuseDetectorRpcException>(async () =>
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var alert in client.WatchAlertsAsync(request))
+            await foreach (var alert in client.WatchAlerts(request).ResponseStream.ReadAllAsync())
             {
                 Assert.Fail("no alert was expected, got " + alert);
             }
@@ -78,7 +78,7 @@ public sealed class WatchAlertsWithoutRedisTests
 
         // Assert
         Assert.Equal(expected, error.StatusCode.ToString());
-        Assert.False(string.IsNullOrEmpty(error.StatusMessage));
+        Assert.False(string.IsNullOrEmpty(error.Status.Detail));
     }
 
     [Fact]
@@ -86,15 +86,15 @@ public sealed class WatchAlertsWithoutRedisTests
     {
         // Arrange
         await using var service = await ServiceInstance.StartAsync();
-        using var client = new AbuseDetectorClient(new AbuseDetectorClientOptions { Address = service.GrpcAddress });
+        var client = service.NewClient();
 
         // Act
-        var get = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => client.GetIncidentAsync(new GetIncidentRequest { TenantId = "demo", CallId = "c" }));
-        var list = await Assert.ThrowsAsync<AbuseDetectorRpcException>(() => client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = "demo" }));
+        var get = await Assert.ThrowsAsync<RpcException>(() => client.GetIncidentAsync(new GetIncidentRequest { TenantId = "demo", CallId = "c" }).ResponseAsync);
+        var list = await Assert.ThrowsAsync<RpcException>(() => client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = "demo" }).ResponseAsync);
 
         // Assert
-        Assert.Equal(Transport.Grpc.GrpcStatusCode.FailedPrecondition, get.StatusCode);
-        Assert.Equal(Transport.Grpc.GrpcStatusCode.FailedPrecondition, list.StatusCode);
-        Assert.Contains("--redis none", get.StatusMessage, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.FailedPrecondition, get.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, list.StatusCode);
+        Assert.Contains("--redis none", get.Status.Detail, StringComparison.Ordinal);
     }
 }

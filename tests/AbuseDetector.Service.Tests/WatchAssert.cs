@@ -1,5 +1,4 @@
-using AbuseDetector.Client;
-using AbuseDetector.Transport.Grpc;
+using Grpc.Core;
 
 namespace AbuseDetector.Service.Tests;
 
@@ -11,7 +10,7 @@ internal static class WatchAssert
     {
         var error = await Record.ExceptionAsync(() => watching);
         Assert.True(
-            error is OperationCanceledException or AbuseDetectorRpcException { StatusCode: GrpcStatusCode.Cancelled },
+            error is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled },
             $"The watch should have ended cancelled, but ended with {error?.ToString() ?? "no error"}.");
     }
 }

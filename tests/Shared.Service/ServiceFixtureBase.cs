@@ -17,6 +17,9 @@ public abstract class ServiceFixtureBase(IReadOnlyDictionary<string, string?>? s
 
     public Uri HttpAddress => Service.HttpAddress;
 
+    /// <summary>A generated client of the service, sending <paramref name="apiKey"/> with every call.</summary>
+    public Contracts.V1.AbuseDetector.AbuseDetectorClient NewClient(string? apiKey = null) => Service.NewClient(apiKey);
+
     /// <summary>Every log entry the service wrote at Error or above, so far.</summary>
     public IReadOnlyList<string> Errors => [.. Service.Errors];
 

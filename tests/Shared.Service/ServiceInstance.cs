@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using AbuseDetector.Client;
 using AbuseDetector.Service;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -17,11 +19,13 @@ public sealed class ServiceInstance : IAsyncDisposable
     private readonly WebApplication _app;
 
     private readonly string _dataPath;
+    private readonly Lazy<GrpcChannel> _channel;
 
     private ServiceInstance(WebApplication app, int grpcPort, int httpPort, ConcurrentQueue<(LogLevel Level, string? EventName, string Message)> logs, string dataPath)
     {
         _app = app;
         _dataPath = dataPath;
+        _channel = new(() => GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{grpcPort}")));
         GrpcPort = grpcPort;
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
@@ -66,11 +70,19 @@ public sealed class ServiceInstance : IAsyncDisposable
         return new ServiceInstance(app, grpcPort, httpPort, logs, dataPath);
     }
 
+    /// <summary>A generated client on the instance's one channel (Grpc.Net.Client), sending <paramref name="apiKey"/> with every call.</summary>
+    public Contracts.V1.AbuseDetector.AbuseDetectorClient NewClient(string? apiKey = null) => new(_channel.Value.WithApiKey(apiKey));
+
     /// <summary>Stops the host, as Ctrl+C or SIGTERM would.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        if (_channel.IsValueCreated)
+        {
+            _channel.Value.Dispose();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (Directory.Exists(_dataPath))
