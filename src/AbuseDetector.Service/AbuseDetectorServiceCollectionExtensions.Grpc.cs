@@ -2,7 +2,6 @@ using AbuseDetector.Service.Internal;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace AbuseDetector.Service;
 
@@ -32,10 +31,14 @@ public static partial class AbuseDetectorServiceCollectionExtensions
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = OpenServiceMaxReceiveMessageSize);
         services.AddOptions<GrpcServiceOptions<AbuseDetectorGrpcService>>()
-            .Configure<IOptions<AbuseDetectorServiceOptions>>((grpc, settings) =>
+            .Configure<IConfiguration>((grpc, configuration) =>
             {
-                grpc.MaxReceiveMessageSize = settings.Value.MaxReceiveMessageSize;
-                grpc.MaxSendMessageSize = settings.Value.MaxReceiveMessageSize;
+                // Read when the service is mapped, before start-up validation: an unreadable value falls back to the
+                // default here, and ValidateOnStart then stops start-up with its sentence.
+                var limit = configuration.GetSection(AbuseDetectorServiceOptions.SectionName).GetValue(
+                    nameof(AbuseDetectorServiceOptions.MaxReceiveMessageSize), new AbuseDetectorServiceOptions().MaxReceiveMessageSize);
+                grpc.MaxReceiveMessageSize = limit;
+                grpc.MaxSendMessageSize = limit;
             });
         services.TryAddSingleton<AbuseDetectorGrpcService>();
 

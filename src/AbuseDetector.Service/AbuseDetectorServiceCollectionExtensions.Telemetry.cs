@@ -35,9 +35,13 @@ public static partial class AbuseDetectorServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps GET /metrics, and creates the service's instruments now so the first scrape already lists them.</summary>
+    /// <summary>
+    /// Maps GET /metrics, and creates the meter provider and then the service's instruments now, so the provider sees their
+    /// first measurements (counters start at 0) and the first scrape already lists them.
+    /// </summary>
     internal static void MapAbuseDetectorTelemetry(this WebApplication app)
     {
+        app.Services.GetRequiredService<MeterProvider>();
         app.Services.GetRequiredService<ServiceMetrics>();
         app.MapPrometheusScrapingEndpoint("/metrics");
     }

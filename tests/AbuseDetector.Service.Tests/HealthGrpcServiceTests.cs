@@ -40,7 +40,6 @@ public class HealthGrpcServiceTests(ServiceFixture service) : ServiceTestBase(se
         // Assert
         Assert.Equal(NotFound, response.GrpcStatus);
         Assert.Empty(response.Messages);
-        Assert.False(string.IsNullOrEmpty(response.GrpcMessage));
     }
 
     [Fact]

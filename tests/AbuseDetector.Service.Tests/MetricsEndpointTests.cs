@@ -6,7 +6,10 @@ using Google.Protobuf;
 
 namespace AbuseDetector.Service.Tests;
 
-/// <summary>Scrapes /metrics of a service of its own, so the figures count only this test's calls.</summary>
+/// <summary>
+/// Scrapes /metrics of a service process of its own, so the figures count only this test's calls (OpenTelemetry listens to
+/// meters by name across the process, so services hosted in the test process would count each other's).
+/// </summary>
 public sealed partial class MetricsEndpointTests
 {
     private const string ClassifyPath = "/abuse_detector.v1.AbuseDetector/Classify";
@@ -19,7 +22,7 @@ public sealed partial class MetricsEndpointTests
     public async Task Get_AfterRealCalls_CountersHistogramAndOpenCallsMoved()
     {
         // Arrange
-        await using var service = await ServiceInstance.StartAsync();
+        await using var service = await ServiceProcess.StartAsync(["--redis", "none"]);
         var before = await ScrapeAsync(service);
         var chunks = new[] { Chunk(1, Calm), Chunk(2, Abusive), Chunk(3, Calm), Chunk(4, Abusive), Chunk(5, Calm), Chunk(3, "seq went backwards") };
 
@@ -73,8 +76,10 @@ public sealed partial class MetricsEndpointTests
     [Fact]
     public async Task Get_Metrics_PrometheusTextFormatOnHttp11()
     {
-        // Arrange
-        await using var service = await ServiceInstance.StartAsync();
+        // Arrange: a call, so every instrument has a measurement (OpenTelemetry lists an instrument once it has one).
+        await using var service = await ServiceProcess.StartAsync(["--redis", "none"]);
+        var call = await RawGrpcClient.CallAsync(service.GrpcAddress, StreamCallPath, AuthenticationAndLimitsTests.Frames(AuthenticationAndLimitsTests.Start("t"), AuthenticationAndLimitsTests.Chunk(1), AuthenticationAndLimitsTests.End()));
+        Assert.Equal(0, call.GrpcStatus);
 
         // Act
         using var response = await Client.GetAsync(new Uri(service.HttpAddress, "/metrics"));
@@ -97,13 +102,27 @@ public sealed partial class MetricsEndpointTests
     [GeneratedRegex("""^(# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram)|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*")*\})? (-?[0-9.]+(E[-+]?[0-9]+)?|[+-]Inf|NaN))$""")]
     private static partial Regex LineFormat();
 
-    private static async Task<Dictionary<string, double>> ScrapeAsync(ServiceInstance service)
+    private static async Task<Dictionary<string, double>> ScrapeAsync(ServiceProcess service)
     {
         var text = await Client.GetStringAsync(new Uri(service.HttpAddress, "/metrics"));
+        // Samples keyed by name and labels, without the OpenTelemetry scope labels every sample carries.
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.StartsWith('#'))
             .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            .ToDictionary(p => WithoutScopeLabels(p[0]), p => double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+    }
+
+    /// <summary><c>name{a="1",otel_scope_name="x"}</c> as <c>name{a="1"}</c>; this test's label values hold no commas.</summary>
+    private static string WithoutScopeLabels(string sample)
+    {
+        var brace = sample.IndexOf('{', StringComparison.Ordinal);
+        if (brace < 0)
+        {
+            return sample;
+        }
+
+        var labels = sample[(brace + 1)..^1].Split(',').Where(l => !l.StartsWith("otel_scope_", StringComparison.Ordinal)).ToList();
+        return labels.Count == 0 ? sample[..brace] : $"{sample[..brace]}{{{string.Join(',', labels)}}}";
     }
 
     private static CallEvent Chunk(ulong seq, string text) =>

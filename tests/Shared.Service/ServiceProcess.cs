@@ -121,7 +121,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The service's own build output, in the configuration the tests were built in.</summary>
     private static string ProgramPath()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = RepositoryFiles.Find($"src/AbuseDetector.Service/bin/{configuration}/net10.0/AbuseDetector.Service.dll");
         return path;
     }

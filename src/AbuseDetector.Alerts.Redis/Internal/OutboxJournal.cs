@@ -70,7 +70,7 @@ internal sealed class OutboxJournal : IDisposable
     public bool NeedsCompaction => _compactionTail is null && _length > _maxBytes && _length > 2 * _lengthAfterRewrite;
 
     /// <summary>Locks the journal, replays it and rewrites it with the alerts still pending.</summary>
-    /// <param name="path">The file; created when missing.</param>
+    /// <param name="path">The file; created, with its folder, when missing.</param>
     /// <param name="flush">When appends are forced to disk.</param>
     /// <param name="maxBytes">The size past which it is compacted.</param>
     /// <param name="time">The clock for the once-a-second flush and the replayed alerts' enqueue time.</param>
@@ -79,6 +79,11 @@ internal sealed class OutboxJournal : IDisposable
     /// <exception cref="IOException">Another process holds the file, it is not a journal, or it cannot be read or written; the message names OutboxJournalPath.</exception>
     public static (OutboxJournal Journal, List<OutboxItem> Pending) Open(string path, JournalFlushPolicy flush, long maxBytes, TimeProvider time, ILogger logger)
     {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+        {
+            Guard(path, () => Directory.CreateDirectory(folder));
+        }
+
         var handle = OpenExclusive(path, FileMode.OpenOrCreate);
         SafeFileHandle? rewritten = null;
         try

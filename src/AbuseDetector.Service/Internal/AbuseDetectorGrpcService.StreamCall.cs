@@ -74,7 +74,7 @@ internal sealed partial class AbuseDetectorGrpcService
                 var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
                 call.Monitor = await monitoring.StartAsync(participants, cancellationToken);
                 await RunCallAsync(call, requestStream, responseStream, cancellationToken);
-                LogCallEnded(call, "CallEnd");
+                LogCallEnded(call);
             }
             finally
             {
@@ -85,12 +85,14 @@ internal sealed partial class AbuseDetectorGrpcService
         {
             // The service ended the stream, not the client: say why in the status.
             var status = stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
-            LogCallEnded(call, status.StatusCode.ToString());
+            call.Ending = status.StatusCode.ToString();
+            LogCallEnded(call);
             throw new RpcException(status);
         }
         catch (Exception ex) when (ex is not RpcException && callToken.IsCancellationRequested && call.Monitor is not null)
         {
-            LogCallEnded(call, "cancelled by the client");
+            call.Ending = "cancelled by the client";
+            LogCallEnded(call);
             throw;
         }
     }
@@ -178,7 +180,7 @@ internal sealed partial class AbuseDetectorGrpcService
             // A stream that broke without a CallEnd still closes the call, so its incident and call_ended alert are kept.
             if (!monitor.IsEnded)
             {
-                call.Ending = "dropped";
+                call.Ending ??= "dropped";
                 monitor.End(Escalation.CallEndReason.Dropped);
             }
 
@@ -313,12 +315,12 @@ internal sealed partial class AbuseDetectorGrpcService
         }
     }
 
-    private void LogCallEnded(CallStreamState call, string ending)
+    private void LogCallEnded(CallStreamState call)
     {
         if (call.Monitor is { } monitor)
         {
             ServiceLog.CallEnded(
-                logger, call.Ending ?? ending, call.Chunks, timeProvider.GetElapsedTime(call.StartedAt).TotalSeconds, monitor.HighestLevel.ToName(), call.Alerts);
+                logger, call.Ending ?? "dropped", call.Chunks, timeProvider.GetElapsedTime(call.StartedAt).TotalSeconds, monitor.HighestLevel.ToName(), call.Alerts);
         }
     }
 
@@ -342,11 +344,12 @@ internal sealed partial class AbuseDetectorGrpcService
 
         public int Alerts { get; set; }
 
-        public string? Ending { get; set; }
-
         public ulong NextUpdateSeq() => ++_updateSeq;
 
         public void EventReceived() => idle.CancelAfter(idleTimeout);
+
+        /// <summary>How the call ended, for the log: the CallEnd's reason, or why the stream ended without one.</summary>
+        public string? Ending { get; set; }
 
         /// <summary>An update reporting an event the call could not use.</summary>
         public V1.CallUpdate Error(ulong seq, string code, string message)
