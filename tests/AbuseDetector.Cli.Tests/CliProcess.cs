@@ -10,13 +10,18 @@ internal sealed record CliResult(int ExitCode, string StandardOutput, string Sta
 
 /// <summary>
 /// Runs the built abuse-detector as a real process ("dotnet abuse-detector.dll ..."), so exit codes and the two
-/// output streams are what a user sees. The project reference copies the program beside the test assembly.
+/// output streams are what a user sees.
 /// </summary>
 internal static class CliProcess
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    public static string ProgramPath { get; } = Path.Combine(AppContext.BaseDirectory, "abuse-detector.dll");
+    /// <summary>
+    /// The program in its own build output (same configuration as the tests), where its dependencies sit beside it: a copy in
+    /// the test's output would find only the packages the test host's shared framework does not already hold.
+    /// </summary>
+    public static string ProgramPath { get; } = RepositoryFiles.Find(
+        $"src/AbuseDetector.Cli/bin/{new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name}/net10.0/abuse-detector.dll");
 
     public static CliResult Run(params string[] args) => Run(new CliRun(), args);
 
