@@ -29,6 +29,9 @@ public static class AbuseDetectorServiceExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
+
+        // The health framework logs every unhealthy answer at Error; a Redis outage is already logged once, by the Redis side.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         builder.Configuration.AddCommandLine(args, AbuseDetectorServiceOptions.CommandLineSwitches.ToDictionary(StringComparer.Ordinal));
 
         var services = builder.Services;

@@ -224,6 +224,42 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
         Assert.InRange(shouting[^1].BaselineDbfs, -31f, -29f);
     }
 
+    [Theory]
+    [InlineData(85f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(-121f)]
+    public async Task StreamCall_ImplausibleLoudness_ChunkErrorAndShoutingStillDetectedAfterIt(float loudness)
+    {
+        // Arrange: the impossible level first, where it would have pinned the caller's baseline, then a normal call that shouts.
+        var events = new List<CallEvent> { Start(NewCallId()), Chunk(1, "hello there", loudness: loudness) };
+        ulong seq = 1;
+        for (var i = 0; i < 4; i++)
+        {
+            events.Add(Chunk(++seq, "I would like to ask about my order", loudness: -30f));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            events.Add(Chunk(++seq, "why is this still not fixed", loudness: -15f));
+        }
+
+        events.Add(new CallEvent { End = new CallEnd() });
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames([.. events]));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
+        var error = Assert.Single(updates, u => u.UpdateCase == CallUpdate.UpdateOneofCase.Error).Error;
+        Assert.Equal(1UL, error.Seq);
+        Assert.Equal("INVALID_ARGUMENT", error.Code);
+        Assert.Contains("loudness_dbfs", error.Message, StringComparison.Ordinal);
+        var last = updates.Last(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Assessment).Assessment.Shouting;
+        Assert.True(last.IsShouting);
+    }
+
     [Fact]
     public async Task StreamCall_Pcm16WithoutLevel_MeasuresLoudness()
     {
