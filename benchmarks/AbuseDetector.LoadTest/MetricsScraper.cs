@@ -73,18 +73,20 @@ internal static class MetricsScraper
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
-            if (line.StartsWith(name + "_bucket{le=\"", StringComparison.Ordinal))
+            var metric = MetricName(line);
+            if (metric == name + "_bucket")
             {
-                var start = name.Length + "_bucket{le=\"".Length;
+                // The le label among others (OpenTelemetry adds otel_scope_name and otel_scope_version).
+                var start = line.IndexOf("le=\"", StringComparison.Ordinal) + "le=\"".Length;
                 var end = line.IndexOf('"', start);
                 var le = line[start..end] == "+Inf" ? double.PositiveInfinity : double.Parse(line[start..end], CultureInfo.InvariantCulture);
                 buckets.Add((le, Value(line)));
             }
-            else if (line.StartsWith(name + "_sum ", StringComparison.Ordinal))
+            else if (metric == name + "_sum")
             {
                 sum = Value(line);
             }
-            else if (line.StartsWith(name + "_count ", StringComparison.Ordinal))
+            else if (metric == name + "_count")
             {
                 count = Value(line);
             }
@@ -105,13 +107,20 @@ internal static class MetricsScraper
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
-            if (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+            if (MetricName(line) == name)
             {
                 total = (total ?? 0) + Value(line);
             }
         }
 
         return total;
+    }
+
+    /// <summary>The sample's metric name: up to its labels or its value.</summary>
+    private static string MetricName(string line)
+    {
+        var end = line.IndexOfAny(['{', ' ']);
+        return end < 0 || line.StartsWith('#') ? "" : line[..end];
     }
 
     private static double Value(string line) => double.Parse(line.AsSpan(line.LastIndexOf(' ') + 1), NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
+using Xunit.Abstractions;
 
 namespace AbuseDetector.Service.Tests;
 
@@ -8,7 +9,7 @@ namespace AbuseDetector.Service.Tests;
 /// Callers without a key against a service process of its own: refused before a single request message is read, so
 /// flooding the service with large unauthenticated messages holds no memory. The figures come from the process's RSS.
 /// </summary>
-public sealed class UnauthenticatedCallerTests
+public sealed class UnauthenticatedCallerTests(ITestOutputHelper output)
 {
     private const string ClassifyPath = "/abuse_detector.v1.AbuseDetector/Classify";
     private const string HealthCheckPath = "/grpc.health.v1.Health/Check";
@@ -34,6 +35,7 @@ public sealed class UnauthenticatedCallerTests
         var after = service.ResidentBytes;
 
         // Assert
+        output.WriteLine($"RSS before {before / 1048576} MB, after {after / 1048576} MB");
         Assert.All(statuses, status => Assert.Equal("16", status));
         Assert.True(after - before < MostGrowthBytes, $"RSS grew from {before / 1048576} MB to {after / 1048576} MB under {Connections * StreamsPerConnection} unauthenticated 4 MB messages.");
         Assert.False(service.HasExited);
@@ -53,6 +55,7 @@ public sealed class UnauthenticatedCallerTests
         var after = service.ResidentBytes;
 
         // Assert: RESOURCE_EXHAUSTED (8), decided from the message's length prefix.
+        output.WriteLine($"RSS before {before / 1048576} MB, after {after / 1048576} MB");
         Assert.All(statuses, status => Assert.Equal("8", status));
         Assert.True(after - before < MostGrowthBytes, $"RSS grew from {before / 1048576} MB to {after / 1048576} MB under {Connections * StreamsPerConnection} 4 MB health checks.");
     }
