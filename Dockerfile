@@ -12,6 +12,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 COPY models/default.model /app/models/default.model
+# The outbox journal (alerts waiting for Redis survive a crash) lives in /data: mount a volume there.
+RUN mkdir /data && chown $APP_UID /data
 # Listen on every interface inside the container; beyond loopback the service refuses to start without tenants,
 # so give it AbuseDetector__Tenants__0__TenantId and AbuseDetector__Tenants__0__ApiKeys__0 (docker-compose.yml does).
 # The image has no redis-server: alerts are off unless AbuseDetector__Redis names one (docker-compose.yml does).
@@ -21,6 +23,7 @@ ENV AbuseDetector__BindAddress=0.0.0.0 \
     AbuseDetector__HttpPort=8080 \
     AbuseDetector__ModelPath=/app/models/default.model \
     AbuseDetector__Redis=none \
+    AbuseDetector__DataPath=/data \
     ASPNETCORE_HTTP_PORTS=
 EXPOSE 50051 8080
 # The image's non-root user (uid 1654).
