@@ -56,11 +56,35 @@ public sealed class RedisAlertFeed : IAlertFeed
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="scope"/> names both a team and an agent, or neither.</exception>
-    /// <exception cref="RedisException">Redis is not reachable when the watch starts (while enumerating).</exception>
-    public IAsyncEnumerable<WatchedAlert> WatchAsync(AlertScope scope, HistoryId? since, CancellationToken cancellationToken = default)
+    public async Task<IAlertWatch> WatchAsync(AlertScope scope, HistoryId? since, CancellationToken cancellationToken = default)
     {
         CheckScope(scope);
-        return WatchCoreAsync(scope, since, cancellationToken);
+
+        // Null in the queue means "read the history now". A live message only says that too: the history has it, in order.
+        var events = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(LiveBuffer) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        var channel = RedisChannel.Literal(_keys.Channel(scope));
+        var history = new RedisKey(_keys.History(scope));
+        var subscriber = _redis.GetSubscriber();
+        Action<RedisChannel, RedisValue> onMessage = (_, message) => events.Writer.TryWrite((byte[]?)message);
+        try
+        {
+            // Subscribed before reading: whatever is published meanwhile is in the history or queued here. A live-only
+            // watch starts at the history's newest entry, so it still reads its way past gaps.
+            await subscriber.SubscribeAsync(channel, onMessage).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            var last = since ?? await NewestAsync(history, cancellationToken);
+            return new RedisAlertWatch(this, subscriber, channel, onMessage, history, events, last);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
+        {
+            // The library registers the handler before its round trip: remove it, or it outlives the failed watch.
+            await UnsubscribeAsync(subscriber, channel, onMessage);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new AlertFeedUnavailableException("Redis did not answer, so the watch could not start.", e);
+        }
     }
 
     /// <summary>Reads a team's or an agent's history in order.</summary>
@@ -76,63 +100,6 @@ public sealed class RedisAlertFeed : IAlertFeed
         CheckScope(scope);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         return (await ReadPageAsync(_keys.History(scope), after, count, cancellationToken)).Alerts;
-    }
-
-    private async IAsyncEnumerable<WatchedAlert> WatchCoreAsync(AlertScope scope, HistoryId? since, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Null in the queue means "read the history now".
-        var events = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(LiveBuffer) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
-        var channel = RedisChannel.Literal(_keys.Channel(scope));
-        var history = new RedisKey(_keys.History(scope));
-        EventHandler<ConnectionFailedEventArgs> restored = (_, _) => events.Writer.TryWrite(null);
-
-        // A queue hands messages over in order; plain callbacks may run concurrently.
-        var live = await _redis.GetSubscriber().SubscribeAsync(channel).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
-        live.OnMessage(message => events.Writer.TryWrite((byte[]?)message.Message));
-        _redis.ConnectionRestored += restored;
-        using var poll = _time.CreateTimer(_ => events.Writer.TryWrite(null), null, _historyPollInterval, _historyPollInterval);
-        try
-        {
-            // Subscribed before reading: whatever is published meanwhile is in the history or queued here. A live-only
-            // watch starts at the history's newest entry, so it still reads its way past gaps.
-            var last = since ?? await NewestAsync(history, cancellationToken);
-            var seen = new BoundedIdSet(_dedupeCapacity);
-            events.Writer.TryWrite(null);
-            await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
-            {
-                WatchedAlert? arrived = null;
-                if (message is not null)
-                {
-                    arrived = TryParse(message);
-                    if (arrived is null || seen.Contains(arrived.Alert.AlertId))
-                    {
-                        continue;
-                    }
-                }
-
-                // Alerts enter the history before they are published, so reading it yields the live one in order.
-                var (caughtUp, newLast) = await TryReadAllAfterAsync(history, last, cancellationToken);
-                last = newLast;
-                foreach (var entry in caughtUp)
-                {
-                    if (seen.Add(entry.Alert.AlertId))
-                    {
-                        yield return entry;
-                    }
-                }
-
-                // Not in the history read (Redis went away between the message and the read, or it was trimmed).
-                if (arrived is not null && seen.Add(arrived.Alert.AlertId))
-                {
-                    yield return arrived;
-                }
-            }
-        }
-        finally
-        {
-            _redis.ConnectionRestored -= restored;
-            await UnsubscribeAsync(live);
-        }
     }
 
     /// <summary>The id of the history's newest entry, or the start when it is empty.</summary>
@@ -221,15 +188,93 @@ public sealed class RedisAlertFeed : IAlertFeed
         }
     }
 
-    private static async Task UnsubscribeAsync(ChannelMessageQueue live)
+    private static async Task UnsubscribeAsync(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> onMessage)
     {
         try
         {
-            await live.UnsubscribeAsync();
+            await subscriber.UnsubscribeAsync(channel, onMessage);
         }
         catch (RedisException)
         {
-            // Redis is down: the subscription went with the connection.
+            // Redis is down: the handler is gone from this process; the server dropped the subscription with the connection.
+        }
+    }
+
+    /// <summary>One open watch: reads the history whenever a live alert, a reconnect or the poll says so.</summary>
+    private sealed class RedisAlertWatch : IAlertWatch
+    {
+        private readonly RedisAlertFeed _feed;
+        private readonly ISubscriber _subscriber;
+        private readonly RedisChannel _channel;
+        private readonly Action<RedisChannel, RedisValue> _onMessage;
+        private readonly RedisKey _history;
+        private readonly Channel<byte[]?> _events;
+        private readonly EventHandler<ConnectionFailedEventArgs> _restored;
+        private readonly ITimer _poll;
+        private HistoryId _last;
+        private int _disposed;
+
+        public RedisAlertWatch(
+            RedisAlertFeed feed, ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> onMessage, RedisKey history, Channel<byte[]?> events, HistoryId last)
+        {
+            _feed = feed;
+            _subscriber = subscriber;
+            _channel = channel;
+            _onMessage = onMessage;
+            _history = history;
+            _events = events;
+            _last = last;
+            _restored = (_, _) => events.Writer.TryWrite(null);
+            feed._redis.ConnectionRestored += _restored;
+            _poll = feed._time.CreateTimer(static state => ((Channel<byte[]?>)state!).Writer.TryWrite(null), events, feed._historyPollInterval, feed._historyPollInterval);
+            events.Writer.TryWrite(null);
+        }
+
+        public async IAsyncEnumerable<WatchedAlert> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var seen = new BoundedIdSet(_feed._dedupeCapacity);
+            await foreach (var message in _events.Reader.ReadAllAsync(cancellationToken))
+            {
+                WatchedAlert? arrived = null;
+                if (message is not null)
+                {
+                    arrived = _feed.TryParse(message);
+                    if (arrived is null || seen.Contains(arrived.Alert.AlertId))
+                    {
+                        continue;
+                    }
+                }
+
+                // Alerts enter the history before they are published, so reading it yields the live one in order.
+                var (caughtUp, newLast) = await _feed.TryReadAllAfterAsync(_history, _last, cancellationToken);
+                _last = newLast;
+                foreach (var entry in caughtUp)
+                {
+                    if (seen.Add(entry.Alert.AlertId))
+                    {
+                        yield return entry;
+                    }
+                }
+
+                // Not in the history read (Redis went away between the message and the read, or it was trimmed).
+                if (arrived is not null && seen.Add(arrived.Alert.AlertId))
+                {
+                    yield return arrived;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            _feed._redis.ConnectionRestored -= _restored;
+            await _poll.DisposeAsync();
+            _events.Writer.TryComplete();
+            await UnsubscribeAsync(_subscriber, _channel, _onMessage);
         }
     }
 }

@@ -33,6 +33,9 @@ public static class RedisConnector
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 500, maxDeltaBackOffMilliseconds: 5000);
         configuration.ClientName = ClientName;
+
+        // Key names carry tenant and call ids: they stay out of exception messages, which reach the logs.
+        configuration.IncludeDetailInExceptions = false;
         if (options.Password is not null)
         {
             configuration.Password = options.Password;

@@ -21,7 +21,7 @@ public sealed class RedisHealth : IDisposable
     private string? _connectionProblem;
     private string? _writeProblem;
 
-    /// <summary>Starts following the connection; when it is not up yet, asks Redis once why, so a refused password is named at once.</summary>
+    /// <summary>Starts following the connection; when it is not up yet, <see cref="CheckAsync"/> tells why.</summary>
     /// <param name="redis">The process's connection; not disposed with this.</param>
     /// <param name="logger">Logs each change of the connection's state, or null for none.</param>
     public RedisHealth(IConnectionMultiplexer redis, ILogger<RedisHealth>? logger = null)
@@ -33,16 +33,12 @@ public sealed class RedisHealth : IDisposable
         redis.ConnectionRestored += OnConnectionRestored;
         if (!redis.IsConnected)
         {
-            AlertsLog.RedisNotConnectedAtStart(_logger);
-
-            // The first attempt's failure event fired before we listened; a command's error still says why, and that
-            // answer is what gets logged.
+            // The first attempt's failure event fired before we listened; CheckAsync asks Redis why (a refused password
+            // is named then), and the host logs that answer once.
             lock (_lock)
             {
                 _connectionProblem ??= "Redis unreachable (UnableToConnect)";
             }
-
-            _ = CheckAsync();
         }
     }
 

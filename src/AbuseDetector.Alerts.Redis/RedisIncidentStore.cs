@@ -58,7 +58,7 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
         return ReadAsync(async ct =>
         {
             var json = await _redis.GetDatabase().StringGetAsync(_keys.Incident(tenantId, callId)).WaitAsync(_options.OperationTimeout, _time, ct);
-            return json.IsNull ? null : IncidentJson.Parse((byte[])json!);
+            return json.IsNull ? null : TryParse(json!);
         }, cancellationToken);
     }
 
@@ -202,9 +202,9 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
                 {
                     gone.Add(ids[i]);
                 }
-                else
+                else if (TryParse(jsons[i]) is { } incident)
                 {
-                    yield return IncidentJson.Parse((byte[])jsons[i]!);
+                    yield return incident;
                 }
             }
 
@@ -219,6 +219,23 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The incident, or null when it cannot be read (written by a newer version, or damaged): one such entry must not fail
+    /// every list, lookup and call start that meets it.
+    /// </summary>
+    private Incident? TryParse(RedisValue json)
+    {
+        try
+        {
+            return IncidentJson.Parse((byte[])json!);
+        }
+        catch (FormatException e)
+        {
+            AlertsLog.IncidentMalformed(_logger, e);
+            return null;
         }
     }
 

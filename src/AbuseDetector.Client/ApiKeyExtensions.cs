@@ -6,6 +6,8 @@ namespace AbuseDetector.Client;
 /// <summary>Sends a tenant's API key with every call on a channel.</summary>
 public static class ApiKeyExtensions
 {
+    private const string Authorization = "authorization";
+
     /// <summary>
     /// A call invoker that adds <c>authorization: Bearer &lt;key&gt;</c> to every call; pass it to the generated client:
     /// <c>new AbuseDetector.AbuseDetectorClient(channel.WithApiKey(key))</c>. Works over cleartext HTTP/2 too (the
@@ -24,10 +26,21 @@ public static class ApiKeyExtensions
         }
 
         var value = "Bearer " + apiKey;
+
+        // A copy: the caller's headers may be reused for other calls, and must not collect one authorization per call.
         return invoker.Intercept(headers =>
         {
-            headers.Add("authorization", value);
-            return headers;
+            var sent = new Metadata();
+            foreach (var entry in headers)
+            {
+                if (!string.Equals(entry.Key, Authorization, StringComparison.OrdinalIgnoreCase))
+                {
+                    sent.Add(entry);
+                }
+            }
+
+            sent.Add(Authorization, value);
+            return sent;
         });
     }
 }

@@ -10,7 +10,7 @@ namespace AbuseDetector.Monitoring;
 /// </summary>
 internal sealed class AgentWellbeingRule(IIncidentStore incidents, IAlertSink alerts, CallHistoryOptions options, TimeProvider timeProvider)
 {
-    /// <summary>Counts the call in the background; a call the store cannot count (an outage) is not counted.</summary>
+    /// <summary>Counts the call in the background; a call the store cannot count (an outage, shutdown) is not counted.</summary>
     public void Count(CallParticipants call, bool abusive)
     {
         if (call.AgentId.Length > 0)
@@ -27,8 +27,10 @@ internal sealed class AgentWellbeingRule(IIncidentStore incidents, IAlertSink al
         {
             wellbeing = await incidents.RecordCallOutcomeAsync(call.TenantId, call.AgentId, abusive, now, options.WellbeingShiftWindow);
         }
-        catch (IncidentStoreUnavailableException)
+        catch (Exception)
         {
+            // Counting runs after the call, in the background: a count the store cannot take (an outage, the connection
+            // closing at shutdown, a fault of its own, which it logs) is lost, never the call.
             return;
         }
 

@@ -27,8 +27,15 @@ internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset starte
         return Reached(_startedAt.AddMilliseconds(Math.Min(offsetMs, LongestOffsetMs)));
     }
 
-    /// <summary>Call time now, with no event: for letting time pass on a quiet call.</summary>
-    public DateTimeOffset Now() => Reached(_platformTimed ? _last + timeProvider.GetElapsedTime(_lastSeen) : timeProvider.GetUtcNow());
+    /// <summary>Call time now, with no event: for letting time pass on a quiet call. Later times never fall before it.</summary>
+    public DateTimeOffset Now() => Reached(Peek());
+
+    /// <summary>Call time now, without moving the clock: for asking how long until something is due.</summary>
+    public DateTimeOffset Peek()
+    {
+        var now = _platformTimed ? _last + timeProvider.GetElapsedTime(_lastSeen) : timeProvider.GetUtcNow();
+        return now > _last ? now : _last;
+    }
 
     /// <summary>Moves the clock to <paramref name="candidate"/> unless it already passed it: no time handed out is ever earlier than one handed out before.</summary>
     private DateTimeOffset Reached(DateTimeOffset candidate)

@@ -57,8 +57,9 @@ public sealed class CallMonitor
     /// <summary>Gets the repeat-caller heads-up raised when the call started, or null.</summary>
     public Alert? RepeatCallerAlert { get; internal set; }
 
-    /// <summary>Gets how long until the level drops if the caller stays calm (zero when due); null when nothing would drop.</summary>
-    public TimeSpan? UntilNextCalmStep => _escalation.NextCalmStepAt is { } due ? Max(TimeSpan.Zero, due - _clock.Now()) : null;
+    /// <summary>How long until the level drops if the caller stays calm (zero when due); null when nothing would drop.</summary>
+    /// <returns>The time left, on the call's clock.</returns>
+    public TimeSpan? TimeUntilNextCalmStep() => _escalation.NextCalmStepAt is { } due ? Max(TimeSpan.Zero, due - _clock.Peek()) : null;
 
     /// <summary>
     /// Scores one chunk and moves the protocol on, raising the step's alerts; or says why the chunk cannot be scored,

@@ -9,16 +9,26 @@ public interface IAlertFeed
     bool KeepsHistory { get; }
 
     /// <summary>
-    /// The scope's alerts after <paramref name="since"/> (when the feed keeps history), then live, each alert id once and in
-    /// delivery order, until cancelled.
+    /// Opens a watch of the scope's alerts: once the task completes the watch is in place, so every alert delivered from then
+    /// on is read, after the history following <paramref name="since"/> when the feed keeps history. Dispose the watch to end it.
     /// </summary>
     /// <param name="scope">Whose alerts.</param>
     /// <param name="since">Replay the history after this id, <see cref="HistoryId.Start"/> for all of it, or null for live alerts only.</param>
-    /// <param name="cancellationToken">Ends the watch.</param>
-    /// <returns>The alerts with their history ids.</returns>
+    /// <param name="cancellationToken">Stops opening the watch.</param>
+    /// <returns>The open watch.</returns>
     /// <exception cref="AlertHistoryNotKeptException"><paramref name="since"/> was given and the feed keeps no history.</exception>
-    /// <exception cref="AlertFeedOverflowException">The watcher read too slowly and fell too far behind (while enumerating).</exception>
-    IAsyncEnumerable<WatchedAlert> WatchAsync(AlertScope scope, HistoryId? since, CancellationToken cancellationToken = default);
+    /// <exception cref="AlertFeedUnavailableException">The feed's store did not answer, so the watch could not be put in place.</exception>
+    Task<IAlertWatch> WatchAsync(AlertScope scope, HistoryId? since, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An open watch of one team's or one agent's alerts.</summary>
+public interface IAlertWatch : IAsyncDisposable
+{
+    /// <summary>The alerts, each alert id once and in delivery order, until cancelled or the watch is disposed.</summary>
+    /// <param name="cancellationToken">Ends the reading.</param>
+    /// <returns>The alerts with their history ids.</returns>
+    /// <exception cref="AlertFeedOverflowException">The watcher read too slowly and fell too far behind.</exception>
+    IAsyncEnumerable<WatchedAlert> ReadAllAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Whose alerts a watch wants: a team's (team-audience alerts) or an agent's (agent-audience alerts) of one tenant.</summary>
@@ -71,4 +81,16 @@ public sealed class AlertFeedOverflowException : Exception
 
     /// <summary>Gets how many alerts the feed held for the watcher.</summary>
     public int Buffered { get; }
+}
+
+/// <summary>The feed's store did not answer, so a watch could not be put in place; the same watch may work later.</summary>
+public sealed class AlertFeedUnavailableException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="AlertFeedUnavailableException"/> class.</summary>
+    /// <param name="message">What went wrong, without identifiers.</param>
+    /// <param name="innerException">The store's own error.</param>
+    public AlertFeedUnavailableException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
 }

@@ -38,7 +38,7 @@ public sealed class InProcessAlerts : IAlertSink, IAlertFeed
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<WatchedAlert> WatchAsync(AlertScope scope, HistoryId? since, CancellationToken cancellationToken = default)
+    public Task<IAlertWatch> WatchAsync(AlertScope scope, HistoryId? since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (since is not null)
@@ -46,16 +46,13 @@ public sealed class InProcessAlerts : IAlertSink, IAlertFeed
             throw new AlertHistoryNotKeptException();
         }
 
-        // Registered now, not at the first MoveNext, so no alert raised after this call is missed; removed when the watch is
-        // cancelled or its reading ends, whichever comes first (a watch cancelled before its first read is never read).
-        var watcher = new Watcher(scope) { Owner = this };
+        var watcher = new Watcher(this, scope);
         lock (_gate)
         {
             _watchers = _watchers.Add(watcher);
         }
 
-        watcher.Cancellation = cancellationToken.UnsafeRegister(static state => ((Watcher)state!).Owner.Remove((Watcher)state!), watcher);
-        return ReadAsync(watcher, cancellationToken);
+        return Task.FromResult<IAlertWatch>(watcher);
     }
 
     private void Remove(Watcher watcher)
@@ -66,38 +63,33 @@ public sealed class InProcessAlerts : IAlertSink, IAlertFeed
         }
     }
 
-    private async IAsyncEnumerable<WatchedAlert> ReadAsync(Watcher watcher, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private sealed class Watcher(InProcessAlerts owner, AlertScope scope) : IAlertWatch
     {
-        try
+        private readonly Channel<Alert> _queue = Channel.CreateBounded<Alert>(new BoundedChannelOptions(WatcherBufferSize) { SingleReader = true });
+
+        public AlertScope Scope { get; } = scope;
+
+        public void Offer(Alert alert)
         {
-            await foreach (var alert in watcher.Queue.Reader.ReadAllAsync(cancellationToken))
+            if (!_queue.Writer.TryWrite(alert))
+            {
+                _queue.Writer.TryComplete(new AlertFeedOverflowException(WatcherBufferSize));
+            }
+        }
+
+        public async IAsyncEnumerable<WatchedAlert> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var alert in _queue.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return new WatchedAlert("", alert);
             }
         }
-        finally
+
+        public ValueTask DisposeAsync()
         {
-            await watcher.Cancellation.DisposeAsync();
-            Remove(watcher);
-        }
-    }
-
-    private sealed class Watcher(AlertScope scope)
-    {
-        public AlertScope Scope { get; } = scope;
-
-        public required InProcessAlerts Owner { get; init; }
-
-        public CancellationTokenRegistration Cancellation { get; set; }
-
-        public Channel<Alert> Queue { get; } = Channel.CreateBounded<Alert>(new BoundedChannelOptions(WatcherBufferSize) { SingleReader = true });
-
-        public void Offer(Alert alert)
-        {
-            if (!Queue.Writer.TryWrite(alert))
-            {
-                Queue.Writer.TryComplete(new AlertFeedOverflowException(WatcherBufferSize));
-            }
+            owner.Remove(this);
+            _queue.Writer.TryComplete();
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -7,8 +7,8 @@ namespace AbuseDetector.Monitoring;
 internal sealed class RepeatCallerRule(IIncidentStore incidents, IAlertSink alerts, CallHistoryOptions options, TimeProvider timeProvider)
 {
     /// <summary>
-    /// Raises and returns the heads-up; null when the caller has no incidents, is unknown, or the store does not answer
-    /// within <see cref="CallHistoryOptions.HistoryLookupTimeout"/> (the call never waits longer).
+    /// Raises and returns the heads-up; null when the caller has no incidents, is unknown, or the store fails or does not
+    /// answer within <see cref="CallHistoryOptions.HistoryLookupTimeout"/> (the call never waits longer).
     /// </summary>
     public async Task<Alert?> CheckAsync(CallParticipants call, CancellationToken cancellationToken)
     {
@@ -24,9 +24,10 @@ internal sealed class RepeatCallerRule(IIncidentStore incidents, IAlertSink aler
         {
             history = await incidents.GetCustomerHistoryAsync(call.TenantId, call.CustomerId, options.RepeatCallerWindow, timeout.Token).WaitAsync(timeout.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IncidentStoreUnavailableException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // Best effort: whatever keeps the caller's history from being read (an outage, a timeout, a fault of the
+            // store's), the call starts without the heads-up.
             return null;
         }
 

@@ -1,5 +1,6 @@
 using AbuseDetector.Escalation;
 using AbuseDetector.Monitoring;
+using StackExchange.Redis;
 
 namespace AbuseDetector.Alerts.Redis.Tests;
 
@@ -66,7 +67,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         var fifth = Id((await feed.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 5))[^1]);
 
         // Publishing goes on while the watch starts: alerts race the replay.
-        await using var team = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Team(tenant, "team-1"), fifth, ct));
+        await using var team = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Team(tenant, "team-1"), fifth, ct));
         for (var i = 21; i <= 60; i++)
         {
             publisher.TryEnqueue(TestAlerts.Make(tenant, i, i % 2 == 0 ? AlertAudience.Team : AlertAudience.AgentAndTeam));
@@ -92,7 +93,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         }
 
         var feed = stack.Feed(TimeSpan.FromMilliseconds(100));
-        await using var team = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Team(tenant, "team-1"), null, ct));
+        await using var team = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Team(tenant, "team-1"), null, ct));
         await Subscriptions.WaitAsync(redis.Configuration, $"{TestAlerts.Tag(tenant)}:team:team-1");
         await Task.Delay(200); // the watch has read where the history ends
 
@@ -111,9 +112,27 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
     {
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
 
-        var error = Assert.Throws<ArgumentException>(() => stack.Feed().WatchAsync(new AlertScope("acme", "team-1", "agent-1"), null));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => stack.Feed().WatchAsync(new AlertScope("acme", "team-1", "agent-1"), null));
 
         Assert.Contains("exactly one of TeamId and AgentId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchAsync_RedisDown_FeedUnavailableAndTheWatchCanBeOpenedOnceRedisIsBack()
+    {
+        await using var server = await RedisServerProcess.StartNewAsync();
+        await server.StopAsync();
+        await using var stack = await RedisStack.ConnectAsync(RedisTestOptions.For(server), waitUntilConnected: false);
+        var feed = stack.Feed();
+        var scope = AlertScope.Team(RedisServerFixture.NewTenant(), "team-1");
+
+        var error = await Assert.ThrowsAsync<AlertFeedUnavailableException>(() => feed.WatchAsync(scope, null));
+        await server.StartAsync();
+        await Eventually.TrueAsync(() => stack.Redis.IsConnected, "the connection came back");
+        await using var watch = await feed.WatchAsync(scope, null);
+
+        Assert.IsAssignableFrom<RedisException>(error.InnerException);
+        Assert.DoesNotContain(scope.TenantId, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,8 +176,8 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         var fifth = Id((await feed.ReadHistoryAsync(agentScope, HistoryId.Start, 5))[^1]);
 
         // Publishing goes on while the watch starts: alerts race the replay. Team-only and other agents' alerts interleave.
-        await using var agent = new Collector<WatchedAlert>(ct => feed.WatchAsync(agentScope, fifth, ct));
-        await using var whole = new Collector<WatchedAlert>(ct => feed.WatchAsync(agentScope, HistoryId.Start, ct));
+        await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(agentScope, fifth, ct));
+        await using var whole = new Collector<WatchedAlert>(ct => feed.ReadAsync(agentScope, HistoryId.Start, ct));
         for (var i = 21; i <= 60; i++)
         {
             publisher.TryEnqueue(TestAlerts.Make(tenant, i, i % 2 == 0 ? AlertAudience.Agent : AlertAudience.AgentAndTeam));
@@ -183,7 +202,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var publisher = await stack.StartPublisherAsync();
         var feed = stack.Feed();
-        await using var agent = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
+        await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
         await Subscriptions.WaitAsync(redis.Configuration, $"{TestAlerts.Tag(tenant)}:agent:agent-1");
 
         await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
@@ -203,7 +222,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var feed = stack.Feed();
-        await using var agent = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
+        await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
         var channel = $"{TestAlerts.Tag(tenant)}:agent:agent-1";
         await Subscriptions.WaitAsync(redis.Configuration, channel);
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, channel);

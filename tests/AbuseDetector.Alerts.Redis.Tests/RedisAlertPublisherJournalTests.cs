@@ -130,6 +130,18 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task StartAsync_NewJournal_ReadableAndWritableByItsOwnerOnly()
+    {
+        await using var server = await RedisServerProcess.StartNewAsync();
+        await using var stack = await RedisStack.ConnectAsync(Options(server));
+
+        await stack.StartPublisherAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(JournalPath));
+    }
+
+    [Fact]
     public async Task StartAsync_SecondPublisherOnTheSameJournal_FailsWithASentenceNamingTheSetting()
     {
         await using var server = await RedisServerProcess.StartNewAsync();

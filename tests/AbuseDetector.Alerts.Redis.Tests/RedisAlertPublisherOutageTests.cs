@@ -24,8 +24,8 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         using var metrics = new MetricsRecorder(publisher);
         await using var watchers = await RedisStack.ConnectAsync(RedisTestOptions.For(server));
         var feed = watchers.Feed(TimeSpan.FromMilliseconds(200));
-        await using var team = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, ct));
-        await using var agent = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
+        await using var team = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, ct));
+        await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
         await Subscriptions.WaitAsync(server.Configuration, "abuse:{acme}:team:team-1", "abuse:{acme}:agent:agent-1");
         for (var i = 1; i <= 50; i++)
         {
@@ -80,7 +80,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         var feed = watchers.Feed(TimeSpan.FromMilliseconds(200));
 
         // The plugin watches across the outage; a second plugin crashed and will resume from the last id it kept.
-        await using var agent = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
+        await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
         await Subscriptions.WaitAsync(server.Configuration, "abuse:{acme}:agent:agent-1");
 
         // Every third alert is team-only, and another agent's alerts interleave: neither belongs in agent 1's watch.
@@ -115,7 +115,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
 
         await server.StartAsync();
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(30)), "the outbox drained after Redis came back");
-        await using var resumed = new Collector<WatchedAlert>(ct => feed.WatchAsync(AlertScope.Agent(tenant, "agent-1"), lastBeforeOutage, ct));
+        await using var resumed = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), lastBeforeOutage, ct));
 
         // Assert
         Assert.Equal(120, expected.Count);

@@ -131,6 +131,31 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
     }
 
     [Fact]
+    public async Task Reads_AnIncidentThatIsNotIncidentJson_SkippedAndLoggedTheOthersRead()
+    {
+        // Arrange: one incident as a later version might write it (a kind this one does not know).
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+        await store.SaveAsync(TestAlerts.Incident(tenant, "c1", Now.AddDays(-2), customer: "x"));
+        await store.SaveAsync(TestAlerts.Incident(tenant, "c2", Now.AddDays(-1), customer: "x"));
+        var key = $"{TestAlerts.Tag(tenant)}:incident:c2";
+        var json = (string)(await stack.Redis.GetDatabase().StringGetAsync(key))!;
+        await stack.Redis.GetDatabase().StringSetAsync(key, json.Replace("\"ended_by_agent\"", "\"ended_by_the_moon\"", StringComparison.Ordinal), expiry: null, keepTtl: true);
+
+        // Act
+        var listed = await store.ListAsync(tenant, new IncidentFilter(), 10);
+        var history = await store.GetCustomerHistoryAsync(tenant, "x", TimeSpan.FromDays(30));
+        var fetched = await store.GetAsync(tenant, "c2");
+
+        // Assert
+        Assert.Equal(["c1"], listed.Select(i => i.Call.CallId));
+        Assert.Equal(1, history.IncidentCount);
+        Assert.Null(fetched);
+        Assert.Equal(3, stack.Logs.Messages("IncidentMalformed").Count);
+    }
+
+    [Fact]
     public async Task RecordCallOutcomeAsync_CalmCall_ResetsTheStreakButNotTheWindowCount()
     {
         var tenant = RedisServerFixture.NewTenant();

@@ -21,6 +21,24 @@ public sealed class ApiKeyExtensionsTests(ServiceHostFixture service)
         Assert.Contains(response.Scores, s => s.Category == Category.Insult && s.Flagged);
     }
 
+    [Fact]
+    public async Task WithApiKey_SameHeadersForSeveralCalls_EveryCallAcceptedAndTheHeadersLeftAlone()
+    {
+        // Arrange: a plugin that builds its headers once and passes them to every call.
+        using var channel = GrpcChannel.ForAddress(service.GrpcAddress);
+        var client = new Contracts.V1.AbuseDetector.AbuseDetectorClient(channel.WithApiKey(ServiceHostFixture.ApiKey));
+        var headers = new Metadata { { "x-plugin", "softphone" } };
+
+        // Act
+        for (var i = 0; i < 3; i++)
+        {
+            await client.ClassifyAsync(new ClassifyRequest { Text = "hello" }, headers);
+        }
+
+        // Assert
+        Assert.Equal(["x-plugin"], headers.Select(h => h.Key));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

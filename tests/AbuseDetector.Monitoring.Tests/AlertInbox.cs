@@ -15,13 +15,17 @@ internal sealed class AlertInbox : IAsyncDisposable
     private readonly InProcessAlerts _alerts;
     private readonly CallParticipants _call;
     private readonly CancellationTokenSource _stop = new();
+    private readonly IAlertWatch _opened;
     private readonly IAsyncEnumerator<WatchedAlert> _watch;
 
     private AlertInbox(InProcessAlerts alerts, CallParticipants call, AlertScope scope)
     {
         _alerts = alerts;
         _call = call;
-        _watch = alerts.WatchAsync(scope, since: null, _stop.Token).GetAsyncEnumerator(_stop.Token);
+
+        // The in-process feed opens its watches at once.
+        _opened = alerts.WatchAsync(scope, since: null).GetAwaiter().GetResult();
+        _watch = _opened.ReadAllAsync(_stop.Token).GetAsyncEnumerator(_stop.Token);
     }
 
     /// <summary>The supervisors' view of the call's team.</summary>
@@ -58,6 +62,7 @@ internal sealed class AlertInbox : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _watch.DisposeAsync();
+        await _opened.DisposeAsync();
         _stop.Dispose();
     }
 }

@@ -71,7 +71,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         Assert.False(assessment.Step.LevelChanged);
         Assert.Empty(assessment.Step.Alerts);
         Assert.Equal(EscalationLevel.None, monitor.Level);
-        Assert.Null(monitor.UntilNextCalmStep);
+        Assert.Null(monitor.TimeUntilNextCalmStep());
         Assert.Empty(await team.DrainAsync());
         Assert.Empty(await agent.DrainAsync());
     }
@@ -424,7 +424,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     }
 
     [Fact]
-    public async Task UntilNextCalmStep_LevelNone_Null()
+    public async Task TimeUntilNextCalmStep_LevelNone_Null()
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
@@ -433,24 +433,24 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         _monitors.Time.Advance(TimeSpan.FromMinutes(5));
 
         // Assert
-        Assert.Null(monitor.UntilNextCalmStep);
+        Assert.Null(monitor.TimeUntilNextCalmStep());
     }
 
     [Fact]
-    public async Task UntilNextCalmStep_AfterStrike_CountsDownWithTimeAndIsZeroWhenDue()
+    public async Task TimeUntilNextCalmStep_AfterStrike_CountsDownWithTimeAndIsZeroWhenDue()
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
         monitor.Assess(Monitors.Said(1, Monitors.Insult));
 
         // Act
-        var atStrike = monitor.UntilNextCalmStep;
+        var atStrike = monitor.TimeUntilNextCalmStep();
         _monitors.Time.Advance(TimeSpan.FromSeconds(4));
-        var later = monitor.UntilNextCalmStep;
+        var later = monitor.TimeUntilNextCalmStep();
         _monitors.Time.Advance(TimeSpan.FromSeconds(6));
-        var due = monitor.UntilNextCalmStep;
+        var due = monitor.TimeUntilNextCalmStep();
         _monitors.Time.Advance(TimeSpan.FromSeconds(3));
-        var overdue = monitor.UntilNextCalmStep;
+        var overdue = monitor.TimeUntilNextCalmStep();
 
         // Assert
         Assert.Equal(Monitors.CalmPeriod, atStrike);
@@ -472,7 +472,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         // Assert
         var alert = Assert.Single(assessment.Step.Alerts);
         Assert.Equal(Monitors.CallStart.AddSeconds(3), alert.At);
-        Assert.Equal(Monitors.CalmPeriod, monitor.UntilNextCalmStep);
+        Assert.Equal(Monitors.CalmPeriod, monitor.TimeUntilNextCalmStep());
     }
 
     [Fact]
@@ -500,7 +500,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         // Act
         _monitors.Time.Advance(Monitors.CalmPeriod - TimeSpan.FromMilliseconds(1));
         var early = monitor.LetTimePass();
-        var untilDue = monitor.UntilNextCalmStep;
+        var untilDue = monitor.TimeUntilNextCalmStep();
         _monitors.Time.Advance(TimeSpan.FromMilliseconds(1));
         var due = monitor.LetTimePass();
 
@@ -523,7 +523,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
         monitor.Assess(Monitors.SaidAt(3, Monitors.Clean, 5_500, 6_000));
 
         // Act: another calm period of quiet.
-        var untilNext = monitor.UntilNextCalmStep;
+        var untilNext = monitor.TimeUntilNextCalmStep();
         _monitors.Time.Advance(Monitors.CalmPeriod);
         var secondStep = monitor.LetTimePass();
 

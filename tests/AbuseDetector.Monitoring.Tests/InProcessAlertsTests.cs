@@ -12,7 +12,8 @@ public sealed class InProcessAlertsTests
     public async Task WatchAsync_TeamScope_GetsOnlyItsTenantsTeamAlerts()
     {
         // Arrange
-        await using var watch = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null).GetAsyncEnumerator();
+        await using var opened = await _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null);
+        await using var watch = opened.ReadAllAsync().GetAsyncEnumerator();
         _alerts.Raise(Alerts.For("globex", "t1", "a1", AlertAudience.AgentAndTeam));
         _alerts.Raise(Alerts.For("acme", "t2", "a1", AlertAudience.Team));
         _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Agent));
@@ -31,7 +32,8 @@ public sealed class InProcessAlertsTests
     public async Task WatchAsync_AgentScope_GetsOnlyItsTenantsAgentAlerts()
     {
         // Arrange
-        await using var watch = _alerts.WatchAsync(AlertScope.Agent("acme", "a1"), null).GetAsyncEnumerator();
+        await using var opened = await _alerts.WatchAsync(AlertScope.Agent("acme", "a1"), null);
+        await using var watch = opened.ReadAllAsync().GetAsyncEnumerator();
         _alerts.Raise(Alerts.For("globex", "t1", "a1", AlertAudience.AgentAndTeam));
         _alerts.Raise(Alerts.For("acme", "t1", "a2", AlertAudience.Agent));
         _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
@@ -50,12 +52,12 @@ public sealed class InProcessAlertsTests
     public async Task WatchAsync_AlertRaisedBeforeTheFirstRead_Delivered()
     {
         // Arrange: the watch is in place when WatchAsync returns, before anyone enumerates it.
-        var watch = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null);
+        await using var watch = await _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null);
         var alert = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
         _alerts.Raise(alert);
 
         // Act
-        await using var reading = watch.GetAsyncEnumerator();
+        await using var reading = watch.ReadAllAsync().GetAsyncEnumerator();
         var first = await reading.MoveNextAsync().AsTask().WaitAsync(ReadTimeout);
 
         // Assert
@@ -73,10 +75,10 @@ public sealed class InProcessAlertsTests
     [Theory]
     [InlineData(0UL, 0UL)]
     [InlineData(1_700_000_000_000UL, 3UL)]
-    public void WatchAsync_SinceGiven_AlertHistoryNotKept(ulong milliseconds, ulong sequence)
+    public async Task WatchAsync_SinceGiven_AlertHistoryNotKept(ulong milliseconds, ulong sequence)
     {
         // Act
-        var thrown = Record.Exception(() => _alerts.WatchAsync(AlertScope.Team("acme", "t1"), new HistoryId(milliseconds, sequence)));
+        var thrown = await Record.ExceptionAsync(() => _alerts.WatchAsync(AlertScope.Team("acme", "t1"), new HistoryId(milliseconds, sequence)));
 
         // Assert
         Assert.IsType<AlertHistoryNotKeptException>(thrown);
@@ -88,8 +90,10 @@ public sealed class InProcessAlertsTests
     {
         // Arrange: the slow watcher never reads while the buffer fills; the other reads everything.
         var scope = AlertScope.Team("acme", "t1");
-        await using var slow = _alerts.WatchAsync(scope, null).GetAsyncEnumerator();
-        await using var keen = _alerts.WatchAsync(scope, null).GetAsyncEnumerator();
+        await using var slowWatch = await _alerts.WatchAsync(scope, null);
+        await using var keenWatch = await _alerts.WatchAsync(scope, null);
+        await using var slow = slowWatch.ReadAllAsync().GetAsyncEnumerator();
+        await using var keen = keenWatch.ReadAllAsync().GetAsyncEnumerator();
         for (var i = 0; i < InProcessAlerts.WatcherBufferSize; i++)
         {
             _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
@@ -111,38 +115,23 @@ public sealed class InProcessAlertsTests
 
         var overflow = await Assert.ThrowsAsync<AlertFeedOverflowException>(() => slow.MoveNextAsync().AsTask().WaitAsync(ReadTimeout));
         Assert.Equal(InProcessAlerts.WatcherBufferSize, overflow.Buffered);
-        Assert.Equal(1, _alerts.WatcherCount);
         var stillLive = Alerts.For("acme", "t1", "a1", AlertAudience.Team);
         _alerts.Raise(stillLive);
         Assert.Same(stillLive, await NextAsync(keen));
     }
 
     [Fact]
-    public async Task WatchAsync_CancelledWhileWaiting_WatcherRemoved()
+    public async Task ReadAllAsync_CancelledWhileWaiting_ReadingEndsAndDisposingRemovesTheWatcher()
     {
         // Arrange
         using var cancel = new CancellationTokenSource();
-        await using var watch = _alerts.WatchAsync(AlertScope.Agent("acme", "a1"), null, cancel.Token).GetAsyncEnumerator();
-        var waiting = watch.MoveNextAsync().AsTask();
+        var watch = await _alerts.WatchAsync(AlertScope.Agent("acme", "a1"), null);
+        var waiting = watch.ReadAllAsync(cancel.Token).GetAsyncEnumerator(cancel.Token).MoveNextAsync().AsTask();
         Assert.Equal(1, _alerts.WatcherCount);
 
         // Act
         await cancel.CancelAsync();
-
-        // Assert
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(ReadTimeout));
-        Assert.Equal(0, _alerts.WatcherCount);
-    }
-
-    [Fact]
-    public async Task WatchAsync_StoppedAfterReading_WatcherRemoved()
-    {
-        // Arrange
-        var watch = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null).GetAsyncEnumerator();
-        _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
-        await NextAsync(watch);
-
-        // Act
         await watch.DisposeAsync();
 
         // Assert
@@ -150,15 +139,31 @@ public sealed class InProcessAlertsTests
     }
 
     [Fact]
-    public async Task WatchAsync_CancelledBeforeTheFirstRead_WatcherRemoved()
+    public async Task DisposeAsync_AfterReading_WatcherRemovedAndReadingEnds()
     {
-        // Arrange: WatchAlerts opens the watch, then writes the response headers; a client gone by then cancels the
-        // watch before anything enumerates it.
-        using var cancel = new CancellationTokenSource();
-        _ = _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null, cancel.Token);
+        // Arrange
+        var watch = await _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null);
+        await using var reading = watch.ReadAllAsync().GetAsyncEnumerator();
+        _alerts.Raise(Alerts.For("acme", "t1", "a1", AlertAudience.Team));
+        await NextAsync(reading);
 
         // Act
-        await cancel.CancelAsync();
+        await watch.DisposeAsync();
+
+        // Assert
+        Assert.Equal(0, _alerts.WatcherCount);
+        Assert.False(await reading.MoveNextAsync().AsTask().WaitAsync(ReadTimeout));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_BeforeAnyRead_WatcherRemoved()
+    {
+        // Arrange: WatchAlerts opens the watch, then writes the response headers; a client gone by then ends the call
+        // before anything reads the watch.
+        var watch = await _alerts.WatchAsync(AlertScope.Team("acme", "t1"), null);
+
+        // Act
+        await watch.DisposeAsync();
 
         // Assert
         Assert.Equal(0, _alerts.WatcherCount);

@@ -59,8 +59,8 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
     {
         // Arrange
         var tenant = RedisServerFixture.NewTenant();
-        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Agent(tenant, "agent-7"), null, ct)));
-        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Team(tenant, "team-1"), null, ct)));
+        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.ReadAsync(AlertScope.Agent(tenant, "agent-7"), null, ct)));
+        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.ReadAsync(AlertScope.Team(tenant, "team-1"), null, ct)));
         var (agent, team) = (agentWatch.Items, teamWatch.Items);
         await Subscriptions.WaitAsync(fixture.Redis.Configuration, AgentChannel(tenant), TeamChannel(tenant)); // the subscriptions are in place before the call starts
 
@@ -152,8 +152,8 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
     {
         // Arrange
         var (tenantA, tenantB) = (RedisServerFixture.NewTenant(), RedisServerFixture.NewTenant());
-        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Team(tenantA, "team-1"), null, ct)));
-        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.WatchAsync(AlertScope.Agent(tenantB, "agent-7"), null, ct)));
+        await using var teamWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.ReadAsync(AlertScope.Team(tenantA, "team-1"), null, ct)));
+        await using var agentWatch = new Collector<EngineAlert>(ct => Entries(fixture.Subscriber.ReadAsync(AlertScope.Agent(tenantB, "agent-7"), null, ct)));
         var (teamA, agentB) = (teamWatch.Items, agentWatch.Items);
         await Subscriptions.WaitAsync(fixture.Redis.Configuration, TeamChannel(tenantA), AgentChannel(tenantB));
 

@@ -40,7 +40,7 @@ public sealed class RedisOutageEndToEndTests : IDisposable
         {
             try
             {
-                await foreach (var entry in subscriber.WatchAsync(AlertScope.Team(tenant, "team-1"), null, stop.Token))
+                await foreach (var entry in subscriber.ReadAsync(AlertScope.Team(tenant, "team-1"), null, stop.Token))
                 {
                     received.Enqueue(entry);
                 }

@@ -11,8 +11,7 @@ internal static partial class AlertsLog
     [LoggerMessage(EventId = 2, EventName = "RedisConnectionRestored", Level = LogLevel.Information, Message = "Redis {ConnectionType} connection restored.")]
     public static partial void RedisConnectionRestored(ILogger logger, string connectionType);
 
-    [LoggerMessage(EventId = 3, EventName = "RedisNotConnectedAtStart", Level = LogLevel.Warning, Message = "Redis is not reachable at start; alerts and incidents wait until it is.")]
-    public static partial void RedisNotConnectedAtStart(ILogger logger);
+    // EventId 3 (RedisNotConnectedAtStart) is retired: the host logs why Redis cannot be reached at start, once.
 
     [LoggerMessage(EventId = 4, EventName = "AlertPublishRetrying", Level = LogLevel.Debug, Message = "Publishing alerts failed ({Error}); retrying in {DelayMs} ms with {Depth} alerts waiting.")]
     public static partial void AlertPublishRetrying(ILogger logger, string error, long delayMs, int depth);
@@ -78,4 +77,7 @@ internal static partial class AlertsLog
 
     [LoggerMessage(EventId = 25, EventName = "OutboxJournalCompactionFailed", Level = LogLevel.Error, Message = "Compacting the outbox journal failed; it keeps growing until a later compaction works.")]
     public static partial void OutboxJournalCompactionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 26, EventName = "IncidentMalformed", Level = LogLevel.Warning, Message = "Skipped an incident in Redis that is not incident JSON.")]
+    public static partial void IncidentMalformed(ILogger logger, Exception exception);
 }

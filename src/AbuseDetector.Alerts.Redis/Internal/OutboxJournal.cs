@@ -81,7 +81,7 @@ internal sealed class OutboxJournal : IDisposable
     {
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
         {
-            Guard(path, () => Directory.CreateDirectory(folder));
+            Guard(path, () => OperatingSystem.IsWindows() ? Directory.CreateDirectory(folder) : Directory.CreateDirectory(folder, OwnerOnlyFolder));
         }
 
         var handle = OpenExclusive(path, FileMode.OpenOrCreate);
@@ -431,10 +431,26 @@ internal sealed class OutboxJournal : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Opens the file for this process alone, readable by its owner only: the journal holds alerts, with customer ids and
+    /// excerpts of what callers said.
+    /// </summary>
     private static SafeFileHandle OpenExclusive(string path, FileMode mode) =>
-        Guard(path, () => File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.None));
+        Guard(path, () =>
+        {
+            var handle = File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.None);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(handle, OwnerOnlyFile);
+            }
+
+            return handle;
+        });
 
     /// <summary>Runs a file operation, turning its failure into a sentence that names the setting.</summary>
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     private static T Guard<T>(string path, Func<T> operation)
     {
         try

@@ -1,4 +1,5 @@
 using AbuseDetector.Monitoring;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using V1 = AbuseDetector.Contracts.V1;
 
@@ -20,6 +21,7 @@ internal sealed partial class AbuseDetectorGrpcService
     private static readonly Status IncidentNotFound = new(StatusCode.NotFound, "No incident is kept for this call: it had none, or it is past retention.");
     private static readonly Status BadHistoryId = new(StatusCode.InvalidArgument, $"since_history_id must be {HistoryId.Expected}.");
     private static readonly Status LimitTooHigh = new(StatusCode.InvalidArgument, "limit must be at most 1000.");
+    private static readonly Status AlertsUnavailable = new(StatusCode.Unavailable, "Alerts cannot be watched now: Redis does not answer; try again shortly.");
     private static readonly Status MissingWatchScope = new(StatusCode.InvalidArgument, "WatchAlertsRequest must name a team_id or an agent_id.");
     private static readonly Status WatcherFellBehind = new(StatusCode.ResourceExhausted, $"The watcher read too slowly and fell more than {InProcessAlerts.WatcherBufferSize} alerts behind; watch again with since_history_id to catch up.");
 
@@ -28,28 +30,39 @@ internal sealed partial class AbuseDetectorGrpcService
         var stopping = lifetime.ApplicationStopping;
         var (scope, since) = CheckWatch(request, context);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        IAlertWatch watch;
         try
         {
-            var alerts = alertFeed.WatchAsync(scope, since, ending.Token);
-
-            // Headers now, so a client knows the watch is in place before the first alert.
-            await context.WriteResponseHeadersAsync([]);
-            await foreach (var watched in alerts)
-            {
-                await responseStream.WriteAsync(watched.Alert.ToContract(watched.HistoryId), ending.Token);
-            }
+            watch = await alertFeed.WatchAsync(scope, since, ending.Token);
         }
         catch (AlertHistoryNotKeptException)
         {
             throw RejectRequest(HistoryNeedsRedis, "WatchAlerts");
         }
-        catch (AlertFeedOverflowException)
+        catch (AlertFeedUnavailableException)
         {
-            throw RejectRequest(WatcherFellBehind, "WatchAlerts");
+            throw RejectRequest(AlertsUnavailable, "WatchAlerts");
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+
+        await using (watch)
         {
-            throw new RpcException(ShuttingDown);
+            try
+            {
+                // The watch is in place: headers now tell the client so, before the first alert.
+                await context.WriteResponseHeadersAsync([]);
+                await foreach (var watched in watch.ReadAllAsync(ending.Token))
+                {
+                    await responseStream.WriteAsync(watched.Alert.ToContract(watched.HistoryId), ending.Token);
+                }
+            }
+            catch (AlertFeedOverflowException)
+            {
+                throw RejectRequest(WatcherFellBehind, "WatchAlerts");
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(ShuttingDown);
+            }
         }
     }
 
@@ -87,8 +100,8 @@ internal sealed partial class AbuseDetectorGrpcService
             NullIfEmpty(request.TeamId),
             NullIfEmpty(request.AgentId),
             NullIfEmpty(request.CustomerId),
-            request.From?.ToDateTimeOffset(),
-            request.To?.ToDateTimeOffset());
+            ReadTime(request.From, "from"),
+            ReadTime(request.To, "to"));
         var limit = request.Limit == 0 ? DefaultIncidentLimit : (int)request.Limit;
         var found = await ReadIncidentsAsync(() => incidents.ListAsync(request.TenantId, filter, limit, context.CancellationToken), "ListIncidents");
         var response = new V1.ListIncidentsResponse();
@@ -97,6 +110,19 @@ internal sealed partial class AbuseDetectorGrpcService
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>A filter time, or INVALID_ARGUMENT for a timestamp no clock can show (nanos out of range, past year 9999).</summary>
+    private DateTimeOffset? ReadTime(Timestamp? time, string field)
+    {
+        try
+        {
+            return time?.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw RejectRequest(new Status(StatusCode.InvalidArgument, $"{field} must be a valid timestamp between year 1 and year 9999."), "ListIncidents");
+        }
+    }
 
     /// <summary>Reads from the incident store, turning its failures into statuses a client can act on.</summary>
     private async Task<T> ReadIncidentsAsync<T>(Func<Task<T>> read, string method)

@@ -126,9 +126,7 @@ internal sealed partial class AbuseDetectorGrpcService
         var monitor = call.Monitor!;
         var updates = Channel.CreateBounded<V1.CallUpdate>(new BoundedChannelOptions(UpdateBufferSize) { SingleReader = true, SingleWriter = true });
         var writing = DrainAsync(updates, responses, cancellationToken);
-        using var calmSignal = new SemaphoreSlim(0);
-        using var calmTimer = timeProvider.CreateTimer(static state => ((SemaphoreSlim)state!).Release(), calmSignal, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        Task? calmDue = null;
+        await using var calmTimer = new CalmTimer(timeProvider);
         var pending = new List<V1.CallUpdate>(4);
         try
         {
@@ -141,16 +139,14 @@ internal sealed partial class AbuseDetectorGrpcService
             while (true)
             {
                 var next = requests.MoveNext(cancellationToken);
-                while (!next.IsCompleted && monitor.UntilNextCalmStep is { } untilCalm)
+                while (!next.IsCompleted && monitor.TimeUntilNextCalmStep() is { } untilCalm)
                 {
-                    calmTimer.Change(untilCalm, Timeout.InfiniteTimeSpan);
-                    calmDue ??= calmSignal.WaitAsync(cancellationToken);
+                    var calmDue = calmTimer.Arm(untilCalm);
                     if (await Task.WhenAny(next, calmDue) != calmDue)
                     {
                         break;
                     }
 
-                    calmDue = null;
                     pending.Clear();
                     AddStep(call, monitor.LetTimePass(), 0, pending);
                     await QueueAsync(updates, pending, cancellationToken);
@@ -206,8 +202,8 @@ internal sealed partial class AbuseDetectorGrpcService
     /// <summary>After CallEnd: reads the client's half-close (ignoring stray events), waiting at most <see cref="HalfCloseGrace"/>.</summary>
     private async Task AwaitHalfCloseAsync(IAsyncStreamReader<V1.CallEvent> requests, CancellationToken cancellationToken)
     {
-        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        grace.CancelAfter(HalfCloseGrace);
+        using var graceTime = new CancellationTokenSource(HalfCloseGrace, timeProvider);
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, graceTime.Token);
         try
         {
             while (await requests.MoveNext(grace.Token))
@@ -329,6 +325,37 @@ internal sealed partial class AbuseDetectorGrpcService
         ServiceLog.CallRejected(logger, status.StatusCode.ToString());
         metrics.CallRejected(status.StatusCode);
         return new RpcException(status);
+    }
+
+    /// <summary>
+    /// The one timer of a call stream, for the next calm step: <see cref="Arm"/> gives the task that completes when the step
+    /// is due (the same task while one is pending, so waiting again allocates nothing). A tick after the stream ended
+    /// completes a task nobody waits for.
+    /// </summary>
+    private sealed class CalmTimer : IAsyncDisposable
+    {
+        private readonly ITimer _timer;
+        private TaskCompletionSource _due = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CalmTimer(TimeProvider timeProvider)
+        {
+            _timer = timeProvider.CreateTimer(static state => ((CalmTimer)state!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        public Task Arm(TimeSpan dueIn)
+        {
+            if (_due.Task.IsCompleted)
+            {
+                Volatile.Write(ref _due, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+
+            _timer.Change(dueIn, Timeout.InfiniteTimeSpan);
+            return _due.Task;
+        }
+
+        public ValueTask DisposeAsync() => _timer.DisposeAsync();
+
+        private void Tick() => Volatile.Read(ref _due).TrySetResult();
     }
 
     /// <summary>One call stream's state beside its monitor: the update sequence, counts for the log, the idle deadline.</summary>

@@ -38,8 +38,7 @@ internal sealed class RedisLink(
 
         ServiceLog.RedisConnecting(logger, options.Configuration, options.UseTls ? " over TLS" : "");
         _multiplexer = await RedisConnector.ConnectAsync(options, cancellationToken);
-        var health = services.GetRequiredService<RedisHealth>();
-        if (health.Problem is { } problem)
+        if (!_multiplexer.IsConnected && await services.GetRequiredService<RedisHealth>().CheckAsync(cancellationToken) is { } problem)
         {
             ServiceLog.RedisUnreachableAtStart(logger, problem);
         }

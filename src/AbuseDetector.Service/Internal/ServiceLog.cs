@@ -32,7 +32,7 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 10, EventName = "EmbeddedRedisStarted", Level = LogLevel.Information, Message = "Started a local redis-server on 127.0.0.1:{Port} (--redis embedded), keeping its data in {DataPath}; it stops with the service.")]
     public static partial void EmbeddedRedisStarted(ILogger logger, int port, string dataPath);
 
-    [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Redis does not answer yet ({Problem}); calls are scored and alerts wait in the outbox until it does.")]
+    [LoggerMessage(EventId = 11, EventName = "RedisUnreachableAtStart", Level = LogLevel.Warning, Message = "Alerts cannot reach Redis yet: {Problem}; calls are scored, and alerts wait in the outbox and its journal until they can.")]
     public static partial void RedisUnreachableAtStart(ILogger logger, string problem);
 
     // EventIds 12, 13, 14, 15, 17 and 18 moved with the outbox and the incident queue to the Redis alerts log: never reuse them.
