@@ -19,12 +19,8 @@ internal sealed record LoadResult(
 /// </summary>
 internal sealed class LoadRunner(LoadTestOptions options, LineSet lines, SendTimes sendTimes)
 {
-    /// <summary>
-    /// The tenants of the load calls are loadtest-0, loadtest-1, ...: this matches them in a channel pattern, with or
-    /// without the braces of the tenant hash tag (<c>abuse:{loadtest-0}:agent:a</c>; braces are plain characters in a
-    /// pattern), so the same tool measures builds from before and after the hash tags.
-    /// </summary>
-    public const string TenantPattern = "*loadtest-*";
+    /// <summary>The tenants of the load calls are loadtest-0, loadtest-1, ...: this matches them in a channel pattern.</summary>
+    public const string TenantPattern = "loadtest-*";
 
     // At max pace a stream keeps at most this many chunks unanswered, so latency measures the service rather than a queue.
     private const int MaxUnansweredPerStream = 8;

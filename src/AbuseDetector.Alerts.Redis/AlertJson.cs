@@ -47,7 +47,7 @@ public static class AlertJson
     /// <summary>Writes the alert as a JSON string.</summary>
     /// <param name="alert">The alert.</param>
     /// <returns>The JSON text.</returns>
-    public static string SerializeToString(Alert alert) => Encoding.UTF8.GetString(Serialize(alert));
+    internal static string SerializeToString(Alert alert) => Encoding.UTF8.GetString(Serialize(alert));
 
     /// <summary>Reads an alert from JSON text.</summary>
     /// <param name="json">The JSON text.</param>

@@ -47,7 +47,7 @@ public static class IncidentJson
     /// <summary>Writes the incident as a JSON string.</summary>
     /// <param name="incident">The incident.</param>
     /// <returns>The JSON text.</returns>
-    public static string SerializeToString(Incident incident) => Encoding.UTF8.GetString(Serialize(incident));
+    internal static string SerializeToString(Incident incident) => Encoding.UTF8.GetString(Serialize(incident));
 
     /// <summary>Reads an incident from JSON text.</summary>
     /// <param name="json">The JSON text.</param>

@@ -275,7 +275,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting; the alert may still be published.</param>
     /// <returns>True when the alert was new, false when its id was published within the dedupe window.</returns>
     /// <exception cref="RedisException">Redis is not reachable or refused the alert.</exception>
-    public async Task<bool> PublishAsync(Alert alert, CancellationToken cancellationToken = default)
+    internal async Task<bool> PublishAsync(Alert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var item = new OutboxItem(alert, AlertJson.Serialize(alert), OutboxItem.NewToken(), _time.GetTimestamp());

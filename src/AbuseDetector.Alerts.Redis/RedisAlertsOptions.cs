@@ -11,16 +11,16 @@ public sealed class RedisAlertsOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AbuseDetector:Alerts";
 
-    /// <summary>The Redis server as <c>host:port</c> (a StackExchange.Redis configuration string is accepted too).</summary>
+    /// <summary>The Redis server as <c>host:port</c>; the service sets it from its <c>--redis</c> setting.</summary>
     /// <value>The default value is <c>127.0.0.1:6379</c>.</value>
     [Required(ErrorMessage = "Redis Configuration must name a server, for example 127.0.0.1:6379.")]
     public string Configuration { get; set; } = "127.0.0.1:6379";
 
-    /// <summary>The password for Redis AUTH, or null when the server has none.</summary>
+    /// <summary>The password for Redis AUTH, or null when the server has none; the service sets it from <c>RedisPassword</c>.</summary>
     /// <value>The default value is null.</value>
     public string? Password { get; set; }
 
-    /// <summary>Whether to talk to Redis over TLS.</summary>
+    /// <summary>Whether to talk to Redis over TLS; the service sets it from <c>RedisUseTls</c>.</summary>
     /// <value>The default value is false.</value>
     public bool UseTls { get; set; }
 

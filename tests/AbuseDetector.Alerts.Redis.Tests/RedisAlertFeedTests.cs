@@ -94,7 +94,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
 
         var feed = stack.Feed(TimeSpan.FromMilliseconds(100));
         await using var team = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Team(tenant, "team-1"), null, ct));
-        await Subscriptions.WaitAsync(redis.Configuration, $"{TestAlerts.Tag(tenant)}:team:team-1");
+        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
         await Task.Delay(200); // the watch has read where the history ends
 
         await publisher.PublishAsync(TestAlerts.Make(tenant, 6, AlertAudience.Team));
@@ -203,7 +203,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         var publisher = await stack.StartPublisherAsync();
         var feed = stack.Feed();
         await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
-        await Subscriptions.WaitAsync(redis.Configuration, $"{TestAlerts.Tag(tenant)}:agent:agent-1");
+        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
 
         await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
         await publisher.PublishAsync(TestAlerts.Make(tenant, 2, AlertAudience.Team));
@@ -223,7 +223,7 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var feed = stack.Feed();
         await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
-        var channel = $"{TestAlerts.Tag(tenant)}:agent:agent-1";
+        var channel = $"abuse:{tenant}:agent:agent-1";
         await Subscriptions.WaitAsync(redis.Configuration, channel);
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, channel);
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);

@@ -44,7 +44,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
 
         // Act: Redis is back, and the service starts again on the same journal.
         await server.StartAsync();
-        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:{acme}:team:team-1", "abuse:{acme}:agent:agent-1");
+        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:acme:team:team-1", "abuse:acme:agent:agent-1");
         await using var after = await RedisStack.ConnectAsync(options);
         var restarted = await after.StartPublisherAsync();
 
@@ -53,8 +53,8 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
         var expected = Enumerable.Range(1, 200).Select(i => $"acme-alert-{i}").ToList();
         await Eventually.TrueAsync(() => raw.Messages.Count >= 400, "every alert reached both channels");
         await Task.Delay(100);
-        Assert.Equal(expected, raw.On("abuse:{acme}:team:team-1").Select(a => a.AlertId));
-        Assert.Equal(expected, raw.On("abuse:{acme}:agent:agent-1").Select(a => a.AlertId));
+        Assert.Equal(expected, raw.On("abuse:acme:team:team-1").Select(a => a.AlertId));
+        Assert.Equal(expected, raw.On("abuse:acme:agent:agent-1").Select(a => a.AlertId));
         Assert.Equal(expected, (await after.Feed().ReadHistoryAsync(AlertScope.Team("acme", "team-1"), HistoryId.Start, 1000)).Select(e => e.Alert.AlertId));
         Assert.StartsWith("Put 200 alerts from the outbox journal back", Assert.Single(after.Logs.Messages("OutboxJournalReplayed")), StringComparison.Ordinal);
     }
@@ -72,7 +72,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
             items.ForEach(journal.Append);
         }
 
-        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:{acme}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:acme:team:team-1");
         using (var admin = await RedisTestConnection.AdminAsync(server))
         {
             var (keys, values) = Scripts.PublishAlertsArguments(new RedisKeys("abuse"), options, items[..5]);
@@ -113,7 +113,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
 
         await File.AppendAllTextAsync(JournalPath, "+ 11 0123456789abcdef {\"alert_id\":\"acme-alert-11\",\"tenant_id\":\"ac");
         await server.StartAsync();
-        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:{acme}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:acme:team:team-1");
 
         // Act
         await using var stack = await RedisStack.ConnectAsync(options);
@@ -180,7 +180,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
         await using var server = new RedisServerProcess(extraArguments: ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dir]);
         await server.StartAsync();
         var options = Options(server, o => o.MaxJournalBytes = 16 * 1024);
-        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:{acme}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:acme:team:team-1");
         await using (var before = await RedisStack.ConnectAsync(options))
         {
             var crashed = await before.StartPublisherAsync();
@@ -208,7 +208,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
         }
 
         await server.StartAsync();
-        await Subscriptions.WaitAsync(server.Configuration, "abuse:{acme}:team:team-1"); // the subscriber is back
+        await Subscriptions.WaitAsync(server.Configuration, "abuse:acme:team:team-1"); // the subscriber is back
         await using var after = await RedisStack.ConnectAsync(options);
         var restarted = await after.StartPublisherAsync();
 

@@ -26,7 +26,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         var feed = watchers.Feed(TimeSpan.FromMilliseconds(200));
         await using var team = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, ct));
         await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
-        await Subscriptions.WaitAsync(server.Configuration, "abuse:{acme}:team:team-1", "abuse:{acme}:agent:agent-1");
+        await Subscriptions.WaitAsync(server.Configuration, "abuse:acme:team:team-1", "abuse:acme:agent:agent-1");
         for (var i = 1; i <= 50; i++)
         {
             Assert.True(publisher.TryEnqueue(TestAlerts.Make(tenant, i)));
@@ -81,7 +81,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
 
         // The plugin watches across the outage; a second plugin crashed and will resume from the last id it kept.
         await using var agent = new Collector<WatchedAlert>(ct => feed.ReadAsync(AlertScope.Agent(tenant, "agent-1"), HistoryId.Start, ct));
-        await Subscriptions.WaitAsync(server.Configuration, "abuse:{acme}:agent:agent-1");
+        await Subscriptions.WaitAsync(server.Configuration, "abuse:acme:agent:agent-1");
 
         // Every third alert is team-only, and another agent's alerts interleave: neither belongs in agent 1's watch.
         var expected = new List<string>();
@@ -156,7 +156,7 @@ public sealed class RedisAlertPublisherOutageTests : IDisposable
         var publisher = await stack.StartPublisherAsync();
         var store = stack.Store();
         using var metrics = new MetricsRecorder(publisher);
-        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:{acme}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:acme:team:team-1");
         using var admin = await RedisTestConnection.AdminAsync(server);
         await FillUntilOutOfMemoryAsync(admin);
 

@@ -13,7 +13,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var publisher = await stack.StartPublisherAsync();
-        string agentChannel = $"abuse:{{{tenant}}}:agent:agent-1", teamChannel = $"abuse:{{{tenant}}}:team:team-1";
+        string agentChannel = $"abuse:{tenant}:agent:agent-1", teamChannel = $"abuse:{tenant}:team:team-1";
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, agentChannel, teamChannel);
 
         Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 1, AlertAudience.Agent)));
@@ -34,7 +34,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var publisher = await stack.StartPublisherAsync();
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:agent:agent-1", $"abuse:{{{tenant}}}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1", $"abuse:{tenant}:team:team-1");
         var alert = TestAlerts.Make(tenant, 1);
 
         var first = await publisher.PublishAsync(alert);
@@ -55,7 +55,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var publisher = await stack.StartPublisherAsync();
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
 
         for (var i = 1; i <= 200; i++)
         {
@@ -77,7 +77,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.AgentHistoryLength = 1000));
         var publisher = await stack.StartPublisherAsync();
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:agent:agent-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:agent:agent-1");
         using var metrics = new MetricsRecorder(publisher);
         var sent = new List<Alert>();
         for (var i = 1; i <= 400; i++)
@@ -234,7 +234,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         string a = RedisServerFixture.NewTenant(), b = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var publisher = await stack.StartPublisherAsync();
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{a}}}:agent:agent-1", $"abuse:{{{a}}}:team:team-1", $"abuse:{{{b}}}:agent:agent-1", $"abuse:{{{b}}}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{a}:agent:agent-1", $"abuse:{a}:team:team-1", $"abuse:{b}:agent:agent-1", $"abuse:{b}:team:team-1");
 
         // The same alert id in both tenants is two different alerts.
         await publisher.PublishAsync(TestAlerts.Make(a, 1) with { AlertId = "same" });
@@ -292,7 +292,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(o => o.OperationTimeout = TimeSpan.FromMilliseconds(100)));
         var publisher = await stack.StartPublisherAsync();
         using var metrics = new MetricsRecorder(publisher);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
         Assert.True(await publisher.PublishAsync(TestAlerts.Make(tenant, 0, AlertAudience.Team)));
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(700));
@@ -324,7 +324,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions());
         var publisher = await stack.StartPublisherAsync();
         using var metrics = new MetricsRecorder(publisher);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1", $"abuse:{{{tenant}}}:team:broken");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1", $"abuse:{tenant}:team:broken");
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         await admin.GetDatabase().StringSetAsync($"abuse:{{{tenant}}}:team:broken:history", "not a stream");
         var busy = await StartBusyAsync(admin, TimeSpan.FromMilliseconds(300));
@@ -376,9 +376,9 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
     {
         var tenant = RedisServerFixture.NewTenant();
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
+        await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
         StackExchange.Redis.RedisKey[] keys = [$"abuse:{{{tenant}}}:alert:a-1", $"abuse:{{{tenant}}}:team:team-1:history", $"abuse:{{{tenant}}}:agent:agent-1:history"];
-        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{{{tenant}}}:team:team-1", "", token, 60_000];
+        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{tenant}:team:team-1", "", token, 60_000];
         async Task<long> RunAsync(string token) => (long)((StackExchange.Redis.RedisResult[])(await admin.GetDatabase().ScriptEvaluateAsync(Internal.Scripts.PublishAlerts, keys, Values(token)))!)[0];
 
         var first = await RunAsync("token-1");

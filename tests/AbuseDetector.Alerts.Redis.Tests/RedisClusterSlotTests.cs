@@ -34,7 +34,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ScriptArguments_EveryScript_KeysAndChannelsShareTheTenantsSlot()
+    public async Task ScriptArguments_EveryScript_KeysShareTheTenantsSlot()
     {
         var keys = new RedisKeys("abuse");
         var options = new RedisAlertsOptions();
@@ -49,8 +49,9 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
             var wellbeing = Scripts.RecordCallOutcomeArguments(keys, tenant, "ann", abusive: true, Now, TimeSpan.FromHours(8));
             string[] channels = [.. publish.Values.Select(v => (string)v!).Where(v => v.StartsWith("abuse:", StringComparison.Ordinal))];
 
+            // Channels are not keys: PUBLISH in a script is not bound to its slot, so they keep the names plugins use.
             var slots = new HashSet<long>();
-            foreach (var key in publish.Keys.Concat(save.Keys).Concat(wellbeing.Keys).Select(k => (string)k!).Concat(channels))
+            foreach (var key in publish.Keys.Concat(save.Keys).Concat(wellbeing.Keys).Select(k => (string)k!))
             {
                 slots.Add((long)await _admin.GetServer(_admin.GetEndPoints()[0]).ExecuteAsync("CLUSTER", "KEYSLOT", key));
             }
@@ -58,6 +59,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
             Assert.Equal(18, publish.Keys.Length);
             Assert.Equal(5, save.Keys.Length);
             Assert.Equal(12, channels.Length);
+            Assert.All(channels, c => Assert.StartsWith($"abuse:{tenant}:", c, StringComparison.Ordinal));
             Assert.Single(slots);
         }
     }
@@ -70,7 +72,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
         var publisher = await stack.StartPublisherAsync();
         var store = stack.Store();
         string[] tenants = ["acme", "globex", "initech"];
-        await using var raw = await RawSubscriber.StartAsync(_server.Configuration, [.. tenants.Select(t => $"{TestAlerts.Tag(t)}:team:team-1")]);
+        await using var raw = await RawSubscriber.StartAsync(_server.Configuration, [.. tenants.Select(t => $"abuse:{t}:team:team-1")]);
 
         // Act
         for (var i = 1; i <= 300; i++)

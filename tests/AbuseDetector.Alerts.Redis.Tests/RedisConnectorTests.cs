@@ -89,12 +89,12 @@ public sealed class RedisConnectorTests : IDisposable
         await using var server = await RedisServerProcess.StartNewAsync();
         await using var stack = await RedisStack.ConnectAsync(RedisTestOptions.For(server, o => o.KeyPrefix = "staging"));
         var publisher = await stack.StartPublisherAsync();
-        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "staging:{acme}:agent:agent-1", "abuse:{acme}:agent:agent-1");
+        await using var raw = await RawSubscriber.StartAsync(server.Configuration, "staging:acme:agent:agent-1", "abuse:acme:agent:agent-1");
 
         await publisher.PublishAsync(TestAlerts.Make("acme", 1, AlertAudience.AgentAndTeam));
 
         await Eventually.TrueAsync(() => !raw.Messages.IsEmpty, "the alert arrived");
-        Assert.Equal(["staging:{acme}:agent:agent-1"], raw.Messages.Select(m => m.Channel));
+        Assert.Equal(["staging:acme:agent:agent-1"], raw.Messages.Select(m => m.Channel));
         using var admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration);
         Assert.True(await admin.GetDatabase().KeyExistsAsync("staging:{acme}:team:team-1:history"));
     }

@@ -40,7 +40,7 @@ internal static class TestAlerts
             SupervisorAlerted: true,
             ThreatRaised: true);
 
-    /// <summary>The key and channel prefix of a tenant: <c>abuse:{tenant}</c>, the tenant as the hash tag.</summary>
+    /// <summary>The key prefix of a tenant: <c>abuse:{tenant}</c>, the tenant as the hash tag (channels have no braces).</summary>
     public static string Tag(string tenant, string prefix = "abuse") => $"{prefix}:{{{tenant}}}";
 }
 

@@ -261,6 +261,23 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
     }
 
     [Fact]
+    public async Task StreamCall_AgentNoteLongerThanMaxTextLength_ErrorAndNothingKept()
+    {
+        // Arrange
+        var note = new AgentAction { Seq = 1, Kind = AgentActionKind.WarningGiven, Note = new string('n', 10_001) };
+
+        // Act
+        var response = await RawGrpcClient.CallAsync(Service.GrpcAddress, StreamCallPath, Frames(Start(NewCallId()), new CallEvent { Action = note }, new CallEvent { End = new CallEnd() }));
+
+        // Assert
+        Assert.Equal(0, response.GrpcStatus);
+        var updates = response.Messages.Select(m => CallUpdate.Parser.ParseFrom(m.Payload)).ToList();
+        var error = Assert.Single(updates).Error;
+        Assert.Equal("INVALID_ARGUMENT", error.Code);
+        Assert.Equal("The agent action's note is longer than 10000 characters.", error.Message);
+    }
+
+    [Fact]
     public async Task StreamCall_Pcm16WithoutLevel_MeasuresLoudness()
     {
         // Arrange: a full-scale square wave measures 0 dBFS.

@@ -295,7 +295,7 @@ public sealed class AlertsEndToEndTests(AlertsEndToEndFixture fixture) : IClassF
         }
     }
 
-    private static string TeamChannel(string tenant) => $"abuse:{{{tenant}}}:team:team-1";
+    private static string TeamChannel(string tenant) => $"abuse:{tenant}:team:team-1";
 
-    private static string AgentChannel(string tenant) => $"abuse:{{{tenant}}}:agent:agent-7";
+    private static string AgentChannel(string tenant) => $"abuse:{tenant}:agent:agent-7";
 }

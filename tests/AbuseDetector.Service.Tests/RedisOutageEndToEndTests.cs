@@ -49,7 +49,7 @@ public sealed class RedisOutageEndToEndTests : IDisposable
             {
             }
         });
-        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{{{tenant}}}:team:team-1");
+        await Subscriptions.WaitAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
 
         // Calls 1-3 count towards the agent's wellbeing alert only once the service itself reaches Redis.
         var serviceRedis = service.Services.GetRequiredService<IConnectionMultiplexer>();

@@ -80,4 +80,7 @@ internal static partial class AlertsLog
 
     [LoggerMessage(EventId = 26, EventName = "IncidentMalformed", Level = LogLevel.Warning, Message = "Skipped an incident in Redis that is not incident JSON.")]
     public static partial void IncidentMalformed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 27, EventName = "KeysMigrated", Level = LogLevel.Information, Message = "Moved {Moved} Redis keys to the tenant-hash-tag layout; {Kept} old keys were left because their new names were already taken.")]
+    public static partial void KeysMigrated(ILogger logger, int moved, int kept);
 }

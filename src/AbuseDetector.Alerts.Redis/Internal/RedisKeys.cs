@@ -1,17 +1,19 @@
 namespace AbuseDetector.Alerts.Redis.Internal;
 
 /// <summary>
-/// The key and channel layout: every name starts with <c>{prefix}:{{tenant}}:</c>, the tenant in braces as the Redis
-/// Cluster hash tag, so all of a tenant's keys share one slot and a script may touch any of them together. Tenants
-/// never share a key. Identifiers are used as given: they come from the platform, and Redis keys are binary-safe.
+/// The key and channel layout. Every key starts with <c>{prefix}:{{tenant}}:</c>, the tenant in braces as the Redis
+/// Cluster hash tag, so all of a tenant's keys share one slot and a script may touch any of them together. Channels are
+/// not keys (PUBLISH is not bound to a slot) and keep the names plugins subscribe to, <c>{prefix}:{tenant}:agent:{id}</c>.
+/// Tenants never share a key or a channel. Identifiers are used as given: they come from the platform, and Redis keys are
+/// binary-safe.
 /// </summary>
 internal sealed class RedisKeys(string prefix)
 {
-    public string AgentChannel(string tenant, string agent) => $"{prefix}:{{{tenant}}}:agent:{agent}";
+    public string AgentChannel(string tenant, string agent) => $"{prefix}:{tenant}:agent:{agent}";
 
     public string AgentHistory(string tenant, string agent) => $"{prefix}:{{{tenant}}}:agent:{agent}:history";
 
-    public string TeamChannel(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}";
+    public string TeamChannel(string tenant, string team) => $"{prefix}:{tenant}:team:{team}";
 
     public string TeamHistory(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}:history";
 

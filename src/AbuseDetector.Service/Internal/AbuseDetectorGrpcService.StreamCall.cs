@@ -37,7 +37,7 @@ internal sealed partial class AbuseDetectorGrpcService
         using var idle = new CancellationTokenSource(settings.IdleStreamTimeout, timeProvider);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(callToken, idle.Token, stopping);
         var cancellationToken = ending.Token;
-        var call = new CallStreamState(idle, settings.IdleStreamTimeout, timeProvider.GetTimestamp());
+        var call = new CallStreamState(idle, settings.IdleStreamTimeout, settings.MaxTextLength, timeProvider.GetTimestamp());
         try
         {
             if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.EventCase != V1.CallEvent.EventOneofCase.Start)
@@ -234,6 +234,13 @@ internal sealed partial class AbuseDetectorGrpcService
                     return false;
                 }
 
+                if (action.Note.Length > call.MaxTextLength)
+                {
+                    // A note is kept with the incident for months: held to the same limit as what callers say.
+                    updates.Add(call.Error(action.Seq, "INVALID_ARGUMENT", $"The agent action's note is longer than {call.MaxTextLength} characters."));
+                    return false;
+                }
+
                 // The call stays open after CALL_ENDED_BY_AGENT until the platform's CallEnd, so its last sends never fail.
                 AddStep(call, monitor.Act(kind, action.Seq, action.HasNote ? action.Note : null), action.Seq, updates);
                 return false;
@@ -359,13 +366,15 @@ internal sealed partial class AbuseDetectorGrpcService
     }
 
     /// <summary>One call stream's state beside its monitor: the update sequence, counts for the log, the idle deadline.</summary>
-    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, long startedAt)
+    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, int maxTextLength, long startedAt)
     {
         private ulong _updateSeq;
 
         public CallMonitor? Monitor { get; set; }
 
         public long StartedAt { get; } = startedAt;
+
+        public int MaxTextLength { get; } = maxTextLength;
 
         public int Chunks { get; set; }
 

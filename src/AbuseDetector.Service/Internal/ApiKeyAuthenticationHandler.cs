@@ -28,7 +28,8 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private static readonly ClaimsPrincipal OpenModeCaller = new(new ClaimsIdentity(authenticationType: SchemeName));
 
-    private readonly ILogger _logger = loggerFactory.CreateLogger<ApiKeyAuthenticationHandler>();
+    // A category of its own: the base class's per-request lines share the handler's, which the host keeps at Warning.
+    private readonly ILogger _logger = loggerFactory.CreateLogger("AbuseDetector.Service.Authentication");
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -6,20 +6,15 @@ namespace AbuseDetector.Service.Internal;
 /// <summary>The one <see cref="AbuseClassifier"/> of the process, loaded once at start by <see cref="ModelLoadingService"/>.</summary>
 internal sealed class LoadedModel
 {
-    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile AbuseClassifier? _classifier;
 
     public bool IsLoaded => _classifier is not null;
-
-    /// <summary>Gets a task that completes once the model is loaded, for callers that wait for the change (health Watch).</summary>
-    public Task WhenLoaded => _loaded.Task;
 
     public AbuseClassifier Classifier => _classifier ?? throw new InvalidOperationException("The model is not loaded yet.");
 
     public void Load(string path)
     {
         _classifier ??= AbuseClassifier.Load(path);
-        _loaded.TrySetResult();
     }
 }
 

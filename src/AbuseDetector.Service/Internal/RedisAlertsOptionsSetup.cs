@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 namespace AbuseDetector.Service.Internal;
 
 /// <summary>
-/// Fills the Redis settings from the service's short ones: the server from <c>--redis</c> (<c>embedded</c> is
-/// 127.0.0.1:<see cref="AbuseDetectorServiceOptions.EmbeddedRedisPort"/>), the password and TLS when given (the
-/// <c>AbuseDetector:Alerts</c> ones still work on their own), and the outbox journal beside the service's other data,
-/// one per gRPC port, unless set (an empty value turns the journal off).
+/// Fills the Redis connection from the service's own settings, the one place they are set: the server from
+/// <c>--redis</c> (<c>embedded</c> is 127.0.0.1:<see cref="AbuseDetectorServiceOptions.EmbeddedRedisPort"/>),
+/// <c>RedisPassword</c> and <c>RedisUseTls</c>; and the outbox journal beside the service's other data, one per gRPC
+/// port, unless set (an empty value turns the journal off).
 /// </summary>
 internal sealed class RedisAlertsOptionsSetup(IOptions<AbuseDetectorServiceOptions> serviceOptions, IConfiguration configuration) : IPostConfigureOptions<RedisAlertsOptions>
 {
@@ -18,8 +18,8 @@ internal sealed class RedisAlertsOptionsSetup(IOptions<AbuseDetectorServiceOptio
         options.Configuration = settings.IsEmbeddedRedis
             ? string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{settings.EmbeddedRedisPort}")
             : settings.Redis;
-        options.Password = settings.RedisPassword ?? options.Password;
-        options.UseTls |= settings.RedisUseTls;
+        options.Password = settings.RedisPassword;
+        options.UseTls = settings.RedisUseTls;
         if (configuration[$"{RedisAlertsOptions.SectionName}:{nameof(RedisAlertsOptions.OutboxJournalPath)}"] is null)
         {
             options.OutboxJournalPath = Path.Combine(settings.DataPath, string.Create(CultureInfo.InvariantCulture, $"outbox-{settings.GrpcPort}.journal"));

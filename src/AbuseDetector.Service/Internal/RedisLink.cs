@@ -23,6 +23,8 @@ internal sealed class RedisLink(
     private ConnectionMultiplexer? _multiplexer;
     private RedisAlertPublisher? _publisher;
     private RedisIncidentStore? _incidents;
+    private CancellationTokenSource? _stopping;
+    private Task _keyMigration = Task.CompletedTask;
 
     /// <summary>Gets the connection; there is none before the host starts.</summary>
     public IConnectionMultiplexer Multiplexer => _multiplexer ?? throw new InvalidOperationException("Redis is used before the service started.");
@@ -46,12 +48,22 @@ internal sealed class RedisLink(
         _incidents = services.GetRequiredService<RedisIncidentStore>();
         _publisher = services.GetRequiredService<RedisAlertPublisher>();
         await _publisher.StartAsync(cancellationToken);
+        _stopping = new CancellationTokenSource();
+        _keyMigration = MigrateKeysAsync(_multiplexer, options.KeyPrefix, _stopping.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {
+        if (_stopping is { } stopping)
+        {
+            _stopping = null;
+            await stopping.CancelAsync();
+            await _keyMigration;
+            stopping.Dispose();
+        }
+
         if (_publisher is { } publisher)
         {
             _publisher = null;
@@ -75,6 +87,28 @@ internal sealed class RedisLink(
         {
             _embedded = null;
             await embedded.DisposeAsync();
+        }
+    }
+
+    /// <summary>Once Redis answers, moves keys an earlier version wrote to the current layout (in the background: start-up never waits).</summary>
+    private async Task MigrateKeysAsync(ConnectionMultiplexer redis, string keyPrefix, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!redis.IsConnected)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+
+            await RedisKeyLayout.MigrateAsync(redis, keyPrefix, logger, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the next start goes on where this one left off.
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            ServiceLog.KeyMigrationFailed(logger, e.GetType().Name);
         }
     }
 

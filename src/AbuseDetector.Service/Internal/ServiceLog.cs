@@ -45,4 +45,7 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 20, EventName = "Unauthenticated", Level = LogLevel.Debug, Message = "{Path} refused: no valid API key.")]
     public static partial void Unauthenticated(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 21, EventName = "KeyMigrationFailed", Level = LogLevel.Warning, Message = "Moving Redis keys of an earlier version to the current layout stopped ({Error}); the next start goes on.")]
+    public static partial void KeyMigrationFailed(ILogger logger, string error);
 }
