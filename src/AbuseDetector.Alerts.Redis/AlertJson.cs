@@ -44,11 +44,6 @@ public static class AlertJson
         return JsonSerializer.SerializeToUtf8Bytes(document, ContractJsonContext.Default.AlertDocument);
     }
 
-    /// <summary>Writes the alert as a JSON string.</summary>
-    /// <param name="alert">The alert.</param>
-    /// <returns>The JSON text.</returns>
-    internal static string SerializeToString(Alert alert) => Encoding.UTF8.GetString(Serialize(alert));
-
     /// <summary>Reads an alert from JSON text.</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The alert; <see cref="CallParticipants.Language"/> is empty (it is not part of the contract).</returns>

@@ -44,11 +44,6 @@ public static class IncidentJson
         return JsonSerializer.SerializeToUtf8Bytes(document, ContractJsonContext.Default.IncidentDocument);
     }
 
-    /// <summary>Writes the incident as a JSON string.</summary>
-    /// <param name="incident">The incident.</param>
-    /// <returns>The JSON text.</returns>
-    internal static string SerializeToString(Incident incident) => Encoding.UTF8.GetString(Serialize(incident));
-
     /// <summary>Reads an incident from JSON text.</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The incident.</returns>

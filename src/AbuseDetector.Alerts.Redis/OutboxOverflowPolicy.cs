@@ -1,6 +1,6 @@
 namespace AbuseDetector.Alerts.Redis;
 
-/// <summary>What <see cref="RedisAlertPublisher.TryEnqueue(Escalation.Alert)"/> does when the outbox is full.</summary>
+/// <summary>What <see cref="RedisAlertPublisher.Raise(Escalation.Alert)"/> does when the outbox is full.</summary>
 public enum OutboxOverflowPolicy
 {
     /// <summary>
@@ -9,6 +9,6 @@ public enum OutboxOverflowPolicy
     /// </summary>
     DropOldest,
 
-    /// <summary>Refuse the new alert: <see cref="RedisAlertPublisher.TryEnqueue(Escalation.Alert)"/> returns false.</summary>
+    /// <summary>Refuse the new alert (counted as dropped, reason <c>rejected</c>).</summary>
     RejectNew,
 }

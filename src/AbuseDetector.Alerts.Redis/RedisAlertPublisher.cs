@@ -191,7 +191,10 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
         _loop = Task.Run(DrainAsync, CancellationToken.None);
     }
 
-    /// <summary>Hands an alert over for delivery without waiting; see <see cref="TryEnqueue"/>.</summary>
+    /// <summary>
+    /// Hands an alert over for delivery without waiting on Redis: into the outbox and the journal. When the outbox is full,
+    /// <see cref="RedisAlertsOptions.OverflowPolicy"/> decides which alert is dropped (counted and logged with its reason).
+    /// </summary>
     /// <param name="alert">The alert.</param>
     public void Raise(Alert alert) => TryEnqueue(alert);
 
@@ -203,7 +206,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     /// </summary>
     /// <param name="alert">The alert.</param>
     /// <returns>False when the alert was refused or dropped at once, or the publisher is shutting down.</returns>
-    public bool TryEnqueue(Alert alert)
+    internal bool TryEnqueue(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
         byte[] payload;

@@ -41,7 +41,7 @@ public sealed class AlertJsonTests
         // markup characters and non-ASCII letters.
         var alert = TestAlerts.Make("acme", 7) with { Reason = "He said \"it's <over> & done\" – ü", Evidence = ["a", "b+c"] };
 
-        var json = AlertJson.SerializeToString(alert);
+        var json = TestAlerts.Json(alert);
 
         Assert.Equal(
             """{"alert_id":"acme-alert-7","tenant_id":"acme","call_id":"call-7","agent_id":"agent-1","team_id":"team-1","customer_id":"cust-9","kind":"level_changed","level":"warning","category":"swearing","severity":"warning","reason":"He said \u0022it\u0027s \u003Cover\u003E \u0026 done\u0022 \u2013 \u00FC","evidence":["a","b\u002Bc"],"recommended_script":"I want to help, but I need you to stop swearing.","seq":7,"at":"2026-11-22T13:05:00.130Z","audience":"agent_and_team"}""",
@@ -87,7 +87,7 @@ public sealed class AlertJsonTests
     [InlineData(AlertKind.AgentWellbeing, "agent_wellbeing")]
     public void Serialize_EachKind_WritesItsContractName(AlertKind kind, string name)
     {
-        var json = AlertJson.SerializeToString(TestAlerts.Make("acme", 1) with { Kind = kind });
+        var json = TestAlerts.Json(TestAlerts.Make("acme", 1) with { Kind = kind });
 
         Assert.Contains($"\"kind\":\"{name}\"", json, StringComparison.Ordinal);
         Assert.Equal(kind, AlertJson.Parse(json).Kind);
@@ -140,7 +140,7 @@ public sealed class AlertJsonTests
     [Fact]
     public void Parse_UnknownFieldsAndNoAudience_IgnoresThemAndReadsAudienceNone()
     {
-        var json = AlertJson.SerializeToString(TestAlerts.Make("acme", 1)).Replace("\"audience\":\"agent_and_team\"", "\"future\":{\"x\":[1]}", StringComparison.Ordinal);
+        var json = TestAlerts.Json(TestAlerts.Make("acme", 1)).Replace("\"audience\":\"agent_and_team\"", "\"future\":{\"x\":[1]}", StringComparison.Ordinal);
 
         var alert = AlertJson.Parse(json);
 

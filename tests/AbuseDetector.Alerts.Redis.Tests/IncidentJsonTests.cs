@@ -33,7 +33,7 @@ public sealed class IncidentJsonTests
     {
         var incident = TestAlerts.Incident("acme", "call-1", Started.AddMilliseconds(5)) with { Warnings = [] };
 
-        var json = IncidentJson.SerializeToString(incident);
+        var json = TestAlerts.Json(incident);
 
         Assert.Equal(
             """{"tenant_id":"acme","call_id":"call-1","agent_id":"agent-1","team_id":"team-1","customer_id":"cust-1","language":"en-GB","started_at":"2026-11-22T13:00:00.005Z","ended_at":"2026-11-22T13:04:00.005Z","duration_ms":240000,"highest_level":"end_call_permitted","outcome":"ended_by_agent","timeline":[{"seq":3,"speaker":"customer","at":"2026-11-22T13:00:30.005Z","offset_ms":30000,"excerpt":"you [expletive]","categories":["swearing"],"level_after":"notice"},{"seq":7,"speaker":"customer","at":"2026-11-22T13:01:30.005Z","offset_ms":90000,"excerpt":"I know where you live","categories":["threat"],"level_after":"final_warning"}],"warnings":[],"supervisor_alerted":true,"threat_raised":true}""",
@@ -71,7 +71,7 @@ public sealed class IncidentJsonTests
     [Fact]
     public void Parse_UnknownOutcome_ThrowsFormatExceptionNamingIt()
     {
-        var json = IncidentJson.SerializeToString(TestAlerts.Incident("acme", "call-1", Started)).Replace("ended_by_agent", "exploded", StringComparison.Ordinal);
+        var json = TestAlerts.Json(TestAlerts.Incident("acme", "call-1", Started)).Replace("ended_by_agent", "exploded", StringComparison.Ordinal);
 
         var error = Assert.Throws<FormatException>(() => IncidentJson.Parse(json));
 

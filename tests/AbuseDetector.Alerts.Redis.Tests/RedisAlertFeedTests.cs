@@ -228,13 +228,13 @@ public sealed class RedisAlertFeedTests(RedisServerFixture redis) : IClassFixtur
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, channel);
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var subscriber = admin.GetSubscriber();
-        var json = AlertJson.SerializeToString(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
+        var json = TestAlerts.Json(TestAlerts.Make(tenant, 1, AlertAudience.Agent));
         var literal = StackExchange.Redis.RedisChannel.Literal(channel);
 
         await subscriber.PublishAsync(literal, json);
         await subscriber.PublishAsync(literal, "not json");
         await subscriber.PublishAsync(literal, json);
-        await subscriber.PublishAsync(literal, AlertJson.SerializeToString(TestAlerts.Make(tenant, 2, AlertAudience.Agent)));
+        await subscriber.PublishAsync(literal, TestAlerts.Json(TestAlerts.Make(tenant, 2, AlertAudience.Agent)));
 
         await Eventually.TrueAsync(() => raw.Messages.Count >= 4 && agent.Items.Count >= 2, "the messages arrived");
         Assert.Equal([1, 2], agent.Items.Select(e => (int)e.Alert.Seq));

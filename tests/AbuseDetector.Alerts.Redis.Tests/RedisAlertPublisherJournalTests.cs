@@ -277,7 +277,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
     public void Open_CompletedAndTornRecords_ReplaysOnlyWhatIsPendingInOrder()
     {
         var header = "# abuse-detector outbox journal 1\n";
-        string Line(int n) => $"+ {n} token{n} {AlertJson.SerializeToString(TestAlerts.Make("acme", n))}\n";
+        string Line(int n) => $"+ {n} token{n} {TestAlerts.Json(TestAlerts.Make("acme", n))}\n";
         File.WriteAllText(JournalPath, header + Line(1) + Line(2) + "- 1\n" + Line(3) + "garbage\n" + Line(4) + "- 4 2\n" + Line(5) + "- 5 x\n" + "+ 6 tok", new UTF8Encoding(false));
 
         var (journal, pending) = OutboxJournal.Open(JournalPath, JournalFlushPolicy.OperatingSystem, 1 << 20, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);

@@ -40,6 +40,12 @@ internal static class TestAlerts
             SupervisorAlerted: true,
             ThreatRaised: true);
 
+    /// <summary>The alert's contract JSON as text.</summary>
+    public static string Json(Alert alert) => System.Text.Encoding.UTF8.GetString(AlertJson.Serialize(alert));
+
+    /// <summary>The incident's stored JSON as text.</summary>
+    public static string Json(Incident incident) => System.Text.Encoding.UTF8.GetString(IncidentJson.Serialize(incident));
+
     /// <summary>The key prefix of a tenant: <c>abuse:{tenant}</c>, the tenant as the hash tag (channels have no braces).</summary>
     public static string Tag(string tenant, string prefix = "abuse") => $"{prefix}:{{{tenant}}}";
 }

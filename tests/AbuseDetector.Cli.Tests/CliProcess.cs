@@ -20,8 +20,7 @@ internal static class CliProcess
     /// The program in its own build output (same configuration as the tests), where its dependencies sit beside it: a copy in
     /// the test's output would find only the packages the test host's shared framework does not already hold.
     /// </summary>
-    public static string ProgramPath { get; } = RepositoryFiles.Find(
-        $"src/AbuseDetector.Cli/bin/{new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name}/net10.0/abuse-detector.dll");
+    public static string ProgramPath { get; } = RepositoryFiles.BuiltProgram("src/AbuseDetector.Cli", "abuse-detector.dll");
 
     public static CliResult Run(params string[] args) => Run(new CliRun(), args);
 

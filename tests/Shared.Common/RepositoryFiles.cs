@@ -37,4 +37,17 @@ public static class RepositoryFiles
 
         return folder.FullName;
     }
+
+    /// <summary>
+    /// A program in its own project's build output, in the configuration the tests were built in
+    /// (<c>BuiltProgram("src/AbuseDetector.Cli", "abuse-detector.dll")</c>): run there, its dependencies sit beside it.
+    /// </summary>
+    /// <param name="projectFolder">The project's folder from the repository root, with forward slashes.</param>
+    /// <param name="assemblyFile">The program's file name.</param>
+    /// <returns>The full path of the program.</returns>
+    public static string BuiltProgram(string projectFolder, string assemblyFile)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        return Find($"{projectFolder}/bin/{configuration}/net10.0/{assemblyFile}");
+    }
 }

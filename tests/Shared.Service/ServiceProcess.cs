@@ -59,7 +59,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(ProgramPath());
+        start.ArgumentList.Add(RepositoryFiles.BuiltProgram("src/AbuseDetector.Service", "AbuseDetector.Service.dll"));
         foreach (var argument in (string[])["--grpc-port", grpc.ToString(CultureInfo.InvariantCulture), "--http-port", http.ToString(CultureInfo.InvariantCulture), "--model", RepositoryFiles.Find("models/default.model"), .. arguments])
         {
             start.ArgumentList.Add(argument);
@@ -116,14 +116,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             output.Enqueue(line);
         }
-    }
-
-    /// <summary>The service's own build output, in the configuration the tests were built in.</summary>
-    private static string ProgramPath()
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = RepositoryFiles.Find($"src/AbuseDetector.Service/bin/{configuration}/net10.0/AbuseDetector.Service.dll");
-        return path;
     }
 
     private async Task WaitUntilAliveAsync()

@@ -37,7 +37,7 @@ internal sealed partial class AbuseDetectorGrpcService
         using var idle = new CancellationTokenSource(settings.IdleStreamTimeout, timeProvider);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(callToken, idle.Token, stopping);
         var cancellationToken = ending.Token;
-        var call = new CallStreamState(idle, settings.IdleStreamTimeout, settings.MaxTextLength, timeProvider.GetTimestamp());
+        var call = new CallStreamState(idle, settings.IdleStreamTimeout, timeProvider.GetTimestamp());
         try
         {
             if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.EventCase != V1.CallEvent.EventOneofCase.Start)
@@ -161,7 +161,7 @@ internal sealed partial class AbuseDetectorGrpcService
                 call.EventReceived();
                 pending.Clear();
                 var callEvent = requests.Current;
-                var ended = Handle(call, callEvent, pending);
+                var ended = Handle(call, callEvent, monitoring.MaxTextLength, pending);
                 await QueueAsync(updates, pending, cancellationToken);
                 metrics.EventHandled(callEvent, timeProvider.GetElapsedTime(received));
                 if (ended)
@@ -217,7 +217,7 @@ internal sealed partial class AbuseDetectorGrpcService
     }
 
     /// <summary>Adds the updates for one event; true when the event ends the call.</summary>
-    private static bool Handle(CallStreamState call, V1.CallEvent callEvent, List<V1.CallUpdate> updates)
+    private static bool Handle(CallStreamState call, V1.CallEvent callEvent, int maxTextLength, List<V1.CallUpdate> updates)
     {
         var monitor = call.Monitor!;
         switch (callEvent.EventCase)
@@ -234,10 +234,10 @@ internal sealed partial class AbuseDetectorGrpcService
                     return false;
                 }
 
-                if (action.Note.Length > call.MaxTextLength)
+                if (action.Note.Length > maxTextLength)
                 {
                     // A note is kept with the incident for months: held to the same limit as what callers say.
-                    updates.Add(call.Error(action.Seq, "INVALID_ARGUMENT", $"The agent action's note is longer than {call.MaxTextLength} characters."));
+                    updates.Add(call.Error(action.Seq, "INVALID_ARGUMENT", $"The agent action's note is longer than {maxTextLength} characters."));
                     return false;
                 }
 
@@ -366,15 +366,13 @@ internal sealed partial class AbuseDetectorGrpcService
     }
 
     /// <summary>One call stream's state beside its monitor: the update sequence, counts for the log, the idle deadline.</summary>
-    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, int maxTextLength, long startedAt)
+    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, long startedAt)
     {
         private ulong _updateSeq;
 
         public CallMonitor? Monitor { get; set; }
 
         public long StartedAt { get; } = startedAt;
-
-        public int MaxTextLength { get; } = maxTextLength;
 
         public int Chunks { get; set; }
 
