@@ -24,7 +24,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="chunk">The chunk; its <c>seq</c> increases with every chunk and action on the call.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the chunk is sent.</returns>
-    /// <exception cref="RpcException">The call has ended with an error status.</exception>
+    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
     public Task SendChunkAsync(TranscriptChunk chunk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunk);
@@ -35,7 +35,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="action">The action; shares its <c>seq</c> sequence with chunks.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the action is sent.</returns>
-    /// <exception cref="RpcException">The call has ended with an error status.</exception>
+    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
     public Task SendActionAsync(AgentAction action, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(action);
