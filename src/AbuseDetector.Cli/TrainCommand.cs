@@ -26,8 +26,11 @@ internal static class TrainCommand
 
         var options = new TrainingOptions { DataFolder = data, CallDomainPath = callData, Seed = seed, ModelName = name };
         var model = ModelTrainer.Train(options, TimeProvider.System, output);
-        ModelFile.Save(model, outPath);
+        ModelFile.Save(model.Parameters, outPath);
         output.WriteLine($"Wrote {outPath} ({new FileInfo(outPath).Length / (1024.0 * 1024.0):F1} MiB).");
+        var mlNetPath = Path.ChangeExtension(outPath, ".mlnet.zip");
+        model.SaveMlNet(mlNetPath);
+        output.WriteLine($"Wrote {mlNetPath} ({new FileInfo(mlNetPath).Length / (1024.0 * 1024.0):F1} MiB), the product heads as an ML.NET model.");
         return 0;
     }
 }

@@ -61,13 +61,13 @@ public sealed class CliModels : IDisposable
         for (var h = 0; h < heads.Length; h++)
         {
             var rows = TinyCorpus.Lines.Select((line, i) => new TrainingRow(i, line.Labels[h], 1f)).ToList();
-            heads[h] = LogisticTrainer.TrainHead(documents, rows, 1 << HashBits, new TrainerOptions(), seed: 100 + h);
+            heads[h] = HeadTrainer.TrainHead(documents, rows, 1 << HashBits, new TrainerOptions()).Weights;
         }
 
         var ranges = new List<(int Text, int Start, int Length)>();
         var tokens = FeatureMatrix.ForTokens(texts, HashBits, ranges);
         var tokenRows = ranges.Select((r, i) => new TrainingRow(i, ToxicWords.Contains(texts[r.Text].Substring(r.Start, r.Length)) ? 1f : 0f, 1f)).ToList();
-        var toxicToken = LogisticTrainer.TrainHead(tokens, tokenRows, 1 << HashBits, new TrainerOptions { NaiveBayesScaling = false }, seed: 200);
+        var toxicToken = HeadTrainer.TrainHead(tokens, tokenRows, 1 << HashBits, new TrainerOptions { NaiveBayesScaling = false }).Weights;
 
         return TestModels.Model(
             ModelTrainer.Quantize(AbuseClassifier.ProductGroup, FeatureScope.Document, HashBits, TestModels.ProductHeads, heads),

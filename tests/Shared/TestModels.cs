@@ -28,7 +28,7 @@ internal static class TestModels
         string name,
         string[] heads,
         int hashBits,
-        sbyte[] weights,
+        short[] weights,
         float[]? biases = null,
         float[]? scales = null,
         float[]? slopes = null,
@@ -48,14 +48,14 @@ internal static class TestModels
             Thresholds = thresholds ?? Filled(heads.Length, 0.5f),
         };
 
-    public static sbyte[] Weights(int heads, int hashBits) => new sbyte[(long)HeadGroup.StrideFor(heads) << hashBits];
+    public static short[] Weights(int heads, int hashBits) => new short[(long)HeadGroup.StrideFor(heads) << hashBits];
 
     /// <summary>All weights zero: each head's probability is σ(slope · bias + intercept), whatever the text.</summary>
     public static ModelParameters BiasOnly(float[] biases) =>
         Model(Group(AbuseClassifier.ProductGroup, ProductHeads, SmallHashBits, Weights(6, SmallHashBits), biases));
 
     /// <summary>Every weight the same: with a positive weight, any text with a token scores above 0.5 on every head.</summary>
-    public static ModelParameters Uniform(sbyte weight)
+    public static ModelParameters Uniform(short weight)
     {
         var weights = Weights(6, SmallHashBits);
         Array.Fill(weights, weight);

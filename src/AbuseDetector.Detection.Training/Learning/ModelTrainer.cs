@@ -16,17 +16,16 @@ internal sealed record TrainingOptions
 
     public int Seed { get; init; } = 20261122;
 
-    public int ProductHashBits { get; init; } = 20;
-
     public int BenchmarkHashBits { get; init; } = 19;
 
     public int SpanHashBits { get; init; } = 18;
 
-    public TrainerOptions ProductTrainer { get; init; } = new();
+    /// <summary>Product heads see plain features: their ML.NET predictors then run unchanged in the <c>.zip</c> model.</summary>
+    public TrainerOptions ProductTrainer { get; init; } = new() { NaiveBayesScaling = false };
 
     public TrainerOptions BenchmarkTrainer { get; init; } = new();
 
-    public TrainerOptions SpanTrainer { get; init; } = new() { Epochs = 6, BalancePower = 0.5f, NaiveBayesScaling = false };
+    public TrainerOptions SpanTrainer { get; init; } = new() { BalancePower = 0.5f, NaiveBayesScaling = false };
 
     /// <summary>
     /// The F-beta that product thresholds maximize on validation data. Below 1 it favours precision: an agent
@@ -38,9 +37,16 @@ internal sealed record TrainingOptions
     public bool RefitBenchmarkOnValidation { get; init; } = true;
 }
 
+/// <summary>A trained model: the runtime parameters, and the product heads as ML.NET predictors for the <c>.zip</c> model.</summary>
+internal sealed record TrainedModel(ModelParameters Parameters, IReadOnlyList<TrainedHead> ProductHeads)
+{
+    /// <summary>Writes the product heads as an ML.NET model (see <see cref="MlNetModel"/>).</summary>
+    public void SaveMlNet(string path) => MlNetModel.Save(Parameters.Group(AbuseClassifier.ProductGroup), ProductHeads, path);
+}
+
 /// <summary>
-/// Trains the whole model: product heads, benchmark heads and the toxic-span token head; quantizes the
-/// weights to int8; then, with the quantized model, fits calibration and picks thresholds on validation data.
+/// Trains the whole model with ML.NET: product heads, benchmark heads and the toxic-span token head; quantizes the
+/// weights to int16; then, with the quantized model, fits calibration and picks thresholds on validation data.
 /// </summary>
 internal static class ModelTrainer
 {
@@ -57,7 +63,7 @@ internal static class ModelTrainer
         ("convabuse", Heads.ConvAbuse, ["not_abusive", "abusive"]),
     ];
 
-    public static ModelParameters Train(TrainingOptions options, TimeProvider time, TextWriter log)
+    public static TrainedModel Train(TrainingOptions options, TimeProvider time, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         log.WriteLine("Reading data sets:");
@@ -67,11 +73,11 @@ internal static class ModelTrainer
         log.WriteLine($"{train.Count:N0} training and {validation.Count:N0} validation examples ({clock.Elapsed.TotalSeconds:F1} s).");
 
         List<Example> learnable = [.. train, .. validation];
-        var documents = FeatureMatrix.ForDocuments([.. learnable.Select(e => e.Text)], Math.Max(options.ProductHashBits, options.BenchmarkHashBits));
+        var documents = FeatureMatrix.ForDocuments([.. learnable.Select(e => e.Text)], Math.Max(MlNetModel.HashBits, options.BenchmarkHashBits));
         log.WriteLine($"Featurized {documents.Rows:N0} texts, {documents.Buckets.Length:N0} features ({clock.Elapsed.TotalSeconds:F1} s).");
 
-        var product = TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, options.ProductHashBits, documents, learnable, train.Count, options.ProductTrainer, options.Seed, log);
-        var benchmark = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, train.Count, options.BenchmarkTrainer, options.Seed + 1000, log);
+        var (product, productHeads) = TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, MlNetModel.HashBits, documents, learnable, train.Count, options.ProductTrainer, log);
+        var (benchmark, _) = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, train.Count, options.BenchmarkTrainer, log);
         var span = TrainSpanGroup(train, options, log);
         log.WriteLine($"Trained every head ({clock.Elapsed.TotalSeconds:F1} s).");
 
@@ -89,7 +95,7 @@ internal static class ModelTrainer
         CalibrateSpans(classifier, span, validation, log);
         if (options.RefitBenchmarkOnValidation)
         {
-            var refit = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, learnable.Count, options.BenchmarkTrainer, options.Seed + 1000, TextWriter.Null);
+            var (refit, _) = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, learnable.Count, options.BenchmarkTrainer, TextWriter.Null);
             benchmark = CopyCalibration(from: benchmark, to: refit);
             log.WriteLine($"Refitted the benchmark heads on training plus validation data ({clock.Elapsed.TotalSeconds:F1} s).");
         }
@@ -110,7 +116,7 @@ internal static class ModelTrainer
             },
         };
         log.WriteLine($"Calibrated ({clock.Elapsed.TotalSeconds:F1} s).");
-        return finished;
+        return new TrainedModel(finished, productHeads);
     }
 
     private static HeadGroup CopyCalibration(HeadGroup from, HeadGroup to)
@@ -122,9 +128,9 @@ internal static class ModelTrainer
     }
 
     /// <summary>Trains every head of a group on the first <paramref name="rowsToUse"/> examples (training data first, then validation).</summary>
-    private static HeadGroup TrainGroup(string name, string[] heads, int hashBits, FeatureMatrix documents, List<Example> examples, int rowsToUse, TrainerOptions trainer, int seed, TextWriter log)
+    internal static (HeadGroup Group, TrainedHead[] Heads) TrainGroup(string name, string[] heads, int hashBits, FeatureMatrix documents, List<Example> examples, int rowsToUse, TrainerOptions trainer, TextWriter log)
     {
-        var results = new HeadWeights[heads.Length];
+        var results = new TrainedHead[heads.Length];
         var mask = (1 << hashBits) - 1;
         var matrix = documents.WithMask(mask);
         Parallel.For(0, heads.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, h =>
@@ -139,14 +145,14 @@ internal static class ModelTrainer
             }
 
             var options = trainer with { NaiveBayesScaling = trainer.NaiveBayesScaling && Recipe.UsesNaiveBayesScaling(heads[h]) };
-            results[h] = LogisticTrainer.TrainHead(matrix, rows, 1 << hashBits, options, seed + h);
+            results[h] = HeadTrainer.TrainHead(matrix, rows, 1 << hashBits, options);
             lock (log)
             {
                 log.WriteLine($"  {name}/{heads[h]}: {rows.Count:N0} rows, {rows.Count(r => r.Label >= 0.5f):N0} positive");
             }
         });
 
-        return Quantize(name, FeatureScope.Document, hashBits, heads, results);
+        return (Quantize(name, FeatureScope.Document, hashBits, heads, [.. results.Select(r => r.Weights)]), results);
     }
 
     private static HeadGroup TrainSpanGroup(List<Example> train, TrainingOptions options, TextWriter log)
@@ -169,17 +175,17 @@ internal static class ModelTrainer
             rows.Add(new TrainingRow(r, inside * 2 >= length ? 1f : 0f, 1f));
         }
 
-        var weights = LogisticTrainer.TrainHead(matrix, rows, 1 << options.SpanHashBits, options.SpanTrainer, options.Seed + 2000);
+        var weights = HeadTrainer.TrainHead(matrix, rows, 1 << options.SpanHashBits, options.SpanTrainer).Weights;
         log.WriteLine($"  span/{Heads.ToxicToken}: {rows.Count:N0} tokens, {rows.Count(r => r.Label > 0):N0} toxic");
         return Quantize(AbuseClassifier.SpanGroup, FeatureScope.Token, options.SpanHashBits, [Heads.ToxicToken], [weights]);
     }
 
-    /// <summary>Symmetric int8 quantization per head; the scale is chosen so the largest weight maps to ±127.</summary>
+    /// <summary>Symmetric int16 quantization per head; the scale maps the largest weight to ±32767 (int8 zeroed most of L-BFGS's small weights).</summary>
     internal static HeadGroup Quantize(string name, FeatureScope scope, int hashBits, string[] heads, HeadWeights[] trained)
     {
         var stride = HeadGroup.StrideFor(heads.Length);
         var buckets = 1 << hashBits;
-        var quantized = new sbyte[(long)stride * buckets];
+        var quantized = new short[(long)stride * buckets];
         var scales = new float[heads.Length];
         for (var h = 0; h < heads.Length; h++)
         {
@@ -189,10 +195,10 @@ internal static class ModelTrainer
                 largest = Math.Max(largest, Math.Abs(w));
             }
 
-            scales[h] = largest > 0 ? largest / 127f : 1f;
+            scales[h] = largest > 0 ? largest / short.MaxValue : 1f;
             for (var b = 0; b < buckets; b++)
             {
-                quantized[((long)b * stride) + h] = (sbyte)Math.Clamp(MathF.Round(trained[h].Weights[b] / scales[h]), -127, 127);
+                quantized[((long)b * stride) + h] = (short)Math.Clamp(MathF.Round(trained[h].Weights[b] / scales[h]), -short.MaxValue, short.MaxValue);
             }
         }
 
@@ -211,7 +217,7 @@ internal static class ModelTrainer
         };
     }
 
-    private static DecisionTask[] Calibrate(AbuseClassifier classifier, List<Example> validation, double productBeta, TextWriter log)
+    internal static DecisionTask[] Calibrate(AbuseClassifier classifier, List<Example> validation, double productBeta, TextWriter log)
     {
         var tasks = new List<DecisionTask>();
         foreach (var group in classifier.Parameters.Groups.Where(g => g.Scope == FeatureScope.Document))

@@ -238,7 +238,15 @@ internal static class CharFolding
                 }
 
                 var category = CharUnicodeInfo.GetUnicodeCategory(c);
-                if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.SpaceSeparator
+                if (category is UnicodeCategory.Format)
+                {
+                    // Invisible: zero-width spaces and joiners, soft hyphens, bidi marks. Dropped like combining
+                    // marks, so one inside a word ("f\u200Buck") does not split it.
+                    table[code] = string.Empty;
+                    continue;
+                }
+
+                if (category is UnicodeCategory.Control or UnicodeCategory.SpaceSeparator
                     or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.OtherNotAssigned
                     or UnicodeCategory.PrivateUse)
                 {

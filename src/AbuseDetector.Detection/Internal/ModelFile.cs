@@ -6,13 +6,13 @@ using System.Text.Json.Serialization;
 namespace AbuseDetector.Detection.Internal;
 
 /// <summary>
-/// The model file format, version 1. All integers little-endian.
+/// The model file format, version 2. All integers little-endian.
 /// <code>
 /// [0..8)     magic "ABUSEDET"
-/// [8..12)    format version (uint32) = 1
+/// [8..12)    format version (uint32) = 2
 /// [12..16)   header length H (uint32)
 /// [16..16+H) header: UTF-8 JSON (names, heads, scales, biases, calibration, thresholds, tasks)
-/// then, per head group in header order: weight count N (uint32), then N int8 weights
+/// then, per head group in header order: weight count N (uint32), then N int16 weights
 /// [end-32..end) SHA-256 of every byte before it
 /// </code>
 /// Saving writes a temporary file beside the target and renames it over the target, so a crash never
@@ -20,7 +20,7 @@ namespace AbuseDetector.Detection.Internal;
 /// </summary>
 internal static class ModelFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private const int ChecksumLength = 32;
     private const int MaxHeaderLength = 16 * 1024 * 1024;
     private static ReadOnlySpan<byte> Magic => "ABUSEDET"u8;
@@ -150,14 +150,14 @@ internal static class ModelFile
             var count = BinaryPrimitives.ReadUInt32LittleEndian(body[offset..]);
             offset += 4;
             var expected = (long)HeadGroup.StrideFor(description.Heads.Length) << description.HashBits;
-            if (count != expected || offset + count > body.Length)
+            if (count != expected || offset + (count * sizeof(short)) > body.Length)
             {
                 throw new ModelFormatException($"'{source}' has {count} weights for head group '{description.Name}'; its header implies {expected}.");
             }
 
-            var weights = new sbyte[count];
-            body.Slice(offset, (int)count).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
-            offset += (int)count;
+            var weights = new short[count];
+            body.Slice(offset, (int)count * sizeof(short)).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
+            offset += (int)count * sizeof(short);
             groups[i] = description.ToGroup(weights, source);
         }
 
@@ -235,7 +235,7 @@ internal static class ModelFile
             Thresholds = group.Thresholds,
         };
 
-        public HeadGroup ToGroup(sbyte[] weights, string source)
+        public HeadGroup ToGroup(short[] weights, string source)
         {
             var heads = Heads.Length;
             if (HashBits is < 8 or > 24 || heads == 0 || Scales.Length != heads || Biases.Length != heads

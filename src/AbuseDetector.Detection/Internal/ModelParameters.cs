@@ -8,7 +8,7 @@ internal enum FeatureScope
 }
 
 /// <summary>
-/// Linear heads that share one hashed feature space. Weights are int8, interleaved per bucket
+/// Linear heads that share one hashed feature space. Weights are int16, interleaved per bucket
 /// (<c>Weights[bucket * Stride + head]</c>) so one cache line holds every head's weight for a feature.
 /// A head's raw score is <c>Bias + Scale * Σ_group(Σ weights / √count)</c>; its probability is
 /// <c>σ(CalibrationSlope * score + CalibrationIntercept)</c>.
@@ -23,7 +23,7 @@ internal sealed class HeadGroup
 
     public required string[] Heads { get; init; }
 
-    public required sbyte[] Weights { get; init; }
+    public required short[] Weights { get; init; }
 
     public required float[] Scales { get; init; }
 

@@ -59,19 +59,19 @@ internal sealed class Workspace
 }
 
 /// <summary>
-/// Adds each feature's int8 weights for every head of a group into per-group integer sums. Features are
+/// Adds each feature's int16 weights for every head of a group into per-group integer sums. Features are
 /// queued and added in batches: hashing a batch first and then reading its weight rows in a tight loop
 /// lets many cache misses overlap, which matters because a stream of different texts touches rows all over
 /// a table larger than the caches. Buckets come from the featurizer already masked to the group's size and
 /// the sums span two strides, so the unchecked reads stay inside the arrays.
 /// </summary>
-internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Span<int> sums, Span<int> pending) : IFeatureSink
+internal ref struct AccumulatingSink(ReadOnlySpan<short> weights, int stride, Span<int> sums, Span<int> pending) : IFeatureSink
 {
     public const int BatchSize = 1024;
     private const int PrefetchDistance = 8;
     private const int CharGroupBit = 1 << 30;
 
-    private readonly ReadOnlySpan<sbyte> _weights = weights;
+    private readonly ReadOnlySpan<short> _weights = weights;
     private readonly Span<int> _sums = sums;
     private readonly Span<int> _pending = pending;
     private int _queued;
@@ -119,11 +119,10 @@ internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Sp
             ref var row = ref Unsafe.Add(ref weights, entry & (CharGroupBit - 1));
             ref var target = ref Unsafe.Add(ref sums, (entry & CharGroupBit) != 0 ? stride : 0);
 
-            // Rows are padded to 8 heads: each chunk is one 8-byte load widened to eight int lanes.
+            // Rows are padded to 8 heads: each chunk is one 16-byte load widened to eight int lanes.
             for (var chunk = 0; chunk < stride; chunk += 8)
             {
-                var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row, chunk)))).AsSByte();
-                var shorts = Vector128.WidenLower(bytes);
+                var shorts = Vector128.LoadUnsafe(ref Unsafe.Add(ref row, chunk));
                 var ints = Vector256.Create(Vector128.WidenLower(shorts), Vector128.WidenUpper(shorts));
                 ref var lanes = ref Unsafe.Add(ref target, chunk);
                 Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref lanes) + ints, ref lanes);
@@ -147,9 +146,9 @@ internal ref struct AccumulatingSink(ReadOnlySpan<sbyte> weights, int stride, Sp
 }
 
 /// <summary>Splits one head's score over the tokens that caused each feature.</summary>
-internal ref struct AttributionSink(ReadOnlySpan<sbyte> weights, int stride, int head, float wordValue, float charValue, Span<float> contributions) : IFeatureSink
+internal ref struct AttributionSink(ReadOnlySpan<short> weights, int stride, int head, float wordValue, float charValue, Span<float> contributions) : IFeatureSink
 {
-    private readonly ReadOnlySpan<sbyte> _weights = weights;
+    private readonly ReadOnlySpan<short> _weights = weights;
     private readonly Span<float> _contributions = contributions;
 
     public readonly void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)

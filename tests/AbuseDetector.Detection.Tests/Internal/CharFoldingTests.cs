@@ -52,10 +52,9 @@ public sealed class CharFoldingTests
     [InlineData('\u2028')] // line separator
     [InlineData('\u2029')] // paragraph separator
     [InlineData('\u0085')] // next line (C1 control)
-    [InlineData('\u200B')] // zero width space (format)
     [InlineData('\uE000')] // private use
     [InlineData('\u0378')] // unassigned
-    public void FoldBmp_SeparatorControlOrFormat_IsSeparator(char input)
+    public void FoldBmp_SeparatorOrControl_IsSeparator(char input)
     {
         // Act
         var folded = CharFolding.FoldBmp(input);
@@ -68,7 +67,12 @@ public sealed class CharFoldingTests
     [InlineData('\u0301')] // combining acute accent
     [InlineData('\u0308')] // combining diaeresis
     [InlineData('\u20DD')] // combining enclosing circle
-    public void FoldBmp_CombiningMark_IsDropped(char input)
+    [InlineData('\u200B')] // zero width space
+    [InlineData('\u200D')] // zero width joiner
+    [InlineData('\u00AD')] // soft hyphen
+    [InlineData('\u2060')] // word joiner
+    [InlineData('\uFEFF')] // byte order mark
+    public void FoldBmp_CombiningMarkOrInvisibleFormatCharacter_IsDropped(char input)
     {
         // Act
         var folded = CharFolding.FoldBmp(input);

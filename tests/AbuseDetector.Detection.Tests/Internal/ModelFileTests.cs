@@ -94,13 +94,13 @@ public sealed class ModelFileTests : IDisposable
         // Act
         var bytes = Serialize(model);
 
-        // Assert: magic, version 1, header length, then the weights and a SHA-256 of everything before it.
+        // Assert: magic, version 2, header length, then the int16 weights and a SHA-256 of everything before it.
         Assert.Equal("ABUSEDET"u8.ToArray(), bytes[..8]);
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
         var headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
         var weightCount = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16 + headerLength));
         Assert.Equal(8u << TestModels.SmallHashBits, weightCount);
-        Assert.Equal(16 + headerLength + 4 + (int)weightCount + 32, bytes.Length);
+        Assert.Equal(16 + headerLength + 4 + ((int)weightCount * sizeof(short)) + 32, bytes.Length);
         Assert.Equal(SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)), bytes[^32..]);
     }
 
@@ -166,19 +166,19 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
-    public void Read_NewerFormatVersion_ThrowsNamingBothVersions()
+    public void Read_OtherFormatVersion_ThrowsNamingBothVersions()
     {
-        // Arrange: a well-formed file of version 2, checksum and all.
+        // Arrange: a well-formed file of version 1 (int8 weights, before ML.NET), checksum and all.
         var bytes = Serialize(TestModels.Random(seed: 2));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 1);
         bytes = Reseal(bytes);
 
         // Act
         var error = Assert.Throws<ModelFormatException>(() => ModelFile.Read(bytes, "future.model"));
 
         // Assert
-        Assert.Contains("version 2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("reads version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reads version 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

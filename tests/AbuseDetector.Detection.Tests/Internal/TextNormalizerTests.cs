@@ -74,6 +74,22 @@ public sealed class TextNormalizerTests
         Assert.Equal(original, tokens[0].Original(text));
     }
 
+    [Theory]
+    [InlineData("f\u200Buck off", "f\u200Buck")] // zero width space
+    [InlineData("fu\u200Dck off", "fu\u200Dck")] // zero width joiner
+    [InlineData("fu\u00ADck off", "fu\u00ADck")] // soft hyphen
+    [InlineData("\u2060fuck\u2060 off", "fuck\u2060")] // word joiners around the word: the trailing one stays in the range, like a combining mark
+    public void Normalize_InvisibleCharacterInsideAWord_KeepsTheWordWhole(string text, string original)
+    {
+        // Act
+        var tokens = Normalized.Tokens(text);
+
+        // Assert
+        Assert.Equal(["fuck", "off"], tokens.Select(t => t.Text));
+        Assert.True(tokens[0].Has(TokenFlags.Swear));
+        Assert.Equal(original, tokens[0].Original(text));
+    }
+
     [Fact]
     public void Normalize_FullwidthCommercialAt_CountsAsLeetspeak()
     {

@@ -135,7 +135,7 @@ public sealed class FeatureMatrixTests
         // Arrange: train a head on the matrix, put it in a model, and score the text both ways.
         var matrix = FeatureMatrix.ForDocuments([.. TinyCorpus.Texts, text], HashBits);
         var rows = TinyCorpus.Lines.Select((l, i) => new TrainingRow(i, l.Labels[1], 1f)).ToList();
-        var head = LogisticTrainer.TrainHead(matrix, rows, 1 << HashBits, new TrainerOptions(), seed: 1);
+        var head = HeadTrainer.TrainHead(matrix, rows, 1 << HashBits, new TrainerOptions()).Weights;
         var heads = TestModels.ProductHeads;
         var group = ModelTrainer.Quantize(AbuseClassifier.ProductGroup, FeatureScope.Document, HashBits, heads, [.. heads.Select(_ => head)]);
         var classifier = new AbuseClassifier(TestModels.Model(group));
