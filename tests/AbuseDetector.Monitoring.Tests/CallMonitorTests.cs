@@ -258,10 +258,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange: a warm baseline, then one loud utterance delivered as three partials and its final.
         var monitor = await _monitors.StartAsync();
-        for (ulong seq = 1; seq <= 3; seq++)
-        {
-            monitor.Assess(Monitors.Heard(seq, -30f));
-        }
+        Monitors.WarmUp(monitor, -30f);
 
         var partials = new List<ChunkAssessment>();
         for (ulong seq = 4; seq <= 6; seq++)
@@ -429,10 +426,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange: a warm baseline at -30 dBFS.
         var monitor = await _monitors.StartAsync();
-        for (ulong seq = 1; seq <= 3; seq++)
-        {
-            monitor.Assess(Monitors.Heard(seq, -30f));
-        }
+        Monitors.WarmUp(monitor, -30f);
 
         // Act: loud, calm, loud (and in capitals), calm.
         var loud = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Heard(4, -12f)));
@@ -471,10 +465,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        for (ulong seq = 1; seq <= 3; seq++)
-        {
-            monitor.Assess(Monitors.Heard(seq, -30f, speaker: CallSpeaker.Agent));
-        }
+        Monitors.WarmUp(monitor, -30f, CallSpeaker.Agent);
 
         // Act
         var caller = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Heard(4, -30f)));
