@@ -31,8 +31,8 @@ public sealed class EscalationOptions : IValidatableObject
     public double StrongProfanityWeight { get; set; } = 1.0;
 
     /// <summary>
-    /// Strikes a final customer utterance with mild profanity only ("this bloody printer", "damn") adds when it is not
-    /// aimed at the agent. Venting and praise in mild words are ordinary speech.
+    /// Strikes a final customer utterance with only mild profanity of the caller's own adds ("this bloody printer",
+    /// "damn"). Venting and praise in mild words are ordinary speech, so by default they count nothing.
     /// </summary>
     /// <value>The default value is 0.</value>
     [Range(0.0, 10.0, ErrorMessage = "MildProfanityWeight must be between 0 and 10.")]
@@ -60,8 +60,8 @@ public sealed class EscalationOptions : IValidatableObject
     /// How sure the model must be of a threat for the protocol to treat it as one (a critical alert and the jump to
     /// <see cref="ThreatLevel"/>). The classifier's own threshold is tuned for F1; a false critical alert pulls a
     /// supervisor in for nothing, so the protocol asks for more. A chunk flagged as a threat below this counts as abuse
-    /// aimed at the agent (<see cref="DirectedAbuseWeight"/>). On our call-domain training lines, 0.5 keeps 96 % of threats and wrongly flags 1.1 % of clean lines
-    /// (4 % at the classifier's threshold).
+    /// aimed at the agent (<see cref="DirectedAbuseWeight"/>). On our call-domain training lines, 0.5 keeps 96 % of
+    /// threats and wrongly flags 1.1 % of clean lines (4 % at the classifier's threshold).
     /// </summary>
     /// <value>The default value is 0.5.</value>
     [Range(0.0, 1.0, ErrorMessage = "ThreatMinProbability must be between 0 and 1.")]

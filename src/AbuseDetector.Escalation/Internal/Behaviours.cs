@@ -21,7 +21,7 @@ internal static class Behaviours
     /// <summary>What an agent is coached on: abuse aimed at the caller, and threats.</summary>
     public const AbuseFlags AgentMisconduct = AimedAtListener | AbuseFlags.Threat;
 
-    /// <summary>The gravest behaviour in a chunk; shouting outranks swearing because it weighs more.</summary>
+    /// <summary>The gravest behaviour in a chunk, as alerts and script lines name it; shouting outranks swearing.</summary>
     public static string Dominant(AbuseFlags flags, bool isShouting)
     {
         if ((flags & AbuseFlags.Threat) != 0)
