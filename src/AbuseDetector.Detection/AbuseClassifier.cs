@@ -85,7 +85,10 @@ public sealed partial class AbuseClassifier
         }
     }
 
-    /// <summary>Scores a chunk and, for each flagged category, finds the spans of text behind the flag.</summary>
+    /// <summary>
+    /// Scores a chunk, finds the spans of text behind each flagged category, and grades the speaker's own swearing
+    /// (<see cref="Classification.Profanity"/>).
+    /// </summary>
     public Classification Classify(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -99,7 +102,7 @@ public sealed partial class AbuseClassifier
             var scores = ToScores(raw);
             if (scores.Flags == AbuseFlags.None)
             {
-                return new Classification(scores, []);
+                return new Classification(scores, [], ProfanityStrength.None);
             }
 
             var evidence = new List<EvidenceSpan>();
@@ -111,7 +114,8 @@ public sealed partial class AbuseClassifier
                 }
             }
 
-            return new Classification(scores, evidence);
+            var profanity = ProfanityGrader.Grade(scores.IsFlagged(AbuseCategory.Swearing), text, normalized, tokens);
+            return new Classification(scores, evidence, profanity);
         }
         finally
         {

@@ -52,13 +52,14 @@ public readonly struct AbuseScores : IEquatable<AbuseScores>
 /// <param name="Weight">How much the stretch added to the category's score (log-odds, before calibration).</param>
 public readonly record struct EvidenceSpan(AbuseCategory Category, int Start, int Length, float Weight);
 
-/// <summary>The result of classifying one chunk: scores, flags and the evidence behind each flag.</summary>
+/// <summary>The result of classifying one chunk: scores, flags, the evidence behind each flag and how strong the swearing is.</summary>
 public sealed class Classification
 {
-    internal Classification(AbuseScores scores, IReadOnlyList<EvidenceSpan> evidence)
+    internal Classification(AbuseScores scores, IReadOnlyList<EvidenceSpan> evidence, ProfanityStrength profanity)
     {
         Scores = scores;
         Evidence = evidence;
+        Profanity = profanity;
     }
 
     /// <summary>Calibrated probabilities and flags.</summary>
@@ -69,4 +70,12 @@ public sealed class Classification
 
     /// <summary>The spans of the original text behind each flag; empty when nothing is flagged.</summary>
     public IReadOnlyList<EvidenceSpan> Evidence { get; }
+
+    /// <summary>
+    /// How strong the speaker's own swearing is: <see cref="ProfanityStrength.None"/> unless <see cref="AbuseCategory.Swearing"/>
+    /// is flagged; then the strongest swear word of the lexicon outside reported speech ("he called me a ...", "she told me
+    /// to ...", "he said i was ..." up to the end of the sentence), <see cref="ProfanityStrength.Mild"/> when the lexicon
+    /// knows none of the words, and <see cref="ProfanityStrength.None"/> when every swear word is reported.
+    /// </summary>
+    public ProfanityStrength Profanity { get; }
 }

@@ -76,9 +76,12 @@ public sealed class ShoutingOptions
     [Range(1f, 60f, ErrorMessage = "Shouting LoudMarginDb must be between 1 and 60 dB.")]
     public float LoudMarginDb { get; set; } = 10f;
 
-    /// <summary>Gets or sets the loud utterances in a row needed before shouting is reported (sustained, not one burst).</summary>
+    /// <summary>
+    /// Gets or sets the loud utterances in a row needed before shouting is reported: at least two, since one loud
+    /// utterance is a burst, not shouting.
+    /// </summary>
     /// <value>The default value is 2.</value>
-    [Range(1, 20, ErrorMessage = "Shouting SustainedUtterances must be between 1 and 20.")]
+    [Range(2, 20, ErrorMessage = "Shouting SustainedUtterances must be between 2 and 20: one loud utterance is not shouting.")]
     public int SustainedUtterances { get; set; } = 2;
 
     /// <summary>Gets or sets the utterances heard before a baseline is trusted.</summary>

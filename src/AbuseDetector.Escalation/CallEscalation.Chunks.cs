@@ -30,19 +30,13 @@ public sealed partial class CallEscalation
         _lastCustomerFinalSeq = chunk.Seq;
         var threatAlreadyRaised = _openThreatOffsetMs is not null;
         _openThreatOffsetMs = null;
-        if (!chunk.HasSignal)
-        {
-            return;
-        }
-
         var flags = chunk.Flags;
-        var behaviour = Behaviours.Dominant(flags, chunk.IsShouting);
-        NoteWorst(behaviour);
 
         // The chunk's own excerpt, made at most once: the evidence falls back on it and the timeline keeps it.
         string? textExcerpt = null;
         if ((flags & AbuseFlags.Threat) != 0)
         {
+            _calmUtterances = 0;
             var raiseLevel = _options.ThreatLevel > _level;
             var evidence = !threatAlreadyRaised || raiseLevel ? Excerpts(chunk, ref textExcerpt) : [];
             if (!threatAlreadyRaised)
@@ -55,38 +49,87 @@ public sealed partial class CallEscalation
             _calmSince = chunk.At;
             if (raiseLevel)
             {
-                RaiseLevel(_options.ThreatLevel, behaviour, evidence, byThreat: true, chunk.Seq, chunk.At, ref step);
+                RaiseLevel(_options.ThreatLevel, Behaviours.Threat, evidence, byThreat: true, chunk.Seq, chunk.At, ref step);
             }
         }
-        else if (!_onHold)
+        else
         {
-            CountStrike(chunk, behaviour, ref textExcerpt, ref step);
+            var strike = Weigh(chunk);
+            if (strike.Weight <= 0)
+            {
+                CountCalmUtterance(chunk.At, ref step);
+            }
+            else if (_onHold)
+            {
+                // Not counted, since the agent does not hear it, but not calm either.
+                _calmUtterances = 0;
+            }
+            else
+            {
+                CountStrike(chunk, strike, ref textExcerpt, ref step);
+            }
         }
 
-        Record(chunk, "customer", chunk.IsShouting, textExcerpt);
+        if (chunk.HasSignal)
+        {
+            Record(chunk, "customer", chunk.IsShouting, textExcerpt);
+        }
     }
 
-    private void CountStrike(in ChunkSignal chunk, string behaviour, ref string? textExcerpt, ref PendingStep step)
+    /// <summary>
+    /// The strikes one final customer utterance adds and the behaviour they are for: the larger of abuse aimed at the agent
+    /// and the caller's own profanity, plus shouting.
+    /// </summary>
+    private Strike Weigh(in ChunkSignal chunk)
     {
         var flags = chunk.Flags;
-        var directed = (flags & Behaviours.DirectedAbuse) != 0;
-        var weight = directed ? _options.DirectedAbuseWeight
-            : (flags & Behaviours.Venting) != 0 ? _options.VentingWeight
-            : 0;
-        if (chunk.IsShouting)
+        var directed = (flags & Behaviours.AimedAtListener) != 0 ? _options.DirectedAbuseWeight : 0;
+        var profanity = chunk.Profanity switch
         {
-            weight += _options.ShoutingWeight;
-        }
+            ProfanityStrength.Strong => _options.StrongProfanityWeight,
+            ProfanityStrength.Mild => _options.MildProfanityWeight,
+            _ => 0,
+        };
+        var shouting = chunk.IsShouting ? _options.ShoutingWeight : 0;
 
-        if (weight <= 0)
+        // Name only what weighed: an insult of someone not on the call never becomes "you are insulting me".
+        var named = (directed > 0 ? flags : AbuseFlags.None) | (profanity > 0 ? AbuseFlags.Swearing : AbuseFlags.None);
+        var behaviour = Behaviours.Dominant(named, shouting > 0);
+
+        // Mild swearing that weighs something still does not make the call abusive on its own.
+        var abusive = directed > 0 || shouting > 0 || (profanity > 0 && chunk.Profanity == ProfanityStrength.Strong);
+        return new Strike(Math.Max(directed, profanity) + shouting, behaviour, abusive);
+    }
+
+    /// <summary>A calm final customer utterance: enough of them in a row drop the level one step, and forget partial strikes.</summary>
+    private void CountCalmUtterance(DateTimeOffset at, ref PendingStep step)
+    {
+        if (++_calmUtterances < _options.CalmUtterances)
         {
             return;
         }
 
-        _hadAbuse |= (directed && _options.DirectedAbuseWeight > 0) || (chunk.IsShouting && _options.ShoutingWeight > 0);
+        if (_level == EscalationLevel.None)
+        {
+            _calmUtterances = 0;
+            _strikes = 0;
+            _evidenceSinceLastStep?.Clear();
+            return;
+        }
+
+        _calmSince = at;
+        StepDown(1, at, ref step);
+    }
+
+    private void CountStrike(in ChunkSignal chunk, Strike strike, ref string? textExcerpt, ref PendingStep step)
+    {
+        var behaviour = strike.Behaviour;
+        NoteWorst(behaviour);
+        _calmUtterances = 0;
+        _hadAbuse |= strike.IsAbuse;
         _lastStrikeAt = chunk.At;
         _calmSince = chunk.At;
-        _strikes += weight;
+        _strikes += strike.Weight;
         var evidence = Excerpts(chunk, ref textExcerpt);
         RememberEvidence(evidence);
 
@@ -201,10 +244,9 @@ public sealed partial class CallEscalation
 
     private void ObserveAgent(in ChunkSignal chunk, ref PendingStep step)
     {
+        // Only abuse aimed at the caller: the agent's protocol lines, empathy and own swearing are no misconduct.
         var flags = chunk.Flags;
-        var misconduct = (flags & Behaviours.AgentMisconduct) != 0
-            || (_options.CoachOnAgentSwearing && (flags & AbuseFlags.Swearing) != 0);
-        if (!misconduct)
+        if ((flags & Behaviours.AgentMisconduct) == 0)
         {
             return;
         }
@@ -237,6 +279,7 @@ public sealed partial class CallEscalation
 
             _calmSince = at;
             _calmedDown = false;
+            _calmUtterances = 0;
             step.Reason = "The level rose from none to notice: the agent made the caller aware of their behaviour.";
             step.Add(NewAlert(AlertKind.LevelChanged, AlertAudience.Agent, _worstBehaviour, AlertSeverity.Info, step.Reason, [], string.Empty, seq, at));
         }
@@ -258,6 +301,12 @@ public sealed partial class CallEscalation
         step.Reason = $"The call ended ({Describe(_outcome)}) after abuse; the highest level was {HighestLevel.ToName()}.";
         step.Add(NewAlert(AlertKind.CallEnded, AlertAudience.Team, _worstBehaviour, serious ? AlertSeverity.Warning : AlertSeverity.Info, step.Reason, [], string.Empty, seq, at));
     }
+
+    /// <summary>What one final customer utterance weighs.</summary>
+    /// <param name="Weight">The strikes it adds.</param>
+    /// <param name="Behaviour">What the caller did, as alerts and script lines name it.</param>
+    /// <param name="IsAbuse">Whether it makes the call abusive (<see cref="HadAbuse"/>).</param>
+    private readonly record struct Strike(double Weight, string Behaviour, bool IsAbuse);
 
     private static string Describe(IncidentOutcome outcome) => outcome switch
     {

@@ -10,21 +10,25 @@ namespace AbuseDetector.Escalation;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Only final customer utterances add strikes: abuse aimed at the agent (insult, hate, directed)
-/// <see cref="EscalationOptions.DirectedAbuseWeight"/>, venting <see cref="EscalationOptions.VentingWeight"/>,
-/// shouting <see cref="EscalationOptions.ShoutingWeight"/>; every <see cref="EscalationOptions.StrikesPerLevel"/>
-/// strikes move the call one level up (at most <see cref="EscalationOptions.MaxStepsPerUtterance"/> per utterance).</item>
+/// <item>Only final customer utterances add strikes: abuse aimed at the agent (directed, hate, a threat under the critical
+/// bar) <see cref="EscalationOptions.DirectedAbuseWeight"/>; the caller's own profanity, aimed or not,
+/// <see cref="EscalationOptions.StrongProfanityWeight"/> or <see cref="EscalationOptions.MildProfanityWeight"/>, the larger
+/// weight counting when an utterance is both; shouting <see cref="EscalationOptions.ShoutingWeight"/> on top. Insults of
+/// people not on the call add nothing. Every <see cref="EscalationOptions.StrikesPerLevel"/> strikes move the call one level up
+/// (at most <see cref="EscalationOptions.MaxStepsPerUtterance"/> per utterance).</item>
 /// <item>A threat of violence raises a critical threat alert for the agent and the team at once, even in a partial
 /// transcript, and moves the call to <see cref="EscalationOptions.ThreatLevel"/> when its utterance is final; the final
 /// chunk of an utterance whose partial already raised the alert raises no second one.</item>
-/// <item>With no strike for <see cref="EscalationOptions.CalmPeriod"/>, the level drops one step per period; the next
-/// strike after a drop moves the call one level only.</item>
+/// <item>With no strike for <see cref="EscalationOptions.CalmPeriod"/>, or after <see cref="EscalationOptions.CalmUtterances"/>
+/// calm final customer utterances in a row, whichever comes first, the level drops one step (and one more per further
+/// period or run); the next strike after a drop moves the call one level only.</item>
 /// <item>While the caller is on hold the agent does not hear them: their utterances are recorded but add no strikes
 /// (threats still alert).</item>
 /// <item>The team is told (supervisor_needed) when the call first reaches <see cref="EscalationOptions.SupervisorAtLevel"/>,
 /// critically when it first reaches end_call_permitted, and whenever the agent asks; a threat alert already tells them.</item>
-/// <item>An agent who insults, threatens or (by default) swears raises a coaching alert for the team only, at most once per
-/// <see cref="EscalationOptions.CoachingCooldown"/>; the level does not change.</item>
+/// <item>An agent who abuses the caller (directed abuse, hate, a threat) raises a coaching alert for the team only, at most
+/// once per <see cref="EscalationOptions.CoachingCooldown"/>; the level does not change. The agent's own swearing not aimed
+/// at the caller, and the protocol's lines, raise none.</item>
 /// <item>After the call ended every method returns an unchanged step, so a CallEnd after the agent's
 /// CallEndedByAgent, or a late transcript, is harmless.</item>
 /// </list>
@@ -46,6 +50,7 @@ public sealed partial class CallEscalation
 
     // Calm periods are counted from here: the last strike, level rise, or the end of the last period that lowered the level.
     private DateTimeOffset _calmSince;
+    private int _calmUtterances;
     private bool _calmedDown;
     private EscalationLevel? _agentWarnedAtLevel;
     private ulong? _openThreatOffsetMs;
@@ -92,8 +97,8 @@ public sealed partial class CallEscalation
     public EscalationLevel HighestLevel { get; private set; }
 
     /// <summary>
-    /// True when the caller abused the agent: a strike for directed abuse or shouting, a threat, or any level reached.
-    /// Venting that never reached notice ("this bloody printer" once or twice) is not abuse.
+    /// True when the caller abused the agent: a strike for directed abuse, strong profanity or shouting, a threat, or any
+    /// level reached. Mild swearing that never reached notice is not abuse.
     /// </summary>
     public bool HadAbuse => _hadAbuse || HighestLevel > EscalationLevel.None;
 
@@ -238,12 +243,19 @@ public sealed partial class CallEscalation
         }
 
         var periods = (int)Math.Min((long)EscalationLevel.EndCallPermitted, (at - _calmSince).Ticks / calmPeriod.Ticks);
-        var from = _level;
-        _level = (EscalationLevel)Math.Max(0, (int)from - periods);
         _calmSince += calmPeriod * periods;
+        StepDown(periods, at, ref step);
+    }
+
+    /// <summary>Drops the level after calm (by time or by calm utterances), forgetting strikes and restarting the calm count.</summary>
+    private void StepDown(int steps, DateTimeOffset at, ref PendingStep step)
+    {
+        var from = _level;
+        _level = (EscalationLevel)Math.Max(0, (int)from - steps);
         _calmedDown = true;
         _agentWarnedAtLevel = null;
         _strikes = 0;
+        _calmUtterances = 0;
         _evidenceSinceLastStep?.Clear();
 
         step.Reason = $"The caller has calmed down; the level dropped from {from.ToName()} to {_level.ToName()}.";

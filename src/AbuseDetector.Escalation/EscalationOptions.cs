@@ -11,18 +11,32 @@ public sealed class EscalationOptions : IValidatableObject
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AbuseDetector:Escalation";
 
-    /// <summary>Strikes a final customer utterance of abuse aimed at the agent adds (insult, hate, or anything flagged directed).</summary>
+    /// <summary>
+    /// Strikes a final customer utterance of abuse aimed at the agent adds: flagged directed (an insult of the agent,
+    /// "fuck you"), hate, or a threat under <see cref="ThreatMinProbability"/>. An insult of someone who is not on the call
+    /// ("my neighbour is an idiot") is not aimed at the agent and adds nothing.
+    /// </summary>
     /// <value>The default value is 1.0.</value>
     [Range(0.0, 10.0, ErrorMessage = "DirectedAbuseWeight must be between 0 and 10.")]
     public double DirectedAbuseWeight { get; set; } = 1.0;
 
     /// <summary>
-    /// Strikes a final customer utterance of swearing or abuse not aimed at the agent adds ("this bloody printer").
-    /// Three such lines make about one strike, so one outburst at a printer never prompts the agent.
+    /// Strikes a final customer utterance with strong profanity of the caller's own adds, aimed at the agent or not
+    /// ("fuck this printer"): the caller may not realise they are swearing, and the protocol's first line tells them.
+    /// Swear words in reported speech ("he called me a ...") are not the caller's own. An utterance that is also aimed
+    /// at the agent counts the larger of this and <see cref="DirectedAbuseWeight"/>.
     /// </summary>
-    /// <value>The default value is 0.34.</value>
-    [Range(0.0, 10.0, ErrorMessage = "VentingWeight must be between 0 and 10.")]
-    public double VentingWeight { get; set; } = 0.34;
+    /// <value>The default value is 1.0.</value>
+    [Range(0.0, 10.0, ErrorMessage = "StrongProfanityWeight must be between 0 and 10.")]
+    public double StrongProfanityWeight { get; set; } = 1.0;
+
+    /// <summary>
+    /// Strikes a final customer utterance with only mild profanity of the caller's own adds ("this bloody printer",
+    /// "damn"). Venting and praise in mild words are ordinary speech, so by default they count nothing.
+    /// </summary>
+    /// <value>The default value is 0.</value>
+    [Range(0.0, 10.0, ErrorMessage = "MildProfanityWeight must be between 0 and 10.")]
+    public double MildProfanityWeight { get; set; }
 
     /// <summary>Strikes a final customer utterance adds when the caller is shouting (sustained loudness above their baseline).</summary>
     /// <value>The default value is 1.0.</value>
@@ -45,9 +59,9 @@ public sealed class EscalationOptions : IValidatableObject
     /// <summary>
     /// How sure the model must be of a threat for the protocol to treat it as one (a critical alert and the jump to
     /// <see cref="ThreatLevel"/>). The classifier's own threshold is tuned for F1; a false critical alert pulls a
-    /// supervisor in for nothing, so the protocol asks for more. A chunk flagged as a threat below this keeps its other
-    /// flags. On our call-domain training lines, 0.5 keeps 96 % of threats and wrongly flags 1.1 % of clean lines
-    /// (4 % at the classifier's threshold).
+    /// supervisor in for nothing, so the protocol asks for more. A chunk flagged as a threat below this counts as abuse
+    /// aimed at the agent (<see cref="DirectedAbuseWeight"/>). On our call-domain training lines, 0.5 keeps 96 % of
+    /// threats and wrongly flags 1.1 % of clean lines (4 % at the classifier's threshold).
     /// </summary>
     /// <value>The default value is 0.5.</value>
     [Range(0.0, 1.0, ErrorMessage = "ThreatMinProbability must be between 0 and 1.")]
@@ -66,11 +80,20 @@ public sealed class EscalationOptions : IValidatableObject
 
     /// <summary>
     /// How long the caller must go without a strike for the level to drop one step; it drops a further step
-    /// for each further period. Measured on the events' times.
+    /// for each further period. Measured on the events' times. <see cref="CalmUtterances"/> may drop it sooner.
     /// </summary>
     /// <value>The default value is 60 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "CalmPeriod must be between 5 seconds and 1 hour.")]
     public TimeSpan CalmPeriod { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How many calm final customer utterances in a row (each adding no strike) drop the level one step, when they come
+    /// before <see cref="CalmPeriod"/> has passed. Any strike starts the count again, and so does every drop, whichever
+    /// way it came.
+    /// </summary>
+    /// <value>The default value is 3.</value>
+    [Range(1, 100, ErrorMessage = "CalmUtterances must be between 1 and 100.")]
+    public int CalmUtterances { get; set; } = 3;
 
     /// <summary>
     /// When true, the call moves from warning to final_warning, and from final_warning to end_call_permitted,
@@ -80,11 +103,11 @@ public sealed class EscalationOptions : IValidatableObject
     /// <value>The default value is false.</value>
     public bool RequireAgentWarningBeforeFinalSteps { get; set; }
 
-    /// <summary>When true, an agent who swears (not only one who insults or threatens) raises a coaching alert.</summary>
-    /// <value>The default value is true.</value>
-    public bool CoachOnAgentSwearing { get; set; } = true;
-
-    /// <summary>The shortest time between two coaching alerts on one call, so one sweary agent does not flood the supervisors.</summary>
+    /// <summary>
+    /// The shortest time between two coaching alerts on one call, so one abusive agent does not flood the supervisors.
+    /// Coaching is raised when the agent abuses the caller (directed abuse, insults of the caller, threats, hate), never
+    /// for the agent's own swearing that is not aimed at the caller.
+    /// </summary>
     /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "CoachingCooldown must be between 0 and 1 hour.")]
     public TimeSpan CoachingCooldown { get; set; } = TimeSpan.FromSeconds(30);
@@ -124,9 +147,9 @@ public sealed class EscalationOptions : IValidatableObject
             yield return new ValidationResult("SupervisorAtLevel must be notice, warning, final_warning or end_call_permitted.", [nameof(SupervisorAtLevel)]);
         }
 
-        if (DirectedAbuseWeight <= 0 && ShoutingWeight <= 0 && VentingWeight <= 0)
+        if (DirectedAbuseWeight <= 0 && StrongProfanityWeight <= 0 && MildProfanityWeight <= 0 && ShoutingWeight <= 0)
         {
-            yield return new ValidationResult("At least one of DirectedAbuseWeight, VentingWeight and ShoutingWeight must be above 0, or no call would ever escalate.", [nameof(DirectedAbuseWeight)]);
+            yield return new ValidationResult("At least one of DirectedAbuseWeight, StrongProfanityWeight, MildProfanityWeight and ShoutingWeight must be above 0, or no call would ever escalate.", [nameof(DirectedAbuseWeight)]);
         }
 
         foreach (var key in Scripts.Keys)

@@ -90,7 +90,8 @@ public sealed class CallMonitor
             chunk.Text,
             ChunkSignal.ProtocolFlags(classification.Scores, _monitoring.Escalation.ThreatMinProbability),
             shouting.IsShouting && chunk.IsFinal,
-            classification.Evidence.Count == 0 ? null : StrongestSpans(classification.Evidence));
+            classification.Evidence.Count == 0 ? null : StrongestSpans(classification.Evidence),
+            classification.Profanity);
         var step = Apply(_escalation.Observe(signal));
         return new ChunkAssessment(chunk.Seq, chunk.Speaker, chunk.IsFinal, classification, shouting, step);
     }
@@ -191,7 +192,9 @@ public sealed class CallMonitor
 
     /// <summary>
     /// Final chunks feed the speaker's baseline; partial chunks are only compared with it, so an utterance is never
-    /// counted twice. A chunk without loudness or audio repeats the speaker's shouting state.
+    /// counted twice. A chunk without loudness or audio repeats the speaker's shouting state. Shouting is loudness
+    /// sustained over <see cref="ShoutingOptions.SustainedUtterances"/> (at least two) final utterances; the text cues
+    /// (capitals, "!!!") are reported but never count as shouting, so one loud or all-caps utterance never adds a strike.
     /// </summary>
     private static ShoutingMeasure MeasureShouting(in ChunkInput chunk, ShoutingDetector voice)
     {

@@ -185,6 +185,37 @@ public sealed class AbuseClassifierTests
         Assert.False(scores.IsFlagged(AbuseCategory.Insult));
     }
 
+    [Theory]
+    [InlineData(5f, "what the f*** is this", ProfanityStrength.Strong)]
+    [InlineData(5f, "this bloody printer", ProfanityStrength.Mild)]
+    [InlineData(5f, "he called me a twat", ProfanityStrength.None)]
+    [InlineData(-5f, "what the f*** is this", ProfanityStrength.None)] // the lexicon never flags swearing on its own
+    public void Classify_SwearingFlaggedOrNot_GradesTheSpeakersOwnProfanity(float swearingBias, string text, ProfanityStrength expected)
+    {
+        // Arrange: swearing flagged or not whatever the text; insult always flagged, so Classify never stops early.
+        var classifier = new AbuseClassifier(TestModels.BiasOnly([swearingBias, 5f, -5f, -5f, -5f, -5f]));
+
+        // Act
+        var result = classifier.Classify(text);
+
+        // Assert
+        Assert.Equal(expected, result.Profanity);
+    }
+
+    [Fact]
+    public void Classify_NothingFlagged_NoProfanity()
+    {
+        // Arrange
+        var classifier = new AbuseClassifier(TestModels.BiasOnly([-5f, -5f, -5f, -5f, -5f, -5f]));
+
+        // Act
+        var result = classifier.Classify("fuck this");
+
+        // Assert
+        Assert.Equal(AbuseFlags.None, result.Flags);
+        Assert.Equal(ProfanityStrength.None, result.Profanity);
+    }
+
     [Fact]
     public void Score_DirectedWithoutAnyAbuse_IsNotFlaggedButKeepsItsProbability()
     {

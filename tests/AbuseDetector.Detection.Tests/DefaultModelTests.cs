@@ -54,6 +54,20 @@ public sealed class DefaultModelTests
     }
 
     [Theory]
+    [InlineData("fuck this fucking printer", ProfanityStrength.Strong)]
+    [InlineData("what the f*** is going on with my bill", ProfanityStrength.Strong)]
+    [InlineData("this bloody printer keeps jamming", ProfanityStrength.Mild)]
+    [InlineData("thank you so much for your help today", ProfanityStrength.None)]
+    public void Classify_CallerVenting_GradesTheSwearing(string text, ProfanityStrength expected)
+    {
+        // Act
+        var result = Model.Value.Classify(text);
+
+        // Assert
+        Assert.Equal(expected, result.Profanity);
+    }
+
+    [Theory]
     [InlineData("you are a useless fucking idiot", AbuseFlags.Insult)]
     [InlineData("you absolute muppet", AbuseFlags.Insult)]
     [InlineData("f u c k you", AbuseFlags.Swearing)]

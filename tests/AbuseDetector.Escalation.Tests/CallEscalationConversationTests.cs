@@ -14,29 +14,59 @@ public sealed class CallEscalationConversationTests
             "notice[level_changed] warning[level_changed] final_warning[level_changed,supervisor_needed] end_call_permitted[level_changed,supervisor_needed] end_call_permitted"
         },
         {
-            "one or two venting lines never reach notice",
-            "", "C final swearing \"this bloody printer\"; C final swearing \"bloody thing\"",
-            "none none"
+            "mild swearing at a situation never escalates, however long it goes on",
+            "", "C final mild \"this bloody printer\"; C final mild \"bloody thing\"; C final mild; C final mild; C final mild",
+            "none none none none none"
         },
         {
-            "persistent venting reaches notice on the third line",
-            "", "C final swearing; C final swearing; C final swearing; C final swearing; C final swearing; C final swearing",
-            "none none notice[level_changed] notice notice warning[level_changed]"
-        },
-        {
-            "undirected abusive counts as venting",
-            "", "C final abusive; C final abusive",
-            "none none"
-        },
-        {
-            "an insult escalates on its own line",
-            "", "C final insult",
+            "strong swearing counts a full strike even when it is venting",
+            "", "C final strong \"fuck this printer\"",
             "notice[level_changed]"
         },
         {
-            "venting then an insult: the insult completes a step, the remainder waits",
-            "", "C final swearing; C final directed+swearing; C final swearing; C final swearing",
-            "none notice[level_changed] notice warning[level_changed]"
+            "three strong swears climb three levels",
+            "", "C final strong; C final strong; C final strong",
+            "notice[level_changed] warning[level_changed] final_warning[level_changed,supervisor_needed]"
+        },
+        {
+            "with a mild weight of a third, mild swearing reaches notice on the third line",
+            "mild_third", "C final mild; C final mild; C final mild",
+            "none none notice[level_changed]"
+        },
+        {
+            "swearing that is not the caller's own (reported speech) adds no strike",
+            "", "C final swearing \"he called me a fucking idiot\"; C final swearing; C final swearing",
+            "none none none"
+        },
+        {
+            "abuse not aimed at the agent adds no strike",
+            "", "C final abusive; C final abusive; C final abusive",
+            "none none none"
+        },
+        {
+            "an insult without the directed flag is about someone not on the call: no strike",
+            "", "C final insult \"my neighbour is an idiot\"; C final insult+abusive; C final insult+abusive+swearing",
+            "none none none"
+        },
+        {
+            "an insult of the agent escalates on its own line",
+            "", "C final insult+directed",
+            "notice[level_changed]"
+        },
+        {
+            "mild venting then an insult: only the insult counts",
+            "", "C final mild; C final directed+mild; C final mild; C final mild",
+            "none notice[level_changed] notice notice"
+        },
+        {
+            "a strong swear aimed at the agent counts the larger weight, not both",
+            "steps4", "C final directed+strong",
+            "notice[level_changed]"
+        },
+        {
+            "shouting adds to a strong swear",
+            "steps4", "C final strong+shout",
+            "warning[level_changed]"
         },
         {
             "hate weighs like directed abuse",
@@ -50,12 +80,12 @@ public sealed class CallEscalationConversationTests
         },
         {
             "a shouted insult moves one level by default",
-            "", "C final insult+shout",
+            "", "C final insult+directed+shout",
             "notice[level_changed]"
         },
         {
             "a shouted insult moves two levels when MaxStepsPerUtterance allows",
-            "steps4", "C final insult+shout",
+            "steps4", "C final insult+directed+shout",
             "warning[level_changed]"
         },
         {
@@ -95,8 +125,8 @@ public sealed class CallEscalationConversationTests
         },
         {
             "a partial and its final count once",
-            "", "C partial swearing; C final swearing; C partial swearing; C final swearing",
-            "none none none none"
+            "", "C partial strong; C final strong; C partial strong; C final strong",
+            "none notice[level_changed] notice warning[level_changed]"
         },
         {
             "agent partials are ignored",
@@ -125,7 +155,7 @@ public sealed class CallEscalationConversationTests
         },
         {
             "after calming, a shouted insult moves one level only even when MaxStepsPerUtterance allows more",
-            "steps4", "C final insult+shout; C final insult+shout; +245s; C final insult+shout+swearing",
+            "steps4", "C final insult+directed+shout; C final insult+directed+shout; +245s; C final insult+directed+shout+strong",
             "warning[level_changed] end_call_permitted[level_changed,supervisor_needed] notice[level_changed,level_changed]"
         },
         {
@@ -134,9 +164,54 @@ public sealed class CallEscalationConversationTests
             "notice[level_changed] warning[level_changed] final_warning[level_changed,supervisor_needed] end_call_permitted[level_changed,supervisor_needed] notice[level_changed] warning[level_changed] final_warning[level_changed] end_call_permitted[level_changed]"
         },
         {
-            "venting strikes are forgotten after a calm period",
-            "", "C final swearing; C final swearing; +65s; C final swearing",
+            "partial strikes are forgotten after a calm period",
+            "mild_third", "C final mild; C final mild; +65s; C final mild",
             "none none none"
+        },
+        {
+            "partial strikes are forgotten after calm utterances",
+            "mild_third", "C final mild; C final mild; C final clean; C final clean; C final clean; C final mild",
+            "none none none none none none"
+        },
+        {
+            "three calm utterances in a row drop the level one step before the calm period",
+            "", $"{Insult}; {Insult}; C final clean; C final clean; C final clean",
+            "notice[level_changed] warning[level_changed] warning warning notice[level_changed]"
+        },
+        {
+            "after a drop by calm utterances the count starts again",
+            "", $"{Insult}; {Insult}; C final clean; C final clean; C final clean; C final clean; C final clean; C final clean",
+            "notice[level_changed] warning[level_changed] warning warning notice[level_changed] notice notice none[level_changed]"
+        },
+        {
+            "any strike starts the count of calm utterances again",
+            "", $"{Insult}; {Insult}; C final clean; C final clean; C final strong; C final clean; C final clean; C final clean",
+            "notice[level_changed] warning[level_changed] warning warning final_warning[level_changed,supervisor_needed] final_warning final_warning warning[level_changed]"
+        },
+        {
+            "a drop by time starts the count of calm utterances again",
+            "", $"{Insult}; {Insult}; C final clean; C final clean; +65s; tick; C final clean; C final clean; C final clean",
+            "notice[level_changed] warning[level_changed] warning warning notice[level_changed] notice notice none[level_changed]"
+        },
+        {
+            "the number of calm utterances is configurable",
+            "calm5", $"{Insult}; C final clean; C final clean; C final clean; C final clean; C final clean",
+            "notice[level_changed] notice notice notice notice none[level_changed]"
+        },
+        {
+            "mild swearing is calm; agent chunks and partials do not count",
+            "", $"{Insult}; C final mild; A final clean; C partial clean; C final clean; A final clean; C final clean",
+            "notice[level_changed] notice notice notice notice notice none[level_changed]"
+        },
+        {
+            "abuse while on hold adds no strike but breaks a run of calm utterances",
+            "", $"{Insult}; C final clean; C final clean; A hold; {Insult}; C final clean",
+            "notice[level_changed] notice notice notice notice notice"
+        },
+        {
+            "the agent's warning at none starts the count of calm utterances again",
+            "", "C final clean; C final clean; A warning_given; C final clean",
+            "none none notice[level_changed] notice"
         },
         {
             "the agent's warning moves none to notice; the next insult moves on to warning",
@@ -154,14 +229,24 @@ public sealed class CallEscalationConversationTests
             "none[supervisor_needed] none[supervisor_needed]"
         },
         {
-            "agent misconduct raises coaching, level unchanged, at most once per cooldown",
-            "", "A final swearing; A final insult+directed; +31s; A final insult",
+            "the agent's abuse of the caller raises coaching, level unchanged, at most once per cooldown",
+            "", "A final insult+directed; A final directed+strong; +31s; A final hate",
             "none[coaching] none none[coaching]"
         },
         {
-            "agent swearing is not coached when CoachOnAgentSwearing is off, insults still are",
-            "no_coach_swearing", "A final swearing; A final insult",
-            "none none[coaching]"
+            "the agent swearing at nothing in particular is not coached, strong or mild",
+            "", "A final strong \"oh shit, my screen froze\"; A final mild; A final swearing+abusive",
+            "none none none"
+        },
+        {
+            "the agent insulting someone not on the call is not coached",
+            "", "A final insult \"the courier was an idiot\"",
+            "none"
+        },
+        {
+            "the agent threatening the caller is coached",
+            "", "A final threat",
+            "none[coaching]"
         },
         {
             "agent misconduct does not change the customer's level",
@@ -204,9 +289,14 @@ public sealed class CallEscalationConversationTests
             "none none none"
         },
         {
-            "a call with venting only ends quietly",
-            "", "C final swearing; end completed",
+            "a call with mild venting only ends quietly",
+            "", "C final mild; end completed",
             "none none"
+        },
+        {
+            "a call with strong swearing ends with a word to the team",
+            "", "C final strong; end completed",
+            "notice[level_changed] notice[call_ended]"
         },
         {
             "the agent ending the call ends it once; later events change nothing",
@@ -234,7 +324,8 @@ public sealed class CallEscalationConversationTests
         "" => new EscalationOptions(),
         "steps4" => new EscalationOptions { MaxStepsPerUtterance = 4 },
         "require_warning" => new EscalationOptions { RequireAgentWarningBeforeFinalSteps = true },
-        "no_coach_swearing" => new EscalationOptions { CoachOnAgentSwearing = false },
+        "mild_third" => new EscalationOptions { MildProfanityWeight = 0.34 },
+        "calm5" => new EscalationOptions { CalmUtterances = 5 },
         _ => throw new ArgumentException($"Unknown preset '{name}'.", nameof(name)),
     };
 }

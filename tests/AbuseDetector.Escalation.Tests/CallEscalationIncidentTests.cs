@@ -25,7 +25,7 @@ public sealed class CallEscalationIncidentTests
         var conversation = new Conversation();
 
         // Act
-        conversation.Play($"C final swearing \"bloody printer\"; C final clean; {Insult}; A warning_given; C final shout; A final swearing \"oh crap\"; C final insult");
+        conversation.Play($"C final mild \"bloody printer\"; C final clean; {Insult}; A warning_given; C final shout; A final insult+directed \"oh you muppet\"; {Insult}");
 
         // Assert
         var incident = conversation.Escalation.Incident;
@@ -43,7 +43,7 @@ public sealed class CallEscalationIncidentTests
         Assert.Equal(["insult", "directed"], incident.Timeline[1].Categories);
         Assert.Equal(["shouting"], incident.Timeline[2].Categories);
         Assert.Equal("bloody printer", incident.Timeline[0].Excerpt);
-        Assert.Equal("oh crap", incident.Timeline[3].Excerpt);
+        Assert.Equal("oh you muppet", incident.Timeline[3].Excerpt);
         Assert.Equal(
             [EscalationLevel.None, EscalationLevel.Notice, EscalationLevel.Warning, EscalationLevel.Warning, EscalationLevel.FinalWarning],
             incident.Timeline.Select(u => u.LevelAfter));
@@ -114,8 +114,9 @@ public sealed class CallEscalationIncidentTests
 
     [Theory]
     [InlineData("C final clean; A final clean; end completed")]
-    [InlineData("C final swearing; C final swearing; end completed")]
-    [InlineData("A final swearing; end completed")]
+    [InlineData("C final mild; C final mild; end completed")]
+    [InlineData("C final insult+abusive; C final swearing+insult; end completed")] // someone not on the call; reported swearing
+    [InlineData("A final strong; end completed")]
     [InlineData("C partial insult; end completed")]
     public void Incident_CallWithoutAbuse_IsNull(string script)
     {

@@ -92,19 +92,68 @@ public sealed class CallEscalationTests
     }
 
     [Fact]
-    public void Observe_ThreeVentingLines_EvidenceOfAllThreeOnTheNotice()
+    public void Observe_ThreeMildLinesWeighingAThirdEach_EvidenceOfAllThreeOnTheNotice()
     {
         // Arrange
-        var conversation = new Conversation();
-        conversation.Play("C final swearing \"this bloody printer\"; C final swearing \"bloody thing\"");
+        var conversation = new Conversation(new EscalationOptions { MildProfanityWeight = 0.34 });
+        conversation.Play("C final mild \"this bloody printer\"; C final mild \"bloody thing\"");
 
         // Act
-        conversation.Play("C final swearing \"damn it all\"");
+        conversation.Play("C final mild \"damn it all\"");
 
         // Assert
         var alert = Assert.Single(conversation.Steps[^1].Alerts);
         Assert.Equal(["this bloody printer", "bloody thing", "damn it all"], alert.Evidence);
         Assert.Equal("I'm happy to help you, but do you realise you are swearing?", alert.RecommendedScript);
+    }
+
+    [Fact]
+    public void Observe_StrongSwearingAtASituation_NoticeForSwearing()
+    {
+        // Arrange
+        var conversation = new Conversation();
+
+        // Act
+        conversation.Play("C final strong \"fuck this printer\"");
+
+        // Assert
+        var alert = Assert.Single(conversation.Steps[^1].Alerts);
+        Assert.Equal(EscalationLevel.Notice, alert.Level);
+        Assert.Equal("swearing", alert.Category);
+        Assert.Equal("The level rose from none to notice: the caller was swearing.", alert.Reason);
+        Assert.Equal("I'm happy to help you, but do you realise you are swearing?", alert.RecommendedScript);
+        Assert.True(conversation.Escalation.HadAbuse);
+    }
+
+    [Fact]
+    public void Observe_ShoutedInsultOfSomeoneNotOnTheCall_NamedForTheShoutingOnly()
+    {
+        // Arrange
+        var conversation = new Conversation();
+
+        // Act
+        conversation.Play("C final insult+abusive+shout \"MY NEIGHBOUR IS AN IDIOT\"; end completed");
+
+        // Assert
+        var alert = Assert.Single(conversation.Steps[0].Alerts);
+        Assert.Equal("shouting", alert.Category);
+        Assert.Equal("I'm happy to help you, but do you realise you are shouting at me?", alert.RecommendedScript);
+        Assert.Equal("shouting", Assert.Single(conversation.Steps[1].Alerts).Category);
+    }
+
+    [Fact]
+    public void Observe_ReportedSwearingAndInsultOfSomeoneNotOnTheCall_RecordedButNoAbuse()
+    {
+        // Arrange
+        var conversation = new Conversation();
+
+        // Act
+        conversation.Play("C final swearing+insult+abusive \"he called me a fucking idiot\"; end completed");
+
+        // Assert
+        Assert.Equal(EscalationLevel.None, conversation.Escalation.HighestLevel);
+        Assert.False(conversation.Escalation.HadAbuse);
+        Assert.All(conversation.Steps, s => Assert.Empty(s.Alerts));
     }
 
     [Fact]
@@ -180,6 +229,24 @@ public sealed class CallEscalationTests
     }
 
     [Fact]
+    public void Observe_ThreatUnderTheCriticalBar_FullStrikeWithoutThreatAlert()
+    {
+        // Arrange: flagged by the classifier at 0.48, under the protocol's bar of 0.5.
+        var conversation = new Conversation();
+        var scores = new AbuseScores([0.1f, 0.1f, 0.48f, 0.0f, 0.6f, 0.2f], AbuseFlags.Threat | AbuseFlags.Abusive);
+        var flags = ChunkSignal.ProtocolFlags(scores, conversation.Options.ThreatMinProbability);
+
+        // Act
+        var step = conversation.Escalation.Observe(new ChunkSignal(1, CallSpeaker.Customer, true, Conversation.Start, 0, "you'll see what happens", flags));
+
+        // Assert
+        var alert = Assert.Single(step.Alerts);
+        Assert.Equal(AlertKind.LevelChanged, alert.Kind);
+        Assert.Equal(EscalationLevel.Notice, alert.Level);
+        Assert.Equal("abuse", alert.Category);
+    }
+
+    [Fact]
     public void Observe_ThreatLevelConfigured_ThreatMovesOnlyThere()
     {
         // Arrange
@@ -197,7 +264,7 @@ public sealed class CallEscalationTests
     {
         // Arrange
         var conversation = new Conversation();
-        var chunk = new ChunkSignal(4, CallSpeaker.Customer, true, Conversation.Start, 0, "idiot", AbuseFlags.Insult);
+        var chunk = new ChunkSignal(4, CallSpeaker.Customer, true, Conversation.Start, 0, "idiot", AbuseFlags.Insult | AbuseFlags.Directed);
         conversation.Escalation.Observe(chunk);
 
         // Act
@@ -227,6 +294,26 @@ public sealed class CallEscalationTests
         Assert.Equal(AlertAudience.Agent, alert.Audience);
         Assert.Equal(EscalationLevel.Notice, alert.Level);
         Assert.Equal(EscalationLevel.Warning, conversation.Escalation.HighestLevel);
+    }
+
+    [Fact]
+    public void Observe_ThirdCalmUtterance_InfoAlertToAgentAndCalmPeriodCountedFromTheDrop()
+    {
+        // Arrange
+        var conversation = new Conversation();
+        conversation.Play($"{Insult}; {Insult}; C final clean; C final clean");
+
+        // Act
+        conversation.Play("C final clean");
+
+        // Assert
+        var step = conversation.Steps[^1];
+        Assert.Equal((EscalationLevel.Warning, EscalationLevel.Notice), (step.PreviousLevel, step.Level));
+        Assert.Equal(string.Empty, step.RecommendedScript);
+        Assert.Contains("calmed down", step.Reason, StringComparison.Ordinal);
+        var alert = Assert.Single(step.Alerts);
+        Assert.Equal((AlertKind.LevelChanged, AlertSeverity.Info, AlertAudience.Agent), (alert.Kind, alert.Severity, alert.Audience));
+        Assert.Equal(conversation.Now - TimeSpan.FromSeconds(1) + conversation.Options.CalmPeriod, conversation.Escalation.NextCalmStepAt);
     }
 
     [Fact]
@@ -332,7 +419,7 @@ public sealed class CallEscalationTests
         var conversation = new Conversation();
 
         // Act
-        conversation.Play("C final insult \"you idiot, my card is 4111 1111 1111 1111 and my phone 0207-946-0958\"; C final insult; C final insult");
+        conversation.Play("C final insult+directed \"you idiot, my card is 4111 1111 1111 1111 and my phone 0207-946-0958\"; C final insult+directed; C final insult+directed");
 
         // Assert
         var expected = "you idiot, my card is #### #### #### #### and my phone ####-###-####";
@@ -347,7 +434,7 @@ public sealed class CallEscalationTests
         var conversation = new Conversation(new EscalationOptions { RedactDigits = false });
 
         // Act
-        conversation.Play("C final insult \"card 4111 1111 1111 1111\"");
+        conversation.Play("C final insult+directed \"card 4111 1111 1111 1111\"");
 
         // Assert
         Assert.Equal(["card 4111 1111 1111 1111"], conversation.Steps[0].Alerts[0].Evidence);

@@ -12,7 +12,9 @@ namespace AbuseDetector.Escalation.Tests;
 /// Events are separated by ';'. Each event happens one second after the previous one.
 /// <list type="bullet">
 /// <item><c>C final insult+directed</c>, <c>C partial threat @5000</c>, <c>C final shout "WHERE IS MY REFUND"</c>:
-/// a customer chunk; flags are category names joined by '+', <c>shout</c> sets IsShouting, <c>clean</c> flags nothing;
+/// a customer chunk; flags are category names joined by '+', <c>shout</c> sets IsShouting, <c>strong</c> and <c>mild</c>
+/// flag swearing of that profanity strength (<c>swearing</c> alone is swearing that is not the speaker's own, as in
+/// reported speech), <c>clean</c> flags nothing;
 /// <c>@n</c> sets OffsetMs (default: milliseconds since the call started); a quoted text is optional.</item>
 /// <item><c>A final swearing</c>: an agent chunk, same syntax.</item>
 /// <item><c>A warning_given</c>, <c>A supervisor_requested</c>, <c>A call_ended</c>, <c>A hold</c>, <c>A unhold</c>: agent actions.</item>
@@ -136,6 +138,7 @@ internal sealed class Conversation
         var offsetMs = (ulong)(_now - Start).TotalMilliseconds;
         var flags = AbuseFlags.None;
         var shouting = false;
+        var profanity = ProfanityStrength.None;
         foreach (var word in rest.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             if (word.StartsWith('@'))
@@ -150,6 +153,11 @@ internal sealed class Conversation
                 {
                     shouting = true;
                 }
+                else if (name is "strong" or "mild")
+                {
+                    flags |= AbuseFlags.Swearing;
+                    profanity = name == "strong" ? ProfanityStrength.Strong : ProfanityStrength.Mild;
+                }
                 else if (name != "clean")
                 {
                     flags |= AbuseCategories.TryParse(name, out var category) ? category.ToFlag() : throw new FormatException($"Unknown flag '{name}'.");
@@ -157,7 +165,7 @@ internal sealed class Conversation
             }
         }
 
-        return new ChunkSignal(seq, speaker, isFinal, _now, offsetMs, text, flags, shouting);
+        return new ChunkSignal(seq, speaker, isFinal, _now, offsetMs, text, flags, shouting, Profanity: profanity);
     }
 
     private static CallEndReason ParseEndReason(string name) => name switch

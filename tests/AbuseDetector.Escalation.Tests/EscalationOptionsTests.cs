@@ -22,15 +22,16 @@ public sealed class EscalationOptionsTests
 
         // Assert
         Assert.Equal(1.0, options.DirectedAbuseWeight);
-        Assert.Equal(0.34, options.VentingWeight);
+        Assert.Equal(1.0, options.StrongProfanityWeight);
+        Assert.Equal(0.0, options.MildProfanityWeight);
         Assert.Equal(1.0, options.ShoutingWeight);
         Assert.Equal(1.0, options.StrikesPerLevel);
         Assert.Equal(1, options.MaxStepsPerUtterance);
         Assert.Equal(EscalationLevel.EndCallPermitted, options.ThreatLevel);
         Assert.Equal(EscalationLevel.FinalWarning, options.SupervisorAtLevel);
         Assert.Equal(TimeSpan.FromSeconds(60), options.CalmPeriod);
+        Assert.Equal(3, options.CalmUtterances);
         Assert.False(options.RequireAgentWarningBeforeFinalSteps);
-        Assert.True(options.CoachOnAgentSwearing);
         Assert.Equal(TimeSpan.FromSeconds(30), options.CoachingCooldown);
         Assert.True(options.RedactDigits);
     }
@@ -38,12 +39,15 @@ public sealed class EscalationOptionsTests
     public static TheoryData<string, Action<EscalationOptions>> BadSettings => new()
     {
         { nameof(EscalationOptions.DirectedAbuseWeight), o => o.DirectedAbuseWeight = -1 },
-        { nameof(EscalationOptions.VentingWeight), o => o.VentingWeight = 11 },
+        { nameof(EscalationOptions.StrongProfanityWeight), o => o.StrongProfanityWeight = 11 },
+        { nameof(EscalationOptions.MildProfanityWeight), o => o.MildProfanityWeight = -0.1 },
         { nameof(EscalationOptions.ShoutingWeight), o => o.ShoutingWeight = double.NaN },
         { nameof(EscalationOptions.StrikesPerLevel), o => o.StrikesPerLevel = 0 },
         { nameof(EscalationOptions.MaxStepsPerUtterance), o => o.MaxStepsPerUtterance = 0 },
         { nameof(EscalationOptions.CalmPeriod), o => o.CalmPeriod = TimeSpan.FromSeconds(1) },
         { nameof(EscalationOptions.CalmPeriod), o => o.CalmPeriod = TimeSpan.FromHours(2) },
+        { nameof(EscalationOptions.CalmUtterances), o => o.CalmUtterances = 0 },
+        { nameof(EscalationOptions.CalmUtterances), o => o.CalmUtterances = 101 },
         { nameof(EscalationOptions.CoachingCooldown), o => o.CoachingCooldown = TimeSpan.FromSeconds(-1) },
         { nameof(EscalationOptions.MaxExcerptLength), o => o.MaxExcerptLength = 0 },
         { nameof(EscalationOptions.MaxIncidentUtterances), o => o.MaxIncidentUtterances = 0 },
@@ -52,9 +56,24 @@ public sealed class EscalationOptionsTests
         { nameof(EscalationOptions.ThreatMinProbability), o => o.ThreatMinProbability = 1.5 },
         { nameof(EscalationOptions.ThreatMinProbability), o => o.ThreatMinProbability = -0.1 },
         { nameof(EscalationOptions.SupervisorAtLevel), o => o.SupervisorAtLevel = EscalationLevel.None },
-        { nameof(EscalationOptions.DirectedAbuseWeight), o => (o.DirectedAbuseWeight, o.VentingWeight, o.ShoutingWeight) = (0, 0, 0) },
+        { nameof(EscalationOptions.DirectedAbuseWeight), o => (o.DirectedAbuseWeight, o.StrongProfanityWeight, o.ShoutingWeight) = (0, 0, 0) },
         { nameof(EscalationOptions.Scripts), o => o.Scripts["acme"] = new ScriptSet() },
     };
+
+    [Theory]
+    [InlineData(0.0, 0.0, 0.0, 0.5)]
+    [InlineData(0.0, 0.0, 1.0, 0.0)]
+    public void Validate_OnlyOneWeightAboveZero_Valid(double directed, double strong, double mild, double shouting)
+    {
+        // Arrange
+        var options = new EscalationOptions { DirectedAbuseWeight = directed, StrongProfanityWeight = strong, MildProfanityWeight = mild, ShoutingWeight = shouting };
+
+        // Act
+        var errors = Validate(options);
+
+        // Assert
+        Assert.Empty(errors);
+    }
 
     [Theory]
     [MemberData(nameof(BadSettings))]

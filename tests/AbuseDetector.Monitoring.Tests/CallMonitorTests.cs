@@ -258,10 +258,7 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     {
         // Arrange: a warm baseline, then one loud utterance delivered as three partials and its final.
         var monitor = await _monitors.StartAsync();
-        for (ulong seq = 1; seq <= 3; seq++)
-        {
-            monitor.Assess(Monitors.Heard(seq, -30f));
-        }
+        Monitors.WarmUp(monitor, -30f);
 
         var partials = new List<ChunkAssessment>();
         for (ulong seq = 4; seq <= 6; seq++)
@@ -298,14 +295,177 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     }
 
     [Fact]
+    public async Task Assess_CallerSwearsStronglyAtASituation_NoticeForSwearing()
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+        await using var agent = AlertInbox.Agent(_monitors.Alerts, Monitors.Call);
+
+        // Act
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, "fuck this fucking printer")));
+
+        // Assert
+        Assert.Equal(ProfanityStrength.Strong, assessment.Classification.Profanity);
+        Assert.Equal(EscalationLevel.Notice, monitor.Level);
+        var alert = Assert.Single(await agent.DrainAsync());
+        Assert.Equal("swearing", alert.Category);
+        Assert.Equal("I'm happy to help you, but do you realise you are swearing?", alert.RecommendedScript);
+    }
+
+    [Fact]
+    public async Task Assess_CallerVentsInMildWords_NoEscalation()
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+        await using var agent = AlertInbox.Agent(_monitors.Alerts, Monitors.Call);
+
+        // Act
+        var assessments = new List<ChunkAssessment>();
+        for (ulong seq = 1; seq <= 3; seq++)
+        {
+            assessments.Add(Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(seq, "this bloody printer keeps jamming"))));
+        }
+
+        // Assert
+        Assert.All(assessments, a => Assert.Equal(ProfanityStrength.Mild, a.Classification.Profanity));
+        Assert.Equal(EscalationLevel.None, monitor.HighestLevel);
+        Assert.Empty(await agent.DrainAsync());
+    }
+
+    [Fact]
+    public async Task Assess_ThreatUnderTheProtocolsBar_FullStrikeWithoutTheCriticalPath()
+    {
+        // Arrange: a bar no score reaches, so the flagged threat falls under it.
+        _monitors.Escalation.ThreatMinProbability = 1.0;
+        var monitor = await _monitors.StartAsync();
+        await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
+
+        // Act
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, Monitors.Threat)));
+
+        // Assert
+        Assert.True(assessment.Classification.Scores.IsFlagged(AbuseCategory.Threat));
+        Assert.True(assessment.Classification.Scores[AbuseCategory.Threat] < 1f);
+        Assert.Equal(EscalationLevel.Notice, monitor.Level);
+        Assert.Empty(await team.DrainAsync());
+    }
+
+    [Theory]
+    [InlineData("oh shit, sorry, my system just crashed")]
+    [InlineData("fuck, sorry, wrong button")]
+    [InlineData("bloody hell, this system is slow today, bear with me")]
+    public async Task Assess_AgentSwearsAtNothingInParticular_NoCoaching(string text)
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+        await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
+
+        // Act
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, text, CallSpeaker.Agent)));
+
+        // Assert
+        Assert.True(assessment.Classification.Scores.IsFlagged(AbuseCategory.Swearing));
+        Assert.Empty(await team.DrainAsync());
+    }
+
+    [Theory]
+    [InlineData("I'm happy to help you, but do you realise you are shouting at me?")]
+    [InlineData("I'm happy to help you, but do you realise you are swearing?")]
+    [InlineData("I'm happy to help you, but do you realise you are insulting me?")]
+    [InlineData("I'm happy to help you, but do you realise you are being abusive?")]
+    [InlineData("I'm happy to help you, but do you realise you are using that language?")]
+    [InlineData("I'm happy to help you, but do you realise you are threatening me?")]
+    [InlineData("I am asking you to please stop shouting at me.")]
+    [InlineData("I am asking you to please stop swearing.")]
+    [InlineData("I am asking you to please stop insulting me.")]
+    [InlineData("I am asking you to please stop being abusive.")]
+    [InlineData("I am asking you to please stop using that language.")]
+    [InlineData("I am asking you to please stop threatening me.")]
+    [InlineData("If you continue shouting at me, I will have no option but to end the call.")]
+    [InlineData("If you continue swearing, I will have no option but to end the call.")]
+    [InlineData("If you continue insulting me, I will have no option but to end the call.")]
+    [InlineData("If you continue being abusive, I will have no option but to end the call.")]
+    [InlineData("If you continue using that language, I will have no option but to end the call.")]
+    [InlineData("If you continue threatening me, I will have no option but to end the call.")]
+    [InlineData("I am going to end the call now. Please call back when you are ready to talk this through calmly.")]
+    [InlineData("I understand, that must be really frustrating.")]
+    [InlineData("I'm so sorry you were spoken to like that, that's not acceptable.")]
+    [InlineData("I can hear you're angry, and I'm sorry we let you down.")]
+    public async Task Assess_AgentSaysAProtocolOrEmpathyLine_NoCoaching(string line)
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+        await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
+
+        // Act
+        monitor.Assess(Monitors.Said(1, line, CallSpeaker.Agent));
+
+        // Assert
+        Assert.Empty(await team.DrainAsync());
+    }
+
+    [Theory]
+    [InlineData("WHERE IS MY PARCEL I ORDERED IT WEEKS AGO")]
+    [InlineData("where is my parcel!!!")]
+    public async Task Assess_OneAllCapsOrExclaimedUtterance_NoShoutingStrike(string text)
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+
+        // Act
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, text)));
+
+        // Assert
+        Assert.True(assessment.Shouting.TextLooksShouted);
+        Assert.False(assessment.Shouting.IsShouting);
+        Assert.Equal(EscalationLevel.None, monitor.Level);
+    }
+
+    [Fact]
+    public async Task Assess_LoudUtterancesNeverTwoInARow_NoShoutingStrike()
+    {
+        // Arrange: a warm baseline at -30 dBFS.
+        var monitor = await _monitors.StartAsync();
+        Monitors.WarmUp(monitor, -30f);
+
+        // Act: loud, calm, loud (and in capitals), calm.
+        var loud = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Heard(4, -12f)));
+        monitor.Assess(Monitors.Heard(5, -30f));
+        var loudInCapitals = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Heard(6, -12f) with { Text = "I SAID I WANT MY MONEY BACK" }));
+        monitor.Assess(Monitors.Heard(7, -30f));
+
+        // Assert
+        Assert.True(loud.Shouting.IsLoud);
+        Assert.True(loudInCapitals.Shouting.IsLoud && loudInCapitals.Shouting.TextLooksShouted);
+        Assert.False(loudInCapitals.Shouting.IsShouting);
+        Assert.Equal(EscalationLevel.None, monitor.HighestLevel);
+    }
+
+    [Fact]
+    public async Task Assess_ThreeCalmUtterances_LevelDropsBeforeTheCalmPeriod()
+    {
+        // Arrange: two insults take the call to warning; the clock does not move.
+        var monitor = await _monitors.StartAsync();
+        monitor.Assess(Monitors.Said(1, Monitors.Insult));
+        monitor.Assess(Monitors.Said(2, Monitors.Insult));
+        monitor.Assess(Monitors.Said(3, Monitors.Clean));
+        monitor.Assess(Monitors.Said(4, Monitors.Clean));
+        Assert.Equal(EscalationLevel.Warning, monitor.Level);
+
+        // Act
+        var third = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(5, Monitors.Clean)));
+
+        // Assert
+        Assert.Equal((EscalationLevel.Warning, EscalationLevel.Notice), (third.Step.PreviousLevel, third.Step.Level));
+        Assert.Equal(Monitors.CalmPeriod, monitor.TimeUntilNextCalmStep());
+    }
+
+    [Fact]
     public async Task Assess_AgentLoudness_KeptApartFromCallerBaseline()
     {
         // Arrange
         var monitor = await _monitors.StartAsync();
-        for (ulong seq = 1; seq <= 3; seq++)
-        {
-            monitor.Assess(Monitors.Heard(seq, -30f, speaker: CallSpeaker.Agent));
-        }
+        Monitors.WarmUp(monitor, -30f, CallSpeaker.Agent);
 
         // Act
         var caller = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Heard(4, -30f)));

@@ -60,6 +60,15 @@ internal sealed class Monitors
     public static ChunkInput Heard(ulong seq, float loudnessDbfs, bool isFinal = true, CallSpeaker speaker = CallSpeaker.Customer) =>
         new(seq, speaker, isFinal, "I would like to check my order please", 0, 0, loudnessDbfs, ReadOnlyMemory<byte>.Empty);
 
+    /// <summary>Seqs 1 to 3: final utterances at one level, enough for the speaker's baseline to be trusted.</summary>
+    public static void WarmUp(CallMonitor monitor, float loudnessDbfs, CallSpeaker speaker = CallSpeaker.Customer)
+    {
+        for (ulong seq = 1; seq <= 3; seq++)
+        {
+            monitor.Assess(Heard(seq, loudnessDbfs, speaker: speaker));
+        }
+    }
+
     /// <summary>A final customer chunk the platform placed in the call.</summary>
     public static ChunkInput SaidAt(ulong seq, string text, ulong startMs, ulong endMs) =>
         new(seq, CallSpeaker.Customer, IsFinal: true, text, startMs, endMs, null, ReadOnlyMemory<byte>.Empty);

@@ -18,6 +18,17 @@ internal static class Lexicon
         "pussy", "motherfuck", "motherfucker", "sod", "frigging", "xmaskedx", CharFolding.MiddleFingerToken,
     ];
 
+    // Roots and prefixes of strong profanity (Ofcom's "medium" and above); the rest of the roots are mild: "bloody",
+    // "damn", "crap", "arse", "bugger", "sod". A word is strong when its root or its prefix is ("bullshit" is "shit").
+    private static readonly string[] StrongSwearRoots =
+    [
+        "fuck", "fuk", "fck", "shit", "shite", "piss", "cunt", "bitch", "bastard", "bollock", "bollocks", "dick", "cock",
+        "prick", "twat", "wank", "asshole", "arsehole", "slut", "whore", "pussy", "motherfuck", "motherfucker", "tosser",
+        "xmaskedx", CharFolding.MiddleFingerToken,
+    ];
+
+    private static readonly string[] StrongSwearPrefixes = ["mother", "mutha", "dick", "piss", "shit", "fuck", "cock"];
+
     private static readonly string[] SwearSuffixes =
     [
         "", "s", "es", "ed", "d", "er", "ers", "ing", "in", "in'", "y", "ie", "ies", "head", "heads", "hole", "holes",
@@ -36,6 +47,12 @@ internal static class Lexicon
         "wtf", "stfu", "gtfo", "ffs", "fml", "omfg", "mf", "mofo", "mfer", "effing", "effin", "eff", "sob",
         "bellend", "minger", "nob", "pissed", "shitty", "crappy", "bitchy", "dickhead", "fucktard", "shithole",
     ];
+
+    // The acronyms ("wtf", "ffs") are how people avoid saying the word: mild.
+    private static readonly string[] StrongSwearWords = ["mf", "mofo", "mfer", "bellend", "nob"];
+
+    // Forms of strong roots that are ordinary words: "I pricked my finger", "a cocky reply".
+    private static readonly string[] NotStrong = ["pricked", "pricking", "cocky", "cocked", "cocking"];
 
     private static readonly string[] InsultWords =
     [
@@ -165,7 +182,9 @@ internal static class Lexicon
             }
         }
 
-        Mark(BuildSwearSet(), TokenFlags.Swear);
+        var (swears, strong) = BuildSwearSets();
+        Mark(swears, TokenFlags.Swear);
+        Mark(strong, TokenFlags.StrongSwear);
         Mark(InsultWords, TokenFlags.Insult);
         Mark(SecondPersonWords, TokenFlags.SecondPerson);
         Mark(ThreatWords, TokenFlags.ThreatWord);
@@ -176,25 +195,30 @@ internal static class Lexicon
         return flags.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static HashSet<string> BuildSwearSet()
+    /// <summary>Every swear word, and the strong ones among them.</summary>
+    private static (HashSet<string> All, HashSet<string> Strong) BuildSwearSets()
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
+        var strong = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in SwearRoots)
         {
+            var strongRoot = StrongSwearRoots.Contains(root, StringComparer.Ordinal);
             foreach (var prefix in SwearPrefixes)
             {
+                var into = strongRoot || StrongSwearPrefixes.Contains(prefix, StringComparer.Ordinal) ? strong : words;
                 foreach (var suffix in SwearSuffixes)
                 {
-                    words.Add(prefix + root + suffix);
+                    into.Add(prefix + root + suffix);
                     if (suffix.Length > 0 && char.IsAsciiLetterLower(root[^1]) && "aeiou".IndexOf(root[^1], StringComparison.Ordinal) < 0)
                     {
                         // Doubled final consonant: "shitty", "crappy", "twatted".
-                        words.Add(prefix + root + root[^1] + suffix);
+                        into.Add(prefix + root + root[^1] + suffix);
                     }
                 }
             }
         }
 
+        words.UnionWith(strong);
         words.UnionWith(SwearWords);
         // Roots that are also ordinary words when inflected or compounded.
         words.ExceptWith(["sods", "soded", "sodding", "sodding", "sodded", "assy", "asses", "godd", "cocks", "dicks", "dicky",
@@ -202,6 +226,9 @@ internal static class Lexicon
             // Prefix "ass" + root "ass" + suffix "in": a compound by accident, and a word threats use.
             "assassin"]);
         words.Add("sodding");
-        return words;
+        strong.UnionWith(StrongSwearWords);
+        strong.IntersectWith(words);
+        strong.ExceptWith(NotStrong);
+        return (words, strong);
     }
 }

@@ -18,6 +18,8 @@ internal enum TokenFlags : ushort
     BodyPart = 128,
     /// <summary>Names or points at a person other than the speaker ("him", "somebody", "your family").</summary>
     Person = 256,
+    /// <summary>A strong swear word ("fuck", "twat", "bitch"); a <see cref="Swear"/> without it is mild ("bloody", "damn").</summary>
+    StrongSwear = 512,
 }
 
 /// <summary>A normalized token: its folded text in the output buffer and where it came from in the input.</summary>

@@ -12,16 +12,16 @@ internal static class Behaviours
     public const string Shouting = "shouting";
     public const string Swearing = "swearing";
 
-    /// <summary>Abuse aimed at the agent rather than at the situation: it weighs a full strike.</summary>
-    public const AbuseFlags DirectedAbuse = AbuseFlags.Insult | AbuseFlags.Hate | AbuseFlags.Directed;
+    /// <summary>
+    /// Abuse aimed at the person spoken to: a strike for the caller, coaching for the agent. Hate counts whoever it is
+    /// about; an insult counts only with the model's directed flag (without it, it is about someone not on the call).
+    /// </summary>
+    public const AbuseFlags AimedAtListener = AbuseFlags.Hate | AbuseFlags.Directed;
 
-    /// <summary>Swearing or abuse not aimed at the agent ("this bloody printer").</summary>
-    public const AbuseFlags Venting = AbuseFlags.Swearing | AbuseFlags.Abusive;
+    /// <summary>What an agent is coached on: abuse aimed at the caller, and threats.</summary>
+    public const AbuseFlags AgentMisconduct = AimedAtListener | AbuseFlags.Threat;
 
-    /// <summary>What an agent may be coached on, swearing aside.</summary>
-    public const AbuseFlags AgentMisconduct = AbuseFlags.Insult | AbuseFlags.Directed | AbuseFlags.Threat | AbuseFlags.Hate | AbuseFlags.Abusive;
-
-    /// <summary>The gravest behaviour in a chunk; shouting outranks swearing because it weighs more.</summary>
+    /// <summary>The gravest behaviour in a chunk, as alerts and script lines name it; shouting outranks swearing.</summary>
     public static string Dominant(AbuseFlags flags, bool isShouting)
     {
         if ((flags & AbuseFlags.Threat) != 0)
@@ -60,7 +60,7 @@ internal static class Behaviours
         Insult => "the caller insulted the agent",
         Abuse => "the caller was abusive towards the agent",
         Shouting => "the caller was shouting",
-        Swearing => "the caller kept swearing",
+        Swearing => "the caller was swearing",
         _ => "the caller's behaviour",
     };
 
@@ -70,8 +70,7 @@ internal static class Behaviours
         Threat => "The agent threatened the caller.",
         Hate => "The agent used hateful language.",
         Insult => "The agent insulted the caller.",
-        Abuse => "The agent was abusive towards the caller.",
-        _ => "The agent swore on the call.",
+        _ => "The agent was abusive towards the caller.",
     };
 
     private static readonly int FlagCombinations = 1 << AbuseCategories.All.Count;

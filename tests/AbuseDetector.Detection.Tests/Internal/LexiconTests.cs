@@ -54,6 +54,45 @@ public sealed class LexiconTests
     }
 
     [Theory]
+    [InlineData("fuck", true)]
+    [InlineData("motherfucker", true)]
+    [InlineData("wanker", true)]
+    [InlineData("bollocks", true)]
+    [InlineData("asshole", true)] // also "ass" + "hole": the strong root wins
+    [InlineData("bullshit", true)] // "bull" + "shit"
+    [InlineData("xmaskedx", true)] // a speech engine's mask
+    [InlineData("bloody", false)]
+    [InlineData("damn", false)]
+    [InlineData("crap", false)]
+    [InlineData("bugger", false)]
+    [InlineData("arse", false)]
+    [InlineData("wtf", false)]
+    [InlineData("pricked", false)]
+    [InlineData("cocky", false)]
+    public void FlagsOf_SwearWord_StrongOnlyForStrongProfanity(string word, bool strong)
+    {
+        // Act
+        var flags = Lexicon.FlagsOf(word);
+
+        // Assert
+        Assert.True(flags.HasFlag(TokenFlags.Swear), $"'{word}' has {flags}.");
+        Assert.Equal(strong, flags.HasFlag(TokenFlags.StrongSwear));
+    }
+
+    [Theory]
+    [InlineData("cocks")] // removed from the swear words, so not strong either
+    [InlineData("dicks")]
+    [InlineData("hello")]
+    public void FlagsOf_NotASwearWord_NeverStrong(string word)
+    {
+        // Act
+        var flags = Lexicon.FlagsOf(word);
+
+        // Assert
+        Assert.False(flags.HasFlag(TokenFlags.StrongSwear));
+    }
+
+    [Theory]
     [InlineData("idiot", "Insult")]
     [InlineData("useless", "Insult")]
     [InlineData("you're", "SecondPerson")]
