@@ -335,13 +335,13 @@ public sealed class CallMonitorTests(DefaultModel model) : IClassFixture<Default
     [Fact]
     public async Task Assess_ThreatUnderTheProtocolsBar_FullStrikeWithoutTheCriticalPath()
     {
-        // Arrange: a bar no score reaches, so the flagged threat falls under it.
+        // Arrange: a bar only certainty reaches, and a veiled threat the model flags without certainty.
         _monitors.Escalation.ThreatMinProbability = 1.0;
         var monitor = await _monitors.StartAsync();
         await using var team = AlertInbox.Team(_monitors.Alerts, Monitors.Call);
 
         // Act
-        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, Monitors.Threat)));
+        var assessment = Assert.IsType<ChunkAssessment>(monitor.Assess(Monitors.Said(1, "people like you get hurt")));
 
         // Assert
         Assert.True(assessment.Classification.Scores.IsFlagged(AbuseCategory.Threat));
