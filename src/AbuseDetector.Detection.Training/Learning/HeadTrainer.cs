@@ -11,6 +11,9 @@ internal sealed record TrainerOptions
     /// <summary>L2 penalty in units of one example's loss: ML.NET divides the whole objective by the sum of example weights.</summary>
     public float L2 { get; init; } = 2f;
 
+    /// <summary>The penalties a head is trained with when validation rows choose among them; empty: <see cref="L2"/> only.</summary>
+    public IReadOnlyList<float> L2Candidates { get; init; } = [0.25f, 1f, 4f, 16f];
+
     /// <summary>Relative improvement below which L-BFGS stops.</summary>
     public float OptimizationTolerance { get; init; } = 1e-5f;
 
@@ -64,6 +67,43 @@ internal static class HeadTrainer
         return new TrainedHead(trained, Predictor: null);
     }
 
+    /// <summary>Trains the head once per <see cref="TrainerOptions.L2Candidates"/> and keeps the one whose scores rank the validation rows best.</summary>
+    /// <returns>The head, its L2, and each candidate's area under the precision-recall curve on the validation rows (empty when there were none of both classes).</returns>
+    public static (TrainedHead Head, float L2, IReadOnlyList<(float L2, double Auprc)> Tried) TrainHeadChoosingL2(FeatureMatrix matrix, IReadOnlyList<TrainingRow> rows, IReadOnlyList<TrainingRow> validation, int buckets, TrainerOptions options)
+    {
+        if (validation.Count == 0 || validation.All(r => r.Label >= 0.5f) || validation.All(r => r.Label < 0.5f))
+        {
+            return (TrainHead(matrix, rows, buckets, options), options.L2, []);
+        }
+
+        var context = new MLContext(seed: 0);
+        TrainedHead? bestHead = null;
+        var (bestL2, bestAuprc) = (options.L2, double.MinValue);
+        var tried = new List<(float L2, double Auprc)>();
+        foreach (var l2 in options.L2Candidates)
+        {
+            var head = TrainHead(matrix, rows, buckets, options with { L2 = l2 });
+            var scored = validation.Select(r => new ScoredRow
+            {
+                Label = r.Label >= 0.5f,
+                Score = matrix.Score(r.Row, head.Weights.Weights, head.Weights.Bias),
+            }).ToList();
+            foreach (var row in scored)
+            {
+                row.PredictedLabel = row.Score > 0;
+            }
+
+            var metrics = context.BinaryClassification.EvaluateNonCalibrated(context.Data.LoadFromEnumerable(scored), nameof(ScoredRow.Label), nameof(ScoredRow.Score), nameof(ScoredRow.PredictedLabel));
+            tried.Add((l2, metrics.AreaUnderPrecisionRecallCurve));
+            if (bestHead is null || metrics.AreaUnderPrecisionRecallCurve > bestAuprc)
+            {
+                (bestHead, bestL2, bestAuprc) = (head, l2, metrics.AreaUnderPrecisionRecallCurve);
+            }
+        }
+
+        return (bestHead!, bestL2, tried);
+    }
+
     public static TrainedHead Train(FeatureMatrix matrix, IReadOnlyList<TrainingRow> rows, int buckets, TrainerOptions options)
     {
         if (rows.Count == 0 || rows.All(r => r.Label >= 0.5f) || rows.All(r => r.Label < 0.5f))
@@ -105,6 +145,16 @@ internal static class HeadTrainer
 
         return new TrainedHead(new HeadWeights(weights, linear.Bias), predictor);
     }
+}
+
+/// <summary>A validation row as ML.NET's evaluator reads it; public members because ML.NET binds them by reflection.</summary>
+internal sealed class ScoredRow
+{
+    public bool Label { get; set; }
+
+    public float Score { get; set; }
+
+    public bool PredictedLabel { get; set; }
 }
 
 /// <summary>Rows of a <see cref="FeatureMatrix"/> as an ML.NET data view: a sparse feature vector, a label and a weight.</summary>

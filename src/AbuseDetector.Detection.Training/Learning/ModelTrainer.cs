@@ -20,8 +20,11 @@ internal sealed record TrainingOptions
 
     public int SpanHashBits { get; init; } = 18;
 
-    /// <summary>Product heads see plain features: their ML.NET predictors then run unchanged in the <c>.zip</c> model.</summary>
-    public TrainerOptions ProductTrainer { get; init; } = new() { NaiveBayesScaling = false };
+    /// <summary>
+    /// Product heads see plain features, so their ML.NET predictors run unchanged in the <c>.zip</c> model. Their L2 is fixed:
+    /// choosing among 0.5, 2, 8 and 32 on validation picked 0.5 for every head, and each choice cost four trainings of 2^20 weights.
+    /// </summary>
+    public TrainerOptions ProductTrainer { get; init; } = new() { NaiveBayesScaling = false, L2 = 0.5f, L2Candidates = [] };
 
     public TrainerOptions BenchmarkTrainer { get; init; } = new();
 
@@ -76,8 +79,8 @@ internal static class ModelTrainer
         var documents = FeatureMatrix.ForDocuments([.. learnable.Select(e => e.Text)], Math.Max(MlNetModel.HashBits, options.BenchmarkHashBits));
         log.WriteLine($"Featurized {documents.Rows:N0} texts, {documents.Buckets.Length:N0} features ({clock.Elapsed.TotalSeconds:F1} s).");
 
-        var (product, productHeads) = TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, MlNetModel.HashBits, documents, learnable, train.Count, options.ProductTrainer, log);
-        var (benchmark, _) = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, train.Count, options.BenchmarkTrainer, log);
+        var (product, productHeads, _) = TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, MlNetModel.HashBits, documents, learnable, train.Count, options.ProductTrainer, log);
+        var (benchmark, _, benchmarkL2) = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, train.Count, options.BenchmarkTrainer, log);
         var span = TrainSpanGroup(train, options, log);
         log.WriteLine($"Trained every head ({clock.Elapsed.TotalSeconds:F1} s).");
 
@@ -95,7 +98,7 @@ internal static class ModelTrainer
         CalibrateSpans(classifier, span, validation, log);
         if (options.RefitBenchmarkOnValidation)
         {
-            var (refit, _) = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, learnable.Count, options.BenchmarkTrainer, TextWriter.Null);
+            var (refit, _, _) = TrainGroup("benchmark", Heads.Benchmark, options.BenchmarkHashBits, documents, learnable, learnable.Count, options.BenchmarkTrainer, TextWriter.Null, benchmarkL2);
             benchmark = CopyCalibration(from: benchmark, to: refit);
             log.WriteLine($"Refitted the benchmark heads on training plus validation data ({clock.Elapsed.TotalSeconds:F1} s).");
         }
@@ -127,32 +130,56 @@ internal static class ModelTrainer
         return to;
     }
 
-    /// <summary>Trains every head of a group on the first <paramref name="rowsToUse"/> examples (training data first, then validation).</summary>
-    internal static (HeadGroup Group, TrainedHead[] Heads) TrainGroup(string name, string[] heads, int hashBits, FeatureMatrix documents, List<Example> examples, int rowsToUse, TrainerOptions trainer, TextWriter log)
+    /// <summary>
+    /// Trains every head of a group on the first <paramref name="rowsToUse"/> examples (training data first, then validation).
+    /// Without <paramref name="l2PerHead"/>, each head keeps the L2 of <see cref="TrainerOptions.L2Candidates"/> whose model
+    /// ranks the validation rows after <paramref name="rowsToUse"/> best (area under the precision-recall curve).
+    /// </summary>
+    internal static (HeadGroup Group, TrainedHead[] Heads, float[] L2PerHead) TrainGroup(string name, string[] heads, int hashBits, FeatureMatrix documents, List<Example> examples, int rowsToUse, TrainerOptions trainer, TextWriter log, float[]? l2PerHead = null)
     {
         var results = new TrainedHead[heads.Length];
+        var chosen = new float[heads.Length];
         var mask = (1 << hashBits) - 1;
         var matrix = documents.WithMask(mask);
         Parallel.For(0, heads.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, h =>
         {
-            var rows = new List<TrainingRow>();
-            for (var i = 0; i < rowsToUse; i++)
+            var rows = RowsOf(examples, heads[h], 0, rowsToUse);
+            var options = trainer with { NaiveBayesScaling = trainer.NaiveBayesScaling && Recipe.UsesNaiveBayesScaling(heads[h]) };
+            string choice;
+            if (l2PerHead is not null || options.L2Candidates.Count == 0)
             {
-                if (Recipe.TryGetLabel(examples[i], heads[h], out var label, out var weight))
-                {
-                    rows.Add(new TrainingRow(i, label, weight));
-                }
+                chosen[h] = l2PerHead?[h] ?? options.L2;
+                results[h] = HeadTrainer.TrainHead(matrix, rows, 1 << hashBits, options with { L2 = chosen[h] });
+                choice = $"L2 {chosen[h]}";
+            }
+            else
+            {
+                var validation = RowsOf(examples, heads[h], rowsToUse, examples.Count);
+                (results[h], chosen[h], var tried) = HeadTrainer.TrainHeadChoosingL2(matrix, rows, validation, 1 << hashBits, options);
+                choice = FormattableString.Invariant($"L2 {chosen[h]} (validation AUPRC by L2: {string.Join(", ", tried.Select(t => FormattableString.Invariant($"{t.L2} {t.Auprc:F4}")))})");
             }
 
-            var options = trainer with { NaiveBayesScaling = trainer.NaiveBayesScaling && Recipe.UsesNaiveBayesScaling(heads[h]) };
-            results[h] = HeadTrainer.TrainHead(matrix, rows, 1 << hashBits, options);
             lock (log)
             {
-                log.WriteLine($"  {name}/{heads[h]}: {rows.Count:N0} rows, {rows.Count(r => r.Label >= 0.5f):N0} positive");
+                log.WriteLine($"  {name}/{heads[h]}: {rows.Count:N0} rows, {rows.Count(r => r.Label >= 0.5f):N0} positive; {choice}");
             }
         });
 
-        return (Quantize(name, FeatureScope.Document, hashBits, heads, [.. results.Select(r => r.Weights)]), results);
+        return (Quantize(name, FeatureScope.Document, hashBits, heads, [.. results.Select(r => r.Weights)]), results, chosen);
+    }
+
+    private static List<TrainingRow> RowsOf(List<Example> examples, string head, int from, int to)
+    {
+        var rows = new List<TrainingRow>();
+        for (var i = from; i < to; i++)
+        {
+            if (Recipe.TryGetLabel(examples[i], head, out var label, out var weight))
+            {
+                rows.Add(new TrainingRow(i, label, weight));
+            }
+        }
+
+        return rows;
     }
 
     private static HeadGroup TrainSpanGroup(List<Example> train, TrainingOptions options, TextWriter log)

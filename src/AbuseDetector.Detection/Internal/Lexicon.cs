@@ -31,7 +31,7 @@ internal static class Lexicon
 
     private static readonly string[] SwearSuffixes =
     [
-        "", "s", "es", "ed", "d", "er", "ers", "ing", "in", "in'", "y", "ie", "ies", "head", "heads", "hole", "holes",
+        "", "s", "'s", "es", "ed", "d", "er", "ers", "ing", "in", "in'", "y", "ie", "ies", "head", "heads", "hole", "holes",
         "face", "faces", "wit", "wits", "bag", "bags", "load", "loads", "off", "tard", "stick", "wad", "up", "ton", "lord",
     ];
 

@@ -93,6 +93,38 @@ public sealed class HeadTrainerTests
     }
 
     [Fact]
+    public void TrainHeadChoosingL2_ValidationRows_KeepTheL2ThatRanksThemBest()
+    {
+        // Arrange
+        var (matrix, rows) = Insults();
+        var training = rows.Where((_, i) => i % 4 != 0).ToList();
+        var validation = rows.Where((_, i) => i % 4 == 0).ToList();
+        var options = new TrainerOptions { NaiveBayesScaling = false, L2Candidates = [0.01f, 1f, 100f] };
+
+        // Act
+        var (head, l2, tried) = HeadTrainer.TrainHeadChoosingL2(matrix, training, validation, Buckets, options);
+
+        // Assert
+        Assert.Equal([0.01f, 1f, 100f], tried.Select(t => t.L2));
+        Assert.Equal(tried.MaxBy(t => t.Auprc).L2, l2);
+        Assert.Equal(HeadTrainer.TrainHead(matrix, training, Buckets, options with { L2 = l2 }).Weights.Weights, head.Weights.Weights);
+    }
+
+    [Fact]
+    public void TrainHeadChoosingL2_NoValidationRows_TrainsWithTheDefaultL2()
+    {
+        // Arrange
+        var (matrix, rows) = Insults();
+
+        // Act
+        var (_, l2, tried) = HeadTrainer.TrainHeadChoosingL2(matrix, rows, [], Buckets, new TrainerOptions { L2 = 3f });
+
+        // Assert
+        Assert.Equal(3f, l2);
+        Assert.Empty(tried);
+    }
+
+    [Fact]
     public void Train_NoRows_ANegativeConstantHead()
     {
         // Arrange

@@ -79,7 +79,7 @@ public sealed class MlNetModelTests : IClassFixture<MlNetModelTests.CallDomainMo
             var validation = examples.Where(e => e.Split == Split.Validation).ToList();
             List<Example> learnable = [.. train, .. validation];
             var documents = FeatureMatrix.ForDocuments([.. learnable.Select(e => e.Text)], MlNetModel.HashBits);
-            var (product, heads) = ModelTrainer.TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, MlNetModel.HashBits, documents, learnable, train.Count, new TrainerOptions { NaiveBayesScaling = false }, TextWriter.Null);
+            var (product, heads, _) = ModelTrainer.TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, MlNetModel.HashBits, documents, learnable, train.Count, new TrainerOptions { NaiveBayesScaling = false }, TextWriter.Null);
             var parameters = TestModels.Model(product);
             Classifier = new AbuseClassifier(parameters);
             ModelTrainer.Calibrate(Classifier, validation, productBeta: 0.75, TextWriter.Null);
