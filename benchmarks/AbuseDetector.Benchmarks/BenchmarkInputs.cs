@@ -36,13 +36,14 @@ internal static class BenchmarkInputs
         return true;
     }
 
-    /// <summary>Up to <paramref name="count"/> texts spread over the call-domain data (every third line).</summary>
-    public static string[] ReadCallTexts(int count)
+    /// <summary>Up to <paramref name="count"/> texts spread over the call-domain data (every third line), optionally only those of a word count.</summary>
+    public static string[] ReadCallTexts(int count, int minWords = 0, int maxWords = int.MaxValue)
     {
         var path = FindAbove(CallData) ?? throw new InvalidOperationException($"No call-domain data found: run from a checkout that has {CallData}.");
         return File.ReadLines(path)
             .Where((_, index) => index % 3 == 0)
             .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()!)
+            .Where(text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length is var words && words >= minWords && words <= maxWords)
             .Take(count)
             .ToArray();
     }

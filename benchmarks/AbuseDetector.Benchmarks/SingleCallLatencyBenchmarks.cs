@@ -10,8 +10,9 @@ using BenchmarkDotNet.Running;
 namespace AbuseDetector.Benchmarks;
 
 /// <summary>
-/// The latency of single calls, tail included: every iteration is one call on the next of 1,000 varied call-domain
-/// utterances (a repeated text would keep its weight rows cached), so the median and P99 columns are of single calls.
+/// The latency of single calls, tail included: every iteration is one call on the next of 500 varied call-domain
+/// utterances of 18 to 22 words (a repeated text would keep its weight rows cached), so the median and P99 columns are
+/// of single calls, each measured on its own, caches as the harness leaves them between calls.
 /// </summary>
 [Config(typeof(SingleCallConfig))]
 public class SingleCallLatencyBenchmarks
@@ -24,7 +25,7 @@ public class SingleCallLatencyBenchmarks
     public void Setup()
     {
         _classifier = AbuseClassifier.Load(BenchmarkInputs.ModelPath);
-        _texts = BenchmarkInputs.ReadCallTexts(ThroughputBenchmarks.BatchSize);
+        _texts = BenchmarkInputs.ReadCallTexts(500, minWords: 18, maxWords: 22);
     }
 
     [Benchmark(Baseline = true)]

@@ -76,8 +76,9 @@ public sealed partial class AbuseClassifier
         {
             var normalized = Normalize(text, workspace, out var tokenCount, out var stats);
             Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
-            ScoreDocument(_product, normalized, workspace.Tokens.AsSpan(0, tokenCount), stats, workspace, raw);
-            return ToScores(raw);
+            var tokens = workspace.Tokens.AsSpan(0, tokenCount);
+            ScoreDocument(_product, normalized, tokens, stats, workspace, raw);
+            return ToScores(raw, tokens);
         }
         finally
         {
@@ -99,7 +100,7 @@ public sealed partial class AbuseClassifier
             var tokens = workspace.Tokens.AsSpan(0, tokenCount);
             Span<float> raw = stackalloc float[HeadGroup.StrideFor(_product.Heads.Length)];
             var counts = ScoreDocument(_product, normalized, tokens, stats, workspace, raw);
-            var scores = ToScores(raw);
+            var scores = ToScores(raw, tokens);
             if (scores.Flags == AbuseFlags.None)
             {
                 return new Classification(scores, [], ProfanityStrength.None);
@@ -206,7 +207,7 @@ public sealed partial class AbuseClassifier
         return (sink.WordCount, sink.CharCount);
     }
 
-    private AbuseScores ToScores(ReadOnlySpan<float> raw)
+    private AbuseScores ToScores(ReadOnlySpan<float> raw, ReadOnlySpan<TokenInfo> tokens)
     {
         Span<float> probabilities = stackalloc float[AbuseCategories.All.Count];
         var flags = AbuseFlags.None;
@@ -221,6 +222,19 @@ public sealed partial class AbuseClassifier
             }
         }
 
+        // Abuse is swearing at someone, an insult, a threat or hate: "abusive" with none of them flagged ("nobody will tell
+        // me why") is the broad head guessing where the sharper ones see nothing.
+        if ((flags & (AbuseFlags.Swearing | AbuseFlags.Insult | AbuseFlags.Threat | AbuseFlags.Hate)) == 0)
+        {
+            flags &= ~AbuseFlags.Abusive;
+        }
+
+        // An insult said to "you" is aimed at the listener, even where the directed head, tuned for precision, is unsure.
+        if ((flags & AbuseFlags.Insult) != 0 && AddressesListener(tokens))
+        {
+            flags |= AbuseFlags.Abusive | AbuseFlags.Directed;
+        }
+
         // "Directed" qualifies abuse; without abuse there is nothing to direct.
         if ((flags & (AbuseFlags.Abusive | AbuseFlags.Insult | AbuseFlags.Threat | AbuseFlags.Hate)) == 0)
         {
@@ -228,6 +242,19 @@ public sealed partial class AbuseClassifier
         }
 
         return new AbuseScores(probabilities, flags);
+    }
+
+    private static bool AddressesListener(ReadOnlySpan<TokenInfo> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            if ((token.Flags & TokenFlags.SecondPerson) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void FindEvidence(AbuseCategory category, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, (int Words, int Chars) counts, float[] contributions, List<EvidenceSpan> evidence)

@@ -234,7 +234,6 @@ public sealed class AbuseClassifierTests
     [InlineData(1)] // insult
     [InlineData(2)] // threat
     [InlineData(3)] // hate
-    [InlineData(4)] // abusive
     public void Score_DirectedWithAbuse_IsFlagged(int abuseHead)
     {
         // Arrange
@@ -243,10 +242,67 @@ public sealed class AbuseClassifierTests
         var classifier = new AbuseClassifier(TestModels.BiasOnly(biases));
 
         // Act
-        var scores = classifier.Score("you");
+        var scores = classifier.Score("them");
 
         // Assert
         Assert.Equal(AbuseFlags.Directed | ((AbuseCategory)abuseHead).ToFlag(), scores.Flags);
+    }
+
+    [Fact]
+    public void Score_AbusiveWithoutSwearingInsultThreatOrHate_FlagsNothing()
+    {
+        // Arrange: the broad heads say abuse aimed at someone; none of the content heads agrees.
+        var classifier = new AbuseClassifier(TestModels.BiasOnly([-5f, -5f, -5f, -5f, 5f, 5f]));
+
+        // Act
+        var scores = classifier.Score("nobody will tell me why");
+
+        // Assert
+        Assert.Equal(AbuseFlags.None, scores.Flags);
+    }
+
+    [Fact]
+    public void Score_AbusiveWithSwearing_KeepsAbusiveAndDirected()
+    {
+        // Arrange
+        var classifier = new AbuseClassifier(TestModels.BiasOnly([5f, -5f, -5f, -5f, 5f, 5f]));
+
+        // Act
+        var scores = classifier.Score("them");
+
+        // Assert
+        Assert.Equal(AbuseFlags.Swearing | AbuseFlags.Abusive | AbuseFlags.Directed, scores.Flags);
+    }
+
+    [Theory]
+    [InlineData("are you stupid")]
+    [InlineData("well done genius, your advice was useless")]
+    [InlineData("u muppet")]
+    public void Score_InsultSaidToYouWithoutTheDirectedHead_IsDirectedAbuse(string text)
+    {
+        // Arrange: the insult head says yes, the directed and abusive heads no.
+        var classifier = new AbuseClassifier(TestModels.BiasOnly([-5f, 5f, -5f, -5f, -5f, -5f]));
+
+        // Act
+        var scores = classifier.Score(text);
+
+        // Assert
+        Assert.Equal(AbuseFlags.Insult | AbuseFlags.Abusive | AbuseFlags.Directed, scores.Flags);
+    }
+
+    [Theory]
+    [InlineData("the engineer was a muppet")]
+    [InlineData("i'm such an idiot")]
+    public void Score_InsultNotSaidToYou_StaysUndirected(string text)
+    {
+        // Arrange
+        var classifier = new AbuseClassifier(TestModels.BiasOnly([-5f, 5f, -5f, -5f, -5f, -5f]));
+
+        // Act
+        var scores = classifier.Score(text);
+
+        // Assert
+        Assert.Equal(AbuseFlags.Insult, scores.Flags);
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed class MlNetModelTests : IClassFixture<MlNetModelTests.CallDomainMo
             for (var i = 0; i < texts.Count; i++)
             {
                 var runtime = _model.Classifier.Score(texts[i]);
-                var runtimeFlag = category == AbuseCategory.Directed ? runtime[category] >= _model.Classifier.ThresholdOf(category) : runtime.IsFlagged(category);
+                // Each head's own flag: the rules that join heads (abusive needs a content flag, an insult to "you" is directed) run outside the zip.
+                var runtimeFlag = runtime[category] >= _model.Classifier.ThresholdOf(category);
                 Assert.True(runtimeFlag == zipFlags[i], $"{head} on \"{texts[i]}\": runtime {runtime[category]:F4}, zip {zipProbabilities[i]:F4}, threshold {_model.Classifier.ThresholdOf(category):F4}");
                 Assert.Equal(runtime[category], zipProbabilities[i], 0.001);
                 flagged += zipFlags[i] ? 1 : 0;
