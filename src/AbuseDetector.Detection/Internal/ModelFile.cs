@@ -86,50 +86,59 @@ internal static class ModelFile
 
     public static ModelParameters Load(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Streamed: weights go straight into their arrays, so the file is never held whole in memory as well.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+            return Read(file, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFormatException($"The model file '{path}' cannot be read: {e.Message}", e);
         }
-
-        return Read(bytes, path);
     }
 
     public static ModelParameters Read(ReadOnlySpan<byte> bytes, string source)
     {
-        if (bytes.Length < Magic.Length + 8 + ChecksumLength || !bytes.StartsWith(Magic))
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        return Read(stream, source);
+    }
+
+    /// <summary>Checks the signature, version and checksum in a first pass over the stream, then reads the model in a second.</summary>
+    private static ModelParameters Read(Stream stream, string source)
+    {
+        var length = stream.Length;
+        Span<byte> start = stackalloc byte[16];
+        if (length < Magic.Length + 8 + ChecksumLength || stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false) < start.Length || !start.StartsWith(Magic))
         {
             throw new ModelFormatException($"'{source}' is not an AbuseDetector model file (wrong signature or too short).");
         }
 
-        var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(start[8..]);
         if (version != FormatVersion)
         {
             throw new ModelFormatException($"'{source}' is model format version {version}; this build reads version {FormatVersion}.");
         }
 
-        var body = bytes[..^ChecksumLength];
-        Span<byte> actual = stackalloc byte[ChecksumLength];
-        SHA256.HashData(body, actual);
-        if (!actual.SequenceEqual(bytes[^ChecksumLength..]))
+        var bodyLength = length - ChecksumLength;
+        if (!ChecksumMatches(stream, bodyLength))
         {
             throw new ModelFormatException($"'{source}' is corrupt or truncated: its SHA-256 checksum does not match its content.");
         }
 
-        var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]);
-        if (headerLength > MaxHeaderLength || 16 + headerLength > body.Length)
+        var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(start[12..]);
+        if (headerLength > MaxHeaderLength || 16 + headerLength > bodyLength)
         {
             throw new ModelFormatException($"'{source}' has a header length ({headerLength} bytes) that does not fit the file.");
         }
 
+        stream.Position = 16;
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
         Header header;
         try
         {
-            header = JsonSerializer.Deserialize<Header>(body.Slice(16, (int)headerLength), HeaderJson)
+            header = JsonSerializer.Deserialize<Header>(headerBytes, HeaderJson)
                 ?? throw new ModelFormatException($"'{source}' has an empty header.");
         }
         catch (JsonException e)
@@ -137,33 +146,33 @@ internal static class ModelFile
             throw new ModelFormatException($"'{source}' has a header that is not valid JSON: {e.Message}", e);
         }
 
-        var offset = 16 + (int)headerLength;
         var groups = new HeadGroup[header.Groups.Length];
+        Span<byte> word = stackalloc byte[4];
         for (var i = 0; i < groups.Length; i++)
         {
             var description = header.Groups[i];
-            if (offset + 4 > body.Length)
+            if (stream.Position + 4 > bodyLength)
             {
                 throw new ModelFormatException($"'{source}' ends before the weights of head group '{description.Name}'.");
             }
 
-            var count = BinaryPrimitives.ReadUInt32LittleEndian(body[offset..]);
-            offset += 4;
+            stream.ReadExactly(word);
+            var count = BinaryPrimitives.ReadUInt32LittleEndian(word);
             var expected = (long)HeadGroup.StrideFor(description.Heads.Length) << description.HashBits;
-            if (count != expected || offset + (count * sizeof(short)) > body.Length)
+            if (count != expected || stream.Position + (count * sizeof(short)) > bodyLength)
             {
                 throw new ModelFormatException($"'{source}' has {count} weights for head group '{description.Name}'; its header implies {expected}.");
             }
 
-            var weights = new short[count];
-            body.Slice(offset, (int)count * sizeof(short)).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
-            offset += (int)count * sizeof(short);
+            // Every element is read from the file next, so the array need not be zeroed first.
+            var weights = GC.AllocateUninitializedArray<short>((int)count);
+            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()));
             groups[i] = description.ToGroup(weights, source);
         }
 
-        if (offset != body.Length)
+        if (stream.Position != bodyLength)
         {
-            throw new ModelFormatException($"'{source}' has {body.Length - offset} unexpected bytes after the weights.");
+            throw new ModelFormatException($"'{source}' has {bodyLength - stream.Position} unexpected bytes after the weights.");
         }
 
         return new ModelParameters
@@ -175,6 +184,38 @@ internal static class ModelFile
             Tasks = header.Tasks,
             Notes = header.Notes,
         };
+    }
+
+    /// <summary>Hashes the first <paramref name="bodyLength"/> bytes in chunks and compares them with the trailer that follows.</summary>
+    private static bool ChecksumMatches(Stream stream, long bodyLength)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            stream.Position = 0;
+            for (var left = bodyLength; left > 0;)
+            {
+                var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                hash.AppendData(buffer, 0, read);
+                left -= read;
+            }
+
+            Span<byte> actual = stackalloc byte[ChecksumLength];
+            Span<byte> stored = stackalloc byte[ChecksumLength];
+            hash.GetHashAndReset(actual);
+            stream.ReadExactly(stored);
+            return actual.SequenceEqual(stored);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private sealed class Header
