@@ -21,13 +21,13 @@ redis-server --port $redis_port --save '' --appendonly no --daemonize yes --pidf
 sleep 1
 redis_pid=$(cat "$out/redis.pid")
 
-# run LABEL SERVICE_DLL WARM TOOL_ARGS...: a fresh service on an empty Redis, a 10 s full-speed warm-up when WARM is 1,
-# then the measured run, then the service stopped with SIGTERM.
+# run LABEL SERVICE_DLL MODEL WARM TOOL_ARGS...: a fresh service on an empty Redis with its own build's model (the model
+# format changes with the code), a 10 s full-speed warm-up when WARM is 1, then the measured run, then SIGTERM.
 run() {
-  local label=$1 dll=$2 warm=$3; shift 3
+  local label=$1 dll=$2 model=$3 warm=$4; shift 4
   redis-cli -p $redis_port flushall >/dev/null
   rm -rf "$out/data"
-  dotnet "$dll" --grpc-port $grpc_port --http-port $http_port --redis 127.0.0.1:$redis_port --model "$root/models/default.model" \
+  dotnet "$dll" --grpc-port $grpc_port --http-port $http_port --redis 127.0.0.1:$redis_port --model "$model" \
     --AbuseDetector:DataPath="$out/data" > "$out/$label.service.log" 2>&1 &
   local pid=$!
   until curl -sf "http://127.0.0.1:$http_port/alive" >/dev/null; do sleep 0.2; done
@@ -42,11 +42,13 @@ run() {
 
 for round in $(seq 1 "$rounds"); do
   for build in base head; do
-    dll="$out/base/src/AbuseDetector.Service/bin/Release/net10.0/AbuseDetector.Service.dll"
-    [ $build = head ] && dll="$root/src/AbuseDetector.Service/bin/Release/net10.0/AbuseDetector.Service.dll"
-    run "r$round-$build-1000-realistic" "$dll" 1 --streams 1000 --pace realistic --duration 45 --call-chunks 30
-    run "r$round-$build-1000-max" "$dll" 0 --streams 1000 --pace max --duration 30
-    run "r$round-$build-5000-realistic" "$dll" 0 --streams 5000 --pace realistic --duration 40 --call-chunks 30
+    tree="$out/base"
+    [ $build = head ] && tree="$root"
+    dll="$tree/src/AbuseDetector.Service/bin/Release/net10.0/AbuseDetector.Service.dll"
+    model="$tree/models/default.model"
+    run "r$round-$build-1000-realistic" "$dll" "$model" 1 --streams 1000 --pace realistic --duration 45 --call-chunks 30
+    run "r$round-$build-1000-max" "$dll" "$model" 0 --streams 1000 --pace max --duration 30
+    run "r$round-$build-5000-realistic" "$dll" "$model" 0 --streams 5000 --pace realistic --duration 40 --call-chunks 30
   done
 done
 
