@@ -75,7 +75,7 @@ public sealed class ProtoFileTests
             .ToList();
 
         // Act & Assert
-        Assert.Equal(8, enums.Count);
+        Assert.Equal(9, enums.Count);
         Assert.All(enums, enumType =>
         {
             var zero = Assert.Single(enumType.Values, v => v.Number == 0);
@@ -95,6 +95,7 @@ public sealed class ProtoFileTests
         Assert.Equal(AlertKind.Unspecified, new Alert().Kind);
         Assert.Equal(AlertSeverity.Unspecified, new Alert().Severity);
         Assert.Equal(IncidentOutcome.Unspecified, new Incident().Outcome);
+        Assert.Equal(Profanity.Unspecified, new Assessment().Profanity);
     }
 
     private static IEnumerable<EnumDescriptor> NestedEnums(MessageDescriptor message) =>

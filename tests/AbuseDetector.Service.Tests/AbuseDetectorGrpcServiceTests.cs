@@ -37,6 +37,20 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
         });
     }
 
+    [Theory]
+    [InlineData("what the fuck is wrong with this app", Profanity.StrongProfanity)]
+    [InlineData("this bloody printer keeps jamming", Profanity.MildProfanity)]
+    [InlineData("my husband called me a fucking idiot", Profanity.NoProfanity)]
+    [InlineData("thanks, that's sorted my bill", Profanity.NoProfanity)]
+    public async Task Classify_Text_SaysHowStrongItsOwnSwearingIs(string text, Profanity expected)
+    {
+        // Act
+        var result = await Service.NewClient().ClassifyAsync(new ClassifyRequest { Text = text });
+
+        // Assert
+        Assert.Equal(expected, result.Profanity);
+    }
+
     [Fact]
     public async Task Classify_EmptyText_InvalidArgument()
     {
@@ -74,6 +88,7 @@ public class AbuseDetectorGrpcServiceTests(ServiceFixture service) : ServiceTest
         Assert.True(updates[2].Assessment.Scores.Single(s => s.Category == Category.Insult).Flagged);
         Assert.NotEmpty(updates[2].Assessment.Evidence);
         Assert.All(updates, u => Assert.Equal(Speaker.Customer, u.Assessment.Speaker));
+        Assert.All(updates, u => Assert.Equal(Profanity.NoProfanity, u.Assessment.Profanity));
 
         // The insult moves the call to notice right after its assessment, with the script line and an alert for the agent.
         var afterInsult = all.SkipWhile(u => u != updates[2]).Skip(1).ToList();

@@ -51,8 +51,9 @@ internal sealed partial class AbuseDetectorGrpcService(
         }
 
         var classifier = model.Classifier;
-        var response = new V1.ClassifyResponse { ModelName = classifier.ModelName };
-        ContractMapping.AddResults(classifier, classifier.Classify(request.Text), request.Text, response.Scores, response.Evidence);
+        var classification = classifier.Classify(request.Text);
+        var response = new V1.ClassifyResponse { ModelName = classifier.ModelName, Profanity = classification.Profanity.ToContract() };
+        ContractMapping.AddResults(classifier, classification, request.Text, response.Scores, response.Evidence);
         return Task.FromResult(response);
     }
 

@@ -11,6 +11,9 @@ internal static class ContractMapping
     /// <summary>The contract's category numbers are the detection core's plus one (0 is CATEGORY_UNSPECIFIED).</summary>
     public static V1.Category ToContract(this AbuseCategory category) => (V1.Category)((int)category + 1);
 
+    /// <summary>The contract's profanity numbers are the detection core's plus one (0 is PROFANITY_UNSPECIFIED).</summary>
+    public static V1.Profanity ToContract(this ProfanityStrength profanity) => (V1.Profanity)((int)profanity + 1);
+
     public static void AddResults(AbuseClassifier classifier, Classification classification, string text, RepeatedField<V1.CategoryScore> scores, RepeatedField<V1.Evidence> evidence)
     {
         foreach (var category in AbuseCategories.All)
@@ -47,6 +50,7 @@ internal static class ContractMapping
             IsFinal = assessment.IsFinal,
             Speaker = assessment.Speaker == Escalation.CallSpeaker.Agent ? V1.Speaker.Agent : V1.Speaker.Customer,
             ModelName = classifier.ModelName,
+            Profanity = assessment.Classification.Profanity.ToContract(),
             Shouting = new V1.Shouting
             {
                 CapsRatio = shouting.CapsRatio,
