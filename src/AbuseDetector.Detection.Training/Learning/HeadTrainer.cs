@@ -147,7 +147,7 @@ internal static class HeadTrainer
     }
 }
 
-/// <summary>A validation row as ML.NET's evaluator reads it; public members because ML.NET binds them by reflection.</summary>
+/// <summary>A scored row as ML.NET's evaluator and calibrator read it; public members because ML.NET binds them by reflection.</summary>
 internal sealed class ScoredRow
 {
     public bool Label { get; set; }

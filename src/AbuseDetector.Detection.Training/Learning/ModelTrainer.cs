@@ -22,7 +22,8 @@ internal sealed record TrainingOptions
 
     /// <summary>
     /// Product heads see plain features, so their ML.NET predictors run unchanged in the <c>.zip</c> model. Their L2 is fixed:
-    /// choosing among 0.5, 2, 8 and 32 on validation picked 0.5 for every head, and each choice cost four trainings of 2^20 weights.
+    /// choosing among 0.5, 2, 8 and 32 on validation picked 0.5 for each of the three heads tried (swearing, hate, insult)
+    /// before that run was stopped: each choice costs four trainings of 2^20 weights.
     /// </summary>
     public TrainerOptions ProductTrainer { get; init; } = new() { NaiveBayesScaling = false, L2 = 0.5f, L2Candidates = [] };
 
