@@ -10,6 +10,7 @@ internal static class TrainCommand
         var data = line.Require("data", "<shared data folder>");
         var outPath = line.Require("out", "<model path>");
         var callData = line.Get("call-data") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, "data", "call-domain-train.jsonl");
+        var callValidation = line.Get("call-validation") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(callData))!, "call-domain-validation.jsonl");
         var seed = line.GetInt("seed", 20261122);
         var name = line.Get("name") ?? Path.GetFileNameWithoutExtension(outPath);
         line.RejectUnknown();
@@ -24,7 +25,12 @@ internal static class TrainCommand
             throw new UsageException($"The call-domain data '{callData}' does not exist; pass --call-data.");
         }
 
-        var options = new TrainingOptions { DataFolder = data, CallDomainPath = callData, Seed = seed, ModelName = name };
+        if (!File.Exists(callValidation))
+        {
+            throw new UsageException($"The call-domain validation data '{callValidation}' does not exist; pass --call-validation.");
+        }
+
+        var options = new TrainingOptions { DataFolder = data, CallDomainPath = callData, CallValidationPath = callValidation, Seed = seed, ModelName = name };
         var model = ModelTrainer.Train(options, TimeProvider.System, output);
         ModelFile.Save(model.Parameters, outPath);
         output.WriteLine($"Wrote {outPath} ({new FileInfo(outPath).Length / (1024.0 * 1024.0):F1} MiB).");

@@ -6,9 +6,10 @@ internal static class Usage
         abuse-detector: detect swearing, insults, threats and hate in call transcripts.
 
         Commands:
-          train --data <shared data folder> --out <model path> [--call-data <jsonl>] [--seed N] [--name NAME]
+          train --data <shared data folder> --out <model path> [--call-data <jsonl>] [--call-validation <jsonl>] [--seed N] [--name NAME]
               Trains a model from the public data sets and our call-domain data (default: data/call-domain-train.jsonl
-              beside the output model) and writes it atomically.
+              beside the output model), choosing thresholds on call-domain-validation.jsonl beside the training data,
+              and writes it atomically.
           eval --set <olid-a|olid-b|olid-c|convabuse|davidson|toxic-spans|jigsaw|ethos|gab-hate> --data <folder> [--model M] [--json]
               Scores the model on a set's official test split.
           eval --jsonl <file> [--model M] [--json]

@@ -53,6 +53,21 @@ public sealed class TrainCommandTests : IClassFixture<CliModels>
     }
 
     [Fact]
+    public void Run_CallValidationThatDoesNotExist_OneSentenceAndExitTwo()
+    {
+        // Arrange: training lines exist, the validation lines beside them do not.
+        var callData = _models.PathOf("calls-without-validation.jsonl");
+        File.WriteAllText(callData, "{\"text\": \"hello\"}\n");
+
+        // Act
+        var result = CliProcess.Run("train", "--data", _models.Folder, "--out", _models.PathOf("out.model"), "--call-data", callData);
+
+        // Assert
+        CliAssert.FailsWithOneSentence(result, 2, "pass --call-validation");
+        Assert.False(File.Exists(_models.PathOf("out.model")));
+    }
+
+    [Fact]
     public void Run_SeedThatIsNotANumber_OneSentenceAndExitTwo()
     {
         // Act

@@ -9,8 +9,8 @@ namespace AbuseDetector.Detection.Training.Data;
 /// </summary>
 internal static class CallDomainData
 {
-    /// <summary>Reads a JSONL file. With <paramref name="holdOutPercent"/> above zero, that share (by a stable hash of the text) becomes validation.</summary>
-    public static List<Example> Read(string path, string source, Split split, int holdOutPercent = 0)
+    /// <summary>Reads a JSONL file; every line gets <paramref name="split"/>.</summary>
+    public static List<Example> Read(string path, string source, Split split)
     {
         if (!File.Exists(path))
         {
@@ -27,13 +27,13 @@ internal static class CallDomainData
                 continue;
             }
 
-            examples.Add(Parse(line, path, lineNumber, source, split, holdOutPercent));
+            examples.Add(Parse(line, path, lineNumber, source, split));
         }
 
         return examples;
     }
 
-    private static Example Parse(string line, string path, int lineNumber, string source, Split split, int holdOutPercent)
+    private static Example Parse(string line, string path, int lineNumber, string source, Split split)
     {
         try
         {
@@ -51,8 +51,7 @@ internal static class CallDomainData
             }
 
             var text = textElement.GetString()!;
-            var actualSplit = holdOutPercent > 0 && Holdout.Bucket(source + ":" + text) < holdOutPercent ? Split.Validation : split;
-            var example = new Example(text, source, actualSplit);
+            var example = new Example(text, source, split);
             if (root.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Object)
             {
                 foreach (var label in labels.EnumerateObject())

@@ -159,37 +159,6 @@ public sealed class CallDomainDataTests : IDisposable
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(0, "Train")]
-    [InlineData(100, "Validation")]
-    public void Read_HoldOutPercent_AllOrNothing(int percent, string split)
-    {
-        // Arrange: every bucket is below 100 and none below 0.
-        var path = Write([.. Enumerable.Range(0, 20).Select(i => $$"""{"text": "line {{i}}"}""")]);
-
-        // Act
-        var examples = CallDomainData.Read(path, "call-domain", Split.Train, percent);
-
-        // Assert
-        Assert.All(examples, e => Assert.Equal(Enum.Parse<Split>(split), e.Split));
-    }
-
-    [Fact]
-    public void Read_HoldOutPercent_UsesTheStableHashOfSourceAndText()
-    {
-        // Arrange
-        var texts = Enumerable.Range(0, 50).Select(i => $"utterance {i}").ToList();
-        var path = Write([.. texts.Select(t => $$"""{"text": "{{t}}"}""")]);
-
-        // Act
-        var examples = CallDomainData.Read(path, "call-domain", Split.Train, holdOutPercent: 15);
-
-        // Assert
-        Assert.Equal(
-            texts.Select(t => Holdout.Bucket("call-domain:" + t) < 15 ? Split.Validation : Split.Train),
-            examples.Select(e => e.Split));
-    }
-
     private string Write(params string[] lines)
     {
         var path = _folder.PathOf($"data-{Guid.NewGuid():N}.jsonl");

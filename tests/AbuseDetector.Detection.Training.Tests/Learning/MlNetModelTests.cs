@@ -75,9 +75,8 @@ public sealed class MlNetModelTests : IClassFixture<MlNetModelTests.CallDomainMo
 
         public CallDomainModel()
         {
-            var examples = CallDomainData.Read(RepositoryFiles.Find("models/data/call-domain-train.jsonl"), "call-domain", Split.Train, holdOutPercent: 15);
-            var train = examples.Where(e => e.Split == Split.Train).ToList();
-            var validation = examples.Where(e => e.Split == Split.Validation).ToList();
+            var train = CallDomainData.Read(RepositoryFiles.Find("models/data/call-domain-train.jsonl"), "call-domain", Split.Train);
+            var validation = CallDomainData.Read(RepositoryFiles.Find("models/data/call-domain-validation.jsonl"), "call-domain", Split.Validation);
             List<Example> learnable = [.. train, .. validation];
             var documents = FeatureMatrix.ForDocuments([.. learnable.Select(e => e.Text)], MlNetModel.HashBits);
             var (product, heads, _) = ModelTrainer.TrainGroup(AbuseClassifier.ProductGroup, Heads.Product, MlNetModel.HashBits, documents, learnable, train.Count, new TrainerOptions { NaiveBayesScaling = false }, TextWriter.Null);
