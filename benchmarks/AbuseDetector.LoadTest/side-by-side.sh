@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Side by side: the service built at BASE (in a git worktree) and at the checkout's HEAD, loaded by the same load tool
 # (the checkout's), back to back, ROUNDS times. Each build gets: 1,000 calls at one chunk a second after a 10 s warm-up,
-# 1,000 calls at full speed, and 5,000 calls at one chunk a second. Outputs land in OUT (printed at the end).
-# Usage: benchmarks/AbuseDetector.LoadTest/side-by-side.sh BASE_COMMIT [ROUNDS]
+# 1,000 calls at full speed, and 5,000 calls at one chunk a second (SCENARIOS picks some of 1000-realistic, 1000-max
+# and 5000-realistic, comma-separated). Outputs land in OUT (printed at the end).
+# Usage: benchmarks/AbuseDetector.LoadTest/side-by-side.sh BASE_COMMIT [ROUNDS] [SCENARIOS]
 set -euo pipefail
-base=${1:?usage: side-by-side.sh BASE_COMMIT [ROUNDS]}
+base=${1:?usage: side-by-side.sh BASE_COMMIT [ROUNDS] [SCENARIOS]}
 rounds=${2:-2}
+scenarios=",${3:-1000-realistic,1000-max,5000-realistic},"
 root="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
 out="$(mktemp -d /tmp/abuse-detector-side-by-side.XXXXXX)"
 grpc_port=50061 http_port=8091 redis_port=6390
@@ -46,9 +48,9 @@ for round in $(seq 1 "$rounds"); do
     [ $build = head ] && tree="$root"
     dll="$tree/src/AbuseDetector.Service/bin/Release/net10.0/AbuseDetector.Service.dll"
     model="$tree/models/default.model"
-    run "r$round-$build-1000-realistic" "$dll" "$model" 1 --streams 1000 --pace realistic --duration 45 --call-chunks 30
-    run "r$round-$build-1000-max" "$dll" "$model" 0 --streams 1000 --pace max --duration 30
-    run "r$round-$build-5000-realistic" "$dll" "$model" 0 --streams 5000 --pace realistic --duration 40 --call-chunks 30
+    case $scenarios in *,1000-realistic,*) run "r$round-$build-1000-realistic" "$dll" "$model" 1 --streams 1000 --pace realistic --duration 45 --call-chunks 30 ;; esac
+    case $scenarios in *,1000-max,*) run "r$round-$build-1000-max" "$dll" "$model" 0 --streams 1000 --pace max --duration 30 ;; esac
+    case $scenarios in *,5000-realistic,*) run "r$round-$build-5000-realistic" "$dll" "$model" 0 --streams 5000 --pace realistic --duration 40 --call-chunks 30 ;; esac
   done
 done
 
