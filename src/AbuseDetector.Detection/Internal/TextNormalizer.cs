@@ -48,6 +48,9 @@ internal static class TextNormalizer
 
     private const int MaxSpacedLetterRun = 24;
 
+    // "u f u c k" is "you fuck", "f u c k u" "fuck you": a spelled swear with a short word beside it.
+    private const int MaxLettersAroundSpelledWord = 2;
+
     /// <summary>
     /// Output characters needed, at most, for an input of the given length. Includes the room for one raw token
     /// that <see cref="TokenWriter.IsFull"/> keeps free: without it a text of 8 characters or fewer ("fuck off")
@@ -427,7 +430,11 @@ internal static class TextNormalizer
         return next > last ? next : last + 1;
     }
 
-    /// <summary>Joins runs of single letters ("f u c k", "s h i t") when the joined word is a lexicon word.</summary>
+    /// <summary>
+    /// Joins runs of single letters ("f u c k", "s h i t") when the joined word is a lexicon word. A word inside a longer
+    /// spelled run is a clean word spelled out ("a s s e s s m e n t", "h a n c o c k"), so no more than
+    /// <see cref="MaxLettersAroundSpelledWord"/> letters of the run may come before or after it ("u f u c k", "f u c k u").
+    /// </summary>
     private static int JoinSpacedLetters(ref TokenWriter writer)
     {
         var tokens = writer.Tokens;
@@ -437,6 +444,9 @@ internal static class TextNormalizer
         Span<char> joined = stackalloc char[MaxSpacedLetterRun];
         Span<char> two = stackalloc char[MaxSpacedLetterRun];
         Span<char> one = stackalloc char[MaxSpacedLetterRun];
+
+        // Single letters of the current run already passed over, unjoined.
+        var lettersBefore = 0;
         while (read < count)
         {
             var run = 0;
@@ -448,8 +458,13 @@ internal static class TextNormalizer
             }
 
             var merged = false;
-            for (var length = run; length >= 3 && !merged; length--)
+            for (var length = run; length >= 3 && !merged && lettersBefore <= MaxLettersAroundSpelledWord; length--)
             {
+                if (run - length > MaxLettersAroundSpelledWord)
+                {
+                    break;
+                }
+
                 // Dropping the last letter of a run that stays three or more long changes neither cut below, so
                 // this candidate reads as the longer one did, which was no word: "a a a a ..." stays linear.
                 if (length < run && joined[length] == joined[length - 1] && joined[length] == joined[length - 2] && joined[length] == joined[length - 3])
@@ -478,8 +493,13 @@ internal static class TextNormalizer
                 }
             }
 
-            if (!merged)
+            if (merged)
             {
+                lettersBefore = 0;
+            }
+            else
+            {
+                lettersBefore = run > 1 ? lettersBefore + 1 : 0;
                 tokens[write++] = tokens[read++];
             }
         }

@@ -332,6 +332,34 @@ public sealed class TextNormalizerTests
         Assert.True(tokens[1].Has(TokenFlags.Swear | TokenFlags.Obfuscated));
     }
 
+    [Theory]
+    [InlineData("the reference is a s s e s s m e n t")]
+    [InlineData("surname h a n c o c k")]
+    [InlineData("d i c k s o n with a k")]
+    [InlineData("s c u n t h o r p e")]
+    public void Normalize_CleanWordSpelledOut_NoSwearJoinedFromInsideIt(string text)
+    {
+        // Act
+        var tokens = Normalized.Tokens(text);
+
+        // Assert: the lexicon word inside the run ("ass", "cock", "dick", "cunt") is part of a longer spelled word.
+        Assert.DoesNotContain(tokens, t => t.Has(TokenFlags.Obfuscated));
+        Assert.DoesNotContain(tokens, t => t.Has(TokenFlags.Swear));
+    }
+
+    [Theory]
+    [InlineData("u f u c k", new[] { "u", "fuck" })]
+    [InlineData("f u c k u", new[] { "fuck", "u" })]
+    [InlineData("i said f u c k o f f", new[] { "i", "said", "fuckoff" })]
+    public void Normalize_SpelledSwearWithAShortWordBeside_StillJoins(string text, string[] words)
+    {
+        // Act
+        var tokens = Normalized.Tokens(text);
+
+        // Assert
+        Assert.Equal(words, tokens.Select(t => t.Text));
+    }
+
     [Fact]
     public void Normalize_SpacedLettersOfNoWord_StaySeparate()
     {
