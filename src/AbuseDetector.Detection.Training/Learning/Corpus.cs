@@ -65,10 +65,12 @@ internal static class Corpus
         var abusive = train.Where(e => Has(e, Heads.Abusive)).ToList();
         var clean = train.Where(e => e.Labels.Count > 0 && e.Labels.Values.All(v => v < 0.5f)).ToList();
         var longClean = clean.Where(e => e.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 12).ToList();
-        var random = new Random(seed);
         var mixes = new List<Example>();
-        void Pairs(List<Example> first, List<Example> second)
+
+        // Each kind draws from its own generator, so relabelling lines of one kind does not redraw the others' pairs.
+        void Pairs(List<Example> first, List<Example> second, int kind)
         {
+            var random = new Random(seed + kind);
             if (first.Count == 0 || second.Count == 0)
             {
                 return;
@@ -92,10 +94,10 @@ internal static class Corpus
             }
         }
 
-        Pairs(threats, rude);
-        Pairs(abusive, clean);
-        Pairs(threats, longClean);
-        mixes.AddRange(MaskSwearing(train, random));
+        Pairs(threats, rude, kind: 1);
+        Pairs(abusive, clean, kind: 2);
+        Pairs(threats, longClean, kind: 3);
+        mixes.AddRange(MaskSwearing(train, new Random(seed)));
         return mixes;
     }
 

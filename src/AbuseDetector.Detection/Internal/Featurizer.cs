@@ -54,6 +54,7 @@ internal static class Featurizer
         ThreatNearBodyPart,
         SecondPersonThenThreat,
         ThreatWordWithoutPerson,
+        NegatedThreatWord,
     }
 
     /// <summary>Features of a whole text, for the document heads.</summary>
@@ -215,6 +216,12 @@ internal static class Featurizer
             if (HasNear(tokens, i, TokenFlags.Intent, before: 3, after: 0))
             {
                 sink.Add(CueBucket(Cue.IntentThenThreat, mask), FeatureGroup.Word, i, i);
+            }
+
+            // "i don't want to kill her by accident", "nobody's going to hurt you".
+            if (HasNear(tokens, i, TokenFlags.Negation, before: 3, after: 0))
+            {
+                sink.Add(CueBucket(Cue.NegatedThreatWord, mask), FeatureGroup.Word, i, i);
             }
 
             // "you're dead", "you'll regret this", "your family won't be safe".

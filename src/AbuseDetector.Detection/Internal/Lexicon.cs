@@ -82,7 +82,7 @@ internal static class Lexicon
         "strangle", "choke", "rape", "raped", "torch", "batter", "thump", "deck", "snap", "bury", "hunt", "strangled",
         "slap", "kick", "pound", "cut", "gut", "wreck", "execute", "hang", "lynch", "massacre", "blood", "bullet",
         "bat", "machete", "acid", "watch", "find", "coming", "regret", "pay", "suffer", "knock", "rearrange", "hiding",
-        "kicking", "smashed", "glass", "headbutt", "throttle", "safe", "finished",
+        "kicking", "smashed", "glass", "headbutt", "throttle", "finished",
     ];
 
     private static readonly string[] BodyPartWords =
@@ -98,6 +98,13 @@ internal static class Lexicon
         "kids", "children", "wife", "husband", "son", "daughter", "colleague", "colleagues", "mate", "lad", "man",
         "woman", "girl", "boy", "mum", "mom", "dad", "mother", "father", "brother", "sister", "boss", "driver",
         "engineer", "lot", "yourself", "himself", "herself", "themselves",
+    ];
+
+    // "won't" is left out: "you won't see it coming" is a threat.
+    private static readonly string[] NegationWords =
+    [
+        "don't", "dont", "didn't", "didnt", "doesn't", "doesnt", "never", "not", "wouldn't", "wouldnt", "nobody",
+        "nobody's", "noone",
     ];
 
     private static readonly string[] FirstPersonIntentWords =
@@ -189,6 +196,7 @@ internal static class Lexicon
         Mark(SecondPersonWords, TokenFlags.SecondPerson);
         Mark(ThreatWords, TokenFlags.ThreatWord);
         Mark(FirstPersonIntentWords, TokenFlags.Intent);
+        Mark(NegationWords, TokenFlags.Negation);
         Mark(BodyPartWords, TokenFlags.BodyPart);
         Mark(PersonWords, TokenFlags.Person);
         Mark(SecondPersonWords, TokenFlags.Person);

@@ -20,6 +20,8 @@ internal enum TokenFlags : ushort
     Person = 256,
     /// <summary>A strong swear word ("fuck", "twat", "bitch"); a <see cref="Swear"/> without it is mild ("bloody", "damn").</summary>
     StrongSwear = 512,
+    /// <summary>Denies what follows ("don't", "never", "nobody"): "i don't want to kill her by accident".</summary>
+    Negation = 1024,
 }
 
 /// <summary>A normalized token: its folded text in the output buffer and where it came from in the input.</summary>

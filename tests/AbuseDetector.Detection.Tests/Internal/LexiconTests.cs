@@ -103,6 +103,8 @@ public sealed class LexiconTests
     [InlineData("jaw", "BodyPart")]
     [InlineData("kneecaps", "BodyPart")]
     [InlineData("knock", "ThreatWord")]
+    [InlineData("don't", "Negation")]
+    [InlineData("nobody", "Negation")]
     public void FlagsOf_ListedWord_HasItsListsFlag(string word, string flag)
     {
         // Act
@@ -110,6 +112,16 @@ public sealed class LexiconTests
 
         // Assert
         Assert.True(flags.HasFlag(Enum.Parse<TokenFlags>(flag)), $"'{word}' has {flags}.");
+    }
+
+    [Fact]
+    public void FlagsOf_WontDeniesNothing()
+    {
+        // Act: "you won't see it coming" is a threat, so "won't" must not read as a denial.
+        var flags = Lexicon.FlagsOf("won't");
+
+        // Assert
+        Assert.False(flags.HasFlag(TokenFlags.Negation));
     }
 
     [Fact]
