@@ -106,14 +106,7 @@ public sealed partial class AbuseClassifier
                 return new Classification(scores, [], ProfanityStrength.None);
             }
 
-            var evidence = new List<EvidenceSpan>();
-            foreach (var category in AbuseCategories.All)
-            {
-                if (scores.IsFlagged(category))
-                {
-                    FindEvidence(category, normalized, tokens, stats, counts, workspace.Contributions, evidence);
-                }
-            }
+            var evidence = FindEvidence(scores, normalized, tokens, stats, counts, workspace.Contributions);
 
             var profanity = ProfanityGrader.Grade(scores.IsFlagged(AbuseCategory.Swearing), text, normalized, tokens);
             return new Classification(scores, evidence, profanity);
@@ -257,29 +250,59 @@ public sealed partial class AbuseClassifier
         return false;
     }
 
-    private void FindEvidence(AbuseCategory category, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, (int Words, int Chars) counts, float[] contributions, List<EvidenceSpan> evidence)
+    /// <summary>The spans behind each flagged category, found in one pass over the features for all of them.</summary>
+    private List<EvidenceSpan> FindEvidence(AbuseScores scores, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, (int Words, int Chars) counts, float[] contributions)
     {
-        var head = _headOfCategory[(int)category];
-        var scale = _product.Scales[head];
-        var wordValue = counts.Words > 0 ? scale / MathF.Sqrt(counts.Words) : 0f;
-        var charValue = counts.Chars > 0 ? scale / MathF.Sqrt(counts.Chars) : 0f;
-        var contribution = contributions.AsSpan(0, tokens.Length);
-        contribution.Clear();
-        var sink = new AttributionSink(_product.Weights, _product.Stride, head, wordValue, charValue, contribution);
-        Featurizer.ExtractDocument(normalized, tokens, stats, _product.HashBits, ref sink);
-
-        var strongest = 0f;
-        foreach (var value in contribution)
+        Span<int> heads = stackalloc int[Workspace.CategoryCount];
+        Span<float> wordValues = stackalloc float[Workspace.CategoryCount];
+        Span<float> charValues = stackalloc float[Workspace.CategoryCount];
+        Span<AbuseCategory> flagged = stackalloc AbuseCategory[Workspace.CategoryCount];
+        var columns = 0;
+        foreach (var category in AbuseCategories.All)
         {
-            strongest = Math.Max(strongest, value);
+            if (scores.IsFlagged(category))
+            {
+                var head = _headOfCategory[(int)category];
+                var scale = _product.Scales[head];
+                flagged[columns] = category;
+                heads[columns] = head;
+                wordValues[columns] = counts.Words > 0 ? scale / MathF.Sqrt(counts.Words) : 0f;
+                charValues[columns] = counts.Chars > 0 ? scale / MathF.Sqrt(counts.Chars) : 0f;
+                columns++;
+            }
         }
 
-        // Tokens that pushed the score up by a good share of the strongest one; neighbours merge into one span.
+        var table = contributions.AsSpan(0, tokens.Length * columns);
+        table.Clear();
+        var sink = new AttributionSink(_product.Weights, _product.Stride, heads[..columns], wordValues[..columns], charValues[..columns], table);
+        Featurizer.ExtractDocument(normalized, tokens, stats, _product.HashBits, ref sink);
+
+        var evidence = new List<EvidenceSpan>();
+        for (var c = 0; c < columns; c++)
+        {
+            AddSpans(flagged[c], tokens, table, columns, c, evidence);
+        }
+
+        return evidence;
+    }
+
+    /// <summary>
+    /// Tokens that pushed a category's score up by a good share of the strongest one (its column of
+    /// <paramref name="table"/>); neighbours merge into one span.
+    /// </summary>
+    private static void AddSpans(AbuseCategory category, ReadOnlySpan<TokenInfo> tokens, ReadOnlySpan<float> table, int columns, int column, List<EvidenceSpan> evidence)
+    {
+        var strongest = 0f;
+        for (var t = 0; t < tokens.Length; t++)
+        {
+            strongest = Math.Max(strongest, table[(t * columns) + column]);
+        }
+
         var cut = Math.Max(strongest * 0.4f, 0.05f);
         var i = 0;
         while (i < tokens.Length)
         {
-            if (contribution[i] < cut)
+            if (table[(i * columns) + column] < cut)
             {
                 i++;
                 continue;
@@ -287,9 +310,9 @@ public sealed partial class AbuseClassifier
 
             var first = i;
             var weight = 0f;
-            while (i < tokens.Length && contribution[i] >= cut)
+            while (i < tokens.Length && table[(i * columns) + column] >= cut)
             {
-                weight += contribution[i];
+                weight += table[(i * columns) + column];
                 i++;
             }
 

@@ -12,6 +12,8 @@ namespace AbuseDetector.Detection.Internal;
 /// </summary>
 internal sealed class Workspace
 {
+    public static readonly int CategoryCount = AbuseCategories.All.Count;
+
     private const int KeepCapacity = 64 * 1024;
 
     [ThreadStatic]
@@ -21,7 +23,8 @@ internal sealed class Workspace
     public TokenInfo[] Tokens = new TokenInfo[TextNormalizer.TokenCapacityFor(256)];
     public int[] Sums = new int[64];
     public int[] PendingRows = new int[AccumulatingSink.BatchSize];
-    public float[] Contributions = new float[256];
+    /// <summary>Each token's share of each flagged category's score, one row of <see cref="CategoryCount"/> per token.</summary>
+    public float[] Contributions = new float[TextNormalizer.TokenCapacityFor(256) * CategoryCount];
 
     public static Workspace Rent(int textLength)
     {
@@ -53,7 +56,7 @@ internal sealed class Workspace
         if (Tokens.Length < tokens)
         {
             Tokens = new TokenInfo[tokens];
-            Contributions = new float[tokens];
+            Contributions = new float[tokens * CategoryCount];
         }
     }
 }
@@ -145,10 +148,16 @@ internal ref struct AccumulatingSink(ReadOnlySpan<short> weights, int stride, Sp
     }
 }
 
-/// <summary>Splits one head's score over the tokens that caused each feature.</summary>
-internal ref struct AttributionSink(ReadOnlySpan<short> weights, int stride, int head, float wordValue, float charValue, Span<float> contributions) : IFeatureSink
+/// <summary>
+/// Splits several heads' scores over the tokens that caused each feature in one pass over the features:
+/// <paramref name="contributions"/> holds one row per token with one column per entry of <paramref name="heads"/>.
+/// </summary>
+internal ref struct AttributionSink(ReadOnlySpan<short> weights, int stride, ReadOnlySpan<int> heads, ReadOnlySpan<float> wordValues, ReadOnlySpan<float> charValues, Span<float> contributions) : IFeatureSink
 {
     private readonly ReadOnlySpan<short> _weights = weights;
+    private readonly ReadOnlySpan<int> _heads = heads;
+    private readonly ReadOnlySpan<float> _wordValues = wordValues;
+    private readonly ReadOnlySpan<float> _charValues = charValues;
     private readonly Span<float> _contributions = contributions;
 
     public readonly void Add(int bucket, FeatureGroup group, int firstToken, int lastToken)
@@ -158,15 +167,21 @@ internal ref struct AttributionSink(ReadOnlySpan<short> weights, int stride, int
             return;
         }
 
-        var value = _weights[(bucket * stride) + head] * (group == FeatureGroup.Word ? wordValue : charValue);
-        if (firstToken == lastToken)
+        var row = bucket * stride;
+        var values = group == FeatureGroup.Word ? _wordValues : _charValues;
+        var columns = _heads.Length;
+        for (var i = 0; i < columns; i++)
         {
-            _contributions[firstToken] += value;
-        }
-        else
-        {
-            _contributions[firstToken] += value / 2;
-            _contributions[lastToken] += value / 2;
+            var value = _weights[row + _heads[i]] * values[i];
+            if (firstToken == lastToken)
+            {
+                _contributions[(firstToken * columns) + i] += value;
+            }
+            else
+            {
+                _contributions[(firstToken * columns) + i] += value / 2;
+                _contributions[(lastToken * columns) + i] += value / 2;
+            }
         }
     }
 }
