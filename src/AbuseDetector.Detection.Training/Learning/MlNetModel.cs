@@ -94,8 +94,12 @@ public sealed class TextFeatures
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class TextFeaturizerFactory : CustomMappingFactory<TextInput, TextFeatures>
 {
-    /// <summary>The name saved models know the featurizer by.</summary>
-    public const string ContractName = "AbuseDetector.TextFeatures.v1";
+    /// <summary>
+    /// The name saved models know the featurizer by. It changes whenever the features do (normalizer, lexicons, cues), so
+    /// a zip trained on other features fails to load instead of scoring with features it was not trained on.
+    /// v2 (2026-12-07): spelled-out words, the denial cue, "safe" no longer a threat word.
+    /// </summary>
+    public const string ContractName = "AbuseDetector.TextFeatures.v2";
 
     /// <inheritdoc/>
     public override Action<TextInput, TextFeatures> GetMapping() => static (input, output) =>
