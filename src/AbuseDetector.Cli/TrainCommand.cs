@@ -10,7 +10,7 @@ internal static class TrainCommand
         var data = line.Require("data", "<shared data folder>");
         var outPath = line.Require("out", "<model path>");
         var callData = line.Get("call-data") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, "data", "call-domain-train.jsonl");
-        var callValidation = line.Get("call-validation") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(callData))!, "call-domain-validation.jsonl");
+        var givenValidation = line.Get("call-validation");
         var seed = line.GetInt("seed", 20261122);
         var name = line.Get("name") ?? Path.GetFileNameWithoutExtension(outPath);
         line.RejectUnknown();
@@ -24,6 +24,9 @@ internal static class TrainCommand
         {
             throw new UsageException($"The call-domain data '{callData}' does not exist; pass --call-data.");
         }
+
+        // Worked out only now: the training file exists, so its folder is a real one.
+        var callValidation = givenValidation ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(callData))!, "call-domain-validation.jsonl");
 
         if (!File.Exists(callValidation))
         {

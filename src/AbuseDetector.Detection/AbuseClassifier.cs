@@ -106,7 +106,7 @@ public sealed partial class AbuseClassifier
                 return new Classification(scores, [], ProfanityStrength.None);
             }
 
-            var evidence = FindEvidence(scores, normalized, tokens, stats, counts, workspace.Contributions);
+            var evidence = FindEvidence(scores, normalized, tokens, stats, counts, workspace);
 
             var profanity = ProfanityGrader.Grade(scores.IsFlagged(AbuseCategory.Swearing), text, normalized, tokens);
             return new Classification(scores, evidence, profanity);
@@ -251,7 +251,7 @@ public sealed partial class AbuseClassifier
     }
 
     /// <summary>The spans behind each flagged category, found in one pass over the features for all of them.</summary>
-    private List<EvidenceSpan> FindEvidence(AbuseScores scores, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, (int Words, int Chars) counts, float[] contributions)
+    private List<EvidenceSpan> FindEvidence(AbuseScores scores, ReadOnlySpan<char> normalized, ReadOnlySpan<TokenInfo> tokens, NormalizationStats stats, (int Words, int Chars) counts, Workspace workspace)
     {
         Span<int> heads = stackalloc int[Workspace.CategoryCount];
         Span<float> wordValues = stackalloc float[Workspace.CategoryCount];
@@ -272,7 +272,7 @@ public sealed partial class AbuseClassifier
             }
         }
 
-        var table = contributions.AsSpan(0, tokens.Length * columns);
+        var table = workspace.ContributionsFor(tokens.Length, columns);
         table.Clear();
         var sink = new AttributionSink(_product.Weights, _product.Stride, heads[..columns], wordValues[..columns], charValues[..columns], table);
         Featurizer.ExtractDocument(normalized, tokens, stats, _product.HashBits, ref sink);

@@ -50,8 +50,11 @@ internal static class TextNormalizer
 
     private const int MaxSpacedLetterRun = 24;
 
-    // "u f u c k" is "you fuck", "f u c k u" "fuck you": a spelled swear with a short word beside it.
-    private const int MaxLettersAroundSpelledWord = 2;
+    // Short words spelled out beside a swear: "u f u c k", "y o u c u n t", "s h u t t h e f u c k u p".
+    private static readonly string[] SpelledShortWords =
+    [
+        "a", "i", "u", "r", "ur", "you", "ya", "ye", "your", "youre", "the", "up", "off", "me", "shut", "what",
+    ];
 
     /// <summary>
     /// Output characters needed, at most, for an input of the given length. Includes the room for one raw token
@@ -433,9 +436,10 @@ internal static class TextNormalizer
     }
 
     /// <summary>
-    /// Joins runs of single letters ("f u c k", "s h i t") when the joined word is a lexicon word. A word inside a longer
-    /// spelled run is a clean word spelled out ("a s s e s s m e n t", "h a n c o c k"), so no more than
-    /// <see cref="MaxLettersAroundSpelledWord"/> letters of the run may come before or after it ("u f u c k", "f u c k u").
+    /// Joins runs of spelled-out letters when the whole run reads as words, at least one of them a swear or insult from
+    /// the lexicon and the rest short words people spell with them: "f u c k" is "fuck", "y o u c u n t" is "you cunt",
+    /// "s h u t t h e f u c k u p" is "shut the fuck up". A run that does not read that way is a word spelled out
+    /// ("a s s e s s m e n t", "h a n c o c k", a postcode) and its letters stay as they are.
     /// </summary>
     private static int JoinSpacedLetters(ref TokenWriter writer)
     {
@@ -444,11 +448,13 @@ internal static class TextNormalizer
         var read = 0;
         var write = 0;
         Span<char> joined = stackalloc char[MaxSpacedLetterRun];
-        Span<char> two = stackalloc char[MaxSpacedLetterRun];
-        Span<char> one = stackalloc char[MaxSpacedLetterRun];
+        Span<char> collapsed = stackalloc char[MaxSpacedLetterRun];
 
-        // Single letters of the current run already passed over, unjoined.
-        var lettersBefore = 0;
+        // For each end position and state (1: a lexicon word among the segments so far, 0: none), where its last
+        // segment starts (-1: unreachable) and the state before that segment.
+        Span<int> from = stackalloc int[2 * (MaxSpacedLetterRun + 1)];
+        Span<int> states = stackalloc int[2 * (MaxSpacedLetterRun + 1)];
+        Span<int> ends = stackalloc int[MaxSpacedLetterRun];
         while (read < count)
         {
             var run = 0;
@@ -459,54 +465,124 @@ internal static class TextNormalizer
                 run++;
             }
 
-            var merged = false;
-            for (var length = run; length >= 3 && !merged && lettersBefore <= MaxLettersAroundSpelledWord; length--)
+            if (run < 3 || !Segment(joined[..run], collapsed, from, states))
             {
-                if (run - length > MaxLettersAroundSpelledWord)
+                // Not spelled words: every letter stays a token of its own.
+                var keep = Math.Max(run, 1);
+                for (var k = 0; k < keep; k++)
                 {
+                    tokens[write++] = tokens[read++];
+                }
+
+                continue;
+            }
+
+            // Walk the segmentation back from the end (with a lexicon word), then write its segments in order.
+            var segments = 0;
+            var (position, state) = (run, 1);
+            while (position > 0)
+            {
+                ends[segments++] = position;
+                var slot = (state * (MaxSpacedLetterRun + 1)) + position;
+                (position, state) = (from[slot], states[slot]);
+            }
+
+            var segmentStart = 0;
+            for (var k = segments - 1; k >= 0; k--)
+            {
+                var end = ends[k];
+                var letters = joined[segmentStart..end];
+                var word = IsJoinableSpelling(letters, collapsed, out var length) ? collapsed[..length] : letters;
+                var first = tokens[read + segmentStart];
+                var last = tokens[read + end - 1];
+                if (!writer.TryAppendText(word, out var normStart))
+                {
+                    // The output is full: the letters not joined yet stay as they were.
+                    for (var rest = segmentStart; rest < run; rest++)
+                    {
+                        tokens[write++] = tokens[read + rest];
+                    }
+
                     break;
                 }
 
-                // Dropping the last letter of a run that stays three or more long changes neither cut below, so
-                // this candidate reads as the longer one did, which was no word: "a a a a ..." stays linear.
-                if (length < run && joined[length] == joined[length - 1] && joined[length] == joined[length - 2] && joined[length] == joined[length - 3])
+                tokens[write++] = new TokenInfo
+                {
+                    NormStart = normStart,
+                    NormLength = word.Length,
+                    OrigStart = first.OrigStart,
+                    OrigLength = last.OrigStart + last.OrigLength - first.OrigStart,
+                    Flags = TokenWriter.FlagsFor(word) | TokenFlags.Obfuscated,
+                };
+                segmentStart = end;
+            }
+
+            read += run;
+        }
+
+        return write;
+    }
+
+    /// <summary>
+    /// Splits spelled letters into words, each a lexicon swear or insult (three letters or more, stretched letters
+    /// allowed: "f u u u c k") or one of <see cref="SpelledShortWords"/>, at least one of them from the lexicon. Longest
+    /// segments first from the left, so "f u c k o f f" stays the one lexicon word "fuckoff".
+    /// </summary>
+    private static bool Segment(ReadOnlySpan<char> letters, Span<char> collapsed, Span<int> from, Span<int> states)
+    {
+        var width = MaxSpacedLetterRun + 1;
+        from.Fill(-1);
+        from[0] = 0;
+        for (var i = 0; i < letters.Length; i++)
+        {
+            for (var state = 0; state < 2; state++)
+            {
+                if (from[(state * width) + i] < 0)
                 {
                     continue;
                 }
 
-                // What Destretch tries: runs of a letter cut to two, then to one ("f u u u c k" is "fuck").
-                var withTwo = two[..CollapseRuns(joined[..length], two, keep: 2)];
-                var withOne = one[..CollapseRuns(joined[..length], one, keep: 1)];
-                ReadOnlySpan<char> word = Lexicon.IsJoinable(withTwo) ? withTwo : Lexicon.IsJoinable(withOne) ? withOne : [];
-                if (!word.IsEmpty && writer.TryAppendText(word, out var normStart))
+                for (var j = letters.Length; j > i; j--)
                 {
-                    var first = tokens[read];
-                    var last = tokens[read + length - 1];
-                    tokens[write++] = new TokenInfo
+                    var segment = letters[i..j];
+                    var next = j - i >= 3 && IsJoinableSpelling(segment, collapsed, out _) ? 1 : IsSpelledShortWord(segment) ? state : -1;
+                    var slot = (next * width) + j;
+                    if (next >= 0 && from[slot] < 0)
                     {
-                        NormStart = normStart,
-                        NormLength = word.Length,
-                        OrigStart = first.OrigStart,
-                        OrigLength = last.OrigStart + last.OrigLength - first.OrigStart,
-                        Flags = TokenWriter.FlagsFor(word) | TokenFlags.Obfuscated,
-                    };
-                    read += length;
-                    merged = true;
+                        from[slot] = i;
+                        states[slot] = state;
+                    }
                 }
-            }
-
-            if (merged)
-            {
-                lettersBefore = 0;
-            }
-            else
-            {
-                lettersBefore = run > 1 ? lettersBefore + 1 : 0;
-                tokens[write++] = tokens[read++];
             }
         }
 
-        return write;
+        return from[width + letters.Length] >= 0;
+    }
+
+    /// <summary>Whether spelled letters are a lexicon swear or insult, as written or with stretched letters cut to two or one.</summary>
+    private static bool IsJoinableSpelling(ReadOnlySpan<char> letters, Span<char> collapsed, out int length)
+    {
+        length = CollapseRuns(letters, collapsed, keep: 2);
+        if (Lexicon.IsJoinable(collapsed[..length]))
+        {
+            return true;
+        }
+
+        length = CollapseRuns(letters, collapsed, keep: 1);
+        return Lexicon.IsJoinable(collapsed[..length]);
+    }
+
+    private static bool IsSpelledShortWord(ReadOnlySpan<char> letters)
+    {
+        foreach (var word in SpelledShortWords)
+        {
+            if (letters.SequenceEqual(word))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsSingleLetter(ref TokenWriter writer, TokenInfo token) =>

@@ -23,7 +23,7 @@ internal sealed class Workspace
     public TokenInfo[] Tokens = new TokenInfo[TextNormalizer.TokenCapacityFor(256)];
     public int[] Sums = new int[64];
     public int[] PendingRows = new int[AccumulatingSink.BatchSize];
-    /// <summary>Each token's share of each flagged category's score, one row of <see cref="CategoryCount"/> per token.</summary>
+    /// <summary>Each token's share of each flagged category's score, one row per token; grown by <see cref="ContributionsFor"/>.</summary>
     public float[] Contributions = new float[TextNormalizer.TokenCapacityFor(256) * CategoryCount];
 
     public static Workspace Rent(int textLength)
@@ -44,6 +44,18 @@ internal sealed class Workspace
         t_current = workspace;
     }
 
+    /// <summary>A contributions table for <paramref name="tokens"/> rows of <paramref name="columns"/>, grown only when evidence needs it.</summary>
+    public Span<float> ContributionsFor(int tokens, int columns)
+    {
+        var length = checked(tokens * columns);
+        if (Contributions.Length < length)
+        {
+            Contributions = new float[length];
+        }
+
+        return Contributions.AsSpan(0, length);
+    }
+
     private void EnsureCapacity(int textLength)
     {
         var chars = TextNormalizer.OutputCapacityFor(textLength);
@@ -56,7 +68,6 @@ internal sealed class Workspace
         if (Tokens.Length < tokens)
         {
             Tokens = new TokenInfo[tokens];
-            Contributions = new float[tokens * CategoryCount];
         }
     }
 }

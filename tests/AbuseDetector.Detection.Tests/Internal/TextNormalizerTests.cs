@@ -337,6 +337,8 @@ public sealed class TextNormalizerTests
     [InlineData("surname h a n c o c k")]
     [InlineData("d i c k s o n with a k")]
     [InlineData("s c u n t h o r p e")]
+    [InlineData("d i c k s o n")]
+    [InlineData("c l a s s")]
     public void Normalize_CleanWordSpelledOut_NoSwearJoinedFromInsideIt(string text)
     {
         // Act
@@ -351,6 +353,9 @@ public sealed class TextNormalizerTests
     [InlineData("u f u c k", new[] { "u", "fuck" })]
     [InlineData("f u c k u", new[] { "fuck", "u" })]
     [InlineData("i said f u c k o f f", new[] { "i", "said", "fuckoff" })]
+    [InlineData("y o u c u n t", new[] { "you", "cunt" })]
+    [InlineData("u r a c u n t", new[] { "ur", "a", "cunt" })]
+    [InlineData("f u c k i n g i d i o t", new[] { "fucking", "idiot" })]
     public void Normalize_SpelledSwearWithAShortWordBeside_StillJoins(string text, string[] words)
     {
         // Act
