@@ -110,6 +110,23 @@ public sealed class AbuseClassifierTests
     }
 
     [Fact]
+    public void Classify_TwoCategoriesKeyedOnDifferentWords_EachGetsOnlyItsOwnWord()
+    {
+        // Arrange: the evidence of both flags comes from one pass; "kill" is at 7..11 and "fucking" at 20..27.
+        var classifier = new AbuseClassifier(TestModels.Keyed(hashBits: 16, bias: -2f, scale: 0.01f, (AbuseCategory.Swearing, "fucking"), (AbuseCategory.Threat, "kill")));
+        const string Text = "i will kill you you fucking moron";
+
+        // Act
+        var result = classifier.Classify(Text);
+
+        // Assert
+        Assert.Equal(AbuseFlags.Swearing | AbuseFlags.Threat, result.Flags);
+        Assert.Equal(
+            [(AbuseCategory.Swearing, 20, 7), (AbuseCategory.Threat, 7, 4)],
+            result.Evidence.Select(e => (e.Category, e.Start, e.Length)));
+    }
+
+    [Fact]
     public void Classify_KeyedWordsInTwoPlaces_GivesOneSpanEach()
     {
         // Arrange
