@@ -535,22 +535,27 @@ internal static class TextNormalizer
         from[0] = 0;
         for (var i = 0; i < letters.Length; i++)
         {
-            for (var state = 0; state < 2; state++)
+            if (from[i] < 0 && from[width + i] < 0)
             {
-                if (from[(state * width) + i] < 0)
+                continue;
+            }
+
+            for (var j = letters.Length; j > i; j--)
+            {
+                var segment = letters[i..j];
+                var lexiconWord = j - i >= 3 && IsJoinableSpelling(segment, collapsed, out _);
+                if (!lexiconWord && !IsSpelledShortWord(segment))
                 {
                     continue;
                 }
 
-                for (var j = letters.Length; j > i; j--)
+                for (var state = 0; state < 2; state++)
                 {
-                    var segment = letters[i..j];
-                    var next = j - i >= 3 && IsJoinableSpelling(segment, collapsed, out _) ? 1 : IsSpelledShortWord(segment) ? state : -1;
-                    var slot = (next * width) + j;
-                    if (next >= 0 && from[slot] < 0)
+                    var next = lexiconWord ? 1 : state;
+                    if (from[(state * width) + i] >= 0 && from[(next * width) + j] < 0)
                     {
-                        from[slot] = i;
-                        states[slot] = state;
+                        from[(next * width) + j] = i;
+                        states[(next * width) + j] = state;
                     }
                 }
             }

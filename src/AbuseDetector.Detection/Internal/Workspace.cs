@@ -23,8 +23,8 @@ internal sealed class Workspace
     public TokenInfo[] Tokens = new TokenInfo[TextNormalizer.TokenCapacityFor(256)];
     public int[] Sums = new int[64];
     public int[] PendingRows = new int[AccumulatingSink.BatchSize];
-    /// <summary>Each token's share of each flagged category's score, one row per token; grown by <see cref="ContributionsFor"/>.</summary>
-    public float[] Contributions = new float[TextNormalizer.TokenCapacityFor(256) * CategoryCount];
+    // Each token's share of each flagged category's score, one row per token; only evidence needs it, so it starts empty.
+    private float[] _contributions = [];
 
     public static Workspace Rent(int textLength)
     {
@@ -48,12 +48,12 @@ internal sealed class Workspace
     public Span<float> ContributionsFor(int tokens, int columns)
     {
         var length = checked(tokens * columns);
-        if (Contributions.Length < length)
+        if (_contributions.Length < length)
         {
-            Contributions = new float[length];
+            _contributions = new float[length];
         }
 
-        return Contributions.AsSpan(0, length);
+        return _contributions.AsSpan(0, length);
     }
 
     private void EnsureCapacity(int textLength)
