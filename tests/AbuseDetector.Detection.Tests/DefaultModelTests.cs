@@ -13,6 +13,8 @@ public sealed class DefaultModelTests
     [InlineData("i know where you live and i'm coming for you")]
     [InlineData("i will find you and hurt you")]
     [InlineData("i'll smash your face in")]
+    [InlineData("keep talking and your family will be reading your obituary")]
+    [InlineData("one more excuse and you'll be leaving that office in an ambulance")]
     public void Score_ThreatOfViolence_FlagsThreatAndDirectedAbuse(string text)
     {
         // Act
@@ -31,6 +33,9 @@ public sealed class DefaultModelTests
     [InlineData("thank you so much for your help today")]
     [InlineData("my flight from scunthorpe was delayed")]
     [InlineData("could you send the assessment to my therapist")]
+    [InlineData("my son is on crutches so please leave the parcel at the door")]
+    [InlineData("my dad's funeral is on friday so i need the account closed")]
+    [InlineData("i'm calling from the hospital car park so the line might drop")]
     public void Score_CleanCallLanguage_FlagsNothing(string text)
     {
         // Act

@@ -98,8 +98,9 @@ public sealed class TextFeaturizerFactory : CustomMappingFactory<TextInput, Text
     /// The name saved models know the featurizer by. It changes whenever the features do (normalizer, lexicons, cues), so
     /// a zip trained on other features fails to load instead of scoring with features it was not trained on.
     /// v2 (2026-12-07): spelled-out words, the denial cue, "safe" no longer a threat word.
+    /// v3 (2026-12-07): words naming what violence leaves or an arm ("hospital", "shotgun") and more third parties.
     /// </summary>
-    public const string ContractName = "AbuseDetector.TextFeatures.v2";
+    public const string ContractName = "AbuseDetector.TextFeatures.v3";
 
     /// <inheritdoc/>
     public override Action<TextInput, TextFeatures> GetMapping() => static (input, output) =>

@@ -55,6 +55,8 @@ internal static class Featurizer
         SecondPersonThenThreat,
         ThreatWordWithoutPerson,
         NegatedThreatWord,
+        HarmWord,
+        HarmAfterIntentOrSecondPerson,
     }
 
     /// <summary>Features of a whole text, for the document heads.</summary>
@@ -228,6 +230,16 @@ internal static class Featurizer
             if (HasNear(tokens, i, TokenFlags.SecondPerson, before: 3, after: 0))
             {
                 sink.Add(CueBucket(Cue.SecondPersonThenThreat, mask), FeatureGroup.Word, i, i);
+            }
+        }
+
+        // "you'll end up in traction", "i'll be at the branch with a hammer at nine".
+        if ((flags & TokenFlags.Harm) != 0)
+        {
+            sink.Add(CueBucket(Cue.HarmWord, mask), FeatureGroup.Word, i, i);
+            if (HasNear(tokens, i, TokenFlags.Intent | TokenFlags.SecondPerson, before: 8, after: 0))
+            {
+                sink.Add(CueBucket(Cue.HarmAfterIntentOrSecondPerson, mask), FeatureGroup.Word, i, i);
             }
         }
 

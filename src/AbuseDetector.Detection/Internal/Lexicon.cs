@@ -91,13 +91,30 @@ internal static class Lexicon
         "knees", "ribs", "fingers", "eyes", "block", "lights", "brains", "heads", "faces", "necks", "throats", "spine",
     ];
 
+    // What violence leaves, and arms with no other use. Each is common in calm calls too ("my dad's in hospital"), so
+    // the model learns from context when they threaten; the class carries what it learns from some words to the rest
+    // ("you'll end up in traction" like "you'll end up in hospital"). Tools (hammer, spanner, petrol) are left out:
+    // as a class they flagged orders for tools.
+    private static readonly string[] HarmWords =
+    [
+        "hospital", "hospitalised", "hospitalized", "ambulance", "ambulances", "paramedic", "paramedics", "traction",
+        "icu", "intensive", "wheelchair", "crutches", "stitches", "concussion", "unconscious", "paralysed", "paralyzed",
+        "crippled", "disfigured", "scarred", "bruises", "bruised", "obituaries", "obituary", "funeral", "funerals",
+        "grave", "graves", "coffin", "coffins", "casket", "morgue", "mortuary", "bodybag", "daisies", "shotgun",
+        "rifle", "pistol", "crossbow", "firebomb", "molotov", "grenade", "explosives", "ammo", "ammunition",
+        "knuckleduster",
+    ];
+
     private static readonly string[] PersonWords =
     [
         "him", "her", "them", "he", "she", "they", "he's", "she's", "they're", "someone", "somebody", "somebody's",
         "someone's", "anybody", "anyone", "whoever", "everyone", "everybody", "people", "staff", "manager", "family",
         "kids", "children", "wife", "husband", "son", "daughter", "colleague", "colleagues", "mate", "lad", "man",
         "woman", "girl", "boy", "mum", "mom", "dad", "mother", "father", "brother", "sister", "boss", "driver",
-        "engineer", "lot", "yourself", "himself", "herself", "themselves",
+        "engineer", "lot", "yourself", "himself", "herself", "themselves", "courier", "postman", "postie", "guy",
+        "bloke", "fella", "inspector", "agent", "receptionist", "cashier", "technician", "fitter", "plumber",
+        "landlord", "neighbour", "neighbor", "adviser", "advisor", "rep", "supervisor", "clerk", "operator", "bailiff",
+        "bailiffs", "workers", "lads", "mates", "guys", "boys", "engineers", "drivers", "managers",
     ];
 
     // "won't" is left out: "you won't see it coming" is a threat.
@@ -198,6 +215,7 @@ internal static class Lexicon
         Mark(FirstPersonIntentWords, TokenFlags.Intent);
         Mark(NegationWords, TokenFlags.Negation);
         Mark(BodyPartWords, TokenFlags.BodyPart);
+        Mark(HarmWords, TokenFlags.Harm);
         Mark(PersonWords, TokenFlags.Person);
         Mark(SecondPersonWords, TokenFlags.Person);
         return flags.ToFrozenDictionary(StringComparer.Ordinal);

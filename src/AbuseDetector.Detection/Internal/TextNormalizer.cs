@@ -22,6 +22,8 @@ internal enum TokenFlags : ushort
     StrongSwear = 512,
     /// <summary>Denies what follows ("don't", "never", "nobody"): "i don't want to kill her by accident".</summary>
     Negation = 1024,
+    /// <summary>Names what violence leaves or an arm ("hospital", "wheelchair", "funeral", "shotgun"): veiled threats name these, not the act.</summary>
+    Harm = 2048,
 }
 
 /// <summary>A normalized token: its folded text in the output buffer and where it came from in the input.</summary>

@@ -105,6 +105,9 @@ public sealed class LexiconTests
     [InlineData("knock", "ThreatWord")]
     [InlineData("don't", "Negation")]
     [InlineData("nobody", "Negation")]
+    [InlineData("traction", "Harm")]
+    [InlineData("obituaries", "Harm")]
+    [InlineData("courier", "Person")]
     public void FlagsOf_ListedWord_HasItsListsFlag(string word, string flag)
     {
         // Act
