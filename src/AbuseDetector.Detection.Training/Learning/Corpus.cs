@@ -12,8 +12,9 @@ internal static class Corpus
     /// Call-domain lines written apart from the training lines, which choose thresholds and calibration: a hash split of
     /// the training file shares its writers' phrasing and made thresholds look better than they were on unseen calls.
     /// </param>
+    /// <param name="seed">Draws the joined pairs of call-domain lines (<see cref="Mix"/>).</param>
     /// <param name="log">Receives one line per set read.</param>
-    public static List<Example> LoadTraining(string dataFolder, string? callDomainPath, string? callValidationPath, TextWriter? log = null)
+    public static List<Example> LoadTraining(string dataFolder, string? callDomainPath, string? callValidationPath, int seed, TextWriter? log = null)
     {
         if (!Directory.Exists(dataFolder))
         {
@@ -39,7 +40,7 @@ internal static class Corpus
         {
             var calls = CallDomainData.Read(callDomainPath, "call-domain", Split.Train);
             Add("call-domain", () => calls);
-            Add("call-mixes", () => Mix(calls, seed: 20261122));
+            Add("call-mixes", () => Mix(calls, seed));
         }
 
         if (callValidationPath is not null)

@@ -16,6 +16,7 @@ internal sealed record TrainingOptions
 
     public string ModelName { get; init; } = "default";
 
+    /// <summary>Draws which call-domain lines are joined in pairs; the default is the committed model's.</summary>
     public int Seed { get; init; } = 20261122;
 
     public int BenchmarkHashBits { get; init; } = 19;
@@ -75,7 +76,7 @@ internal static class ModelTrainer
     {
         var clock = Stopwatch.StartNew();
         log.WriteLine("Reading data sets:");
-        var examples = Corpus.LoadTraining(options.DataFolder, options.CallDomainPath, options.CallValidationPath, log);
+        var examples = Corpus.LoadTraining(options.DataFolder, options.CallDomainPath, options.CallValidationPath, options.Seed, log);
         var train = examples.Where(e => e.Split == Split.Train).ToList();
         var validation = examples.Where(e => e.Split == Split.Validation).ToList();
         log.WriteLine($"{train.Count:N0} training and {validation.Count:N0} validation examples ({clock.Elapsed.TotalSeconds:F1} s).");

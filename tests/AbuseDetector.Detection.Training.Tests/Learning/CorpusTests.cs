@@ -26,6 +26,27 @@ public sealed class CorpusTests
         });
     }
 
+    [Fact]
+    public void Mix_Seed_DecidesWhichLinesArePaired()
+    {
+        // Arrange
+        List<Example> calls =
+        [
+            Line("i will break your legs", Heads.Threat), Line("i'll burn the depot down", Heads.Threat),
+            Line("you useless idiot", Heads.Insult), Line("you absolute clown", Heads.Insult),
+            Line("my router keeps dropping"), Line("the bill went up again this month"), Line("can i change my address"),
+        ];
+
+        // Act
+        var first = Corpus.Mix(calls, seed: 1, pairsPerKind: 20).Select(m => m.Text).ToList();
+        var again = Corpus.Mix(calls, seed: 1, pairsPerKind: 20).Select(m => m.Text).ToList();
+        var other = Corpus.Mix(calls, seed: 2, pairsPerKind: 20).Select(m => m.Text).ToList();
+
+        // Assert: `train --seed` reaches the pairs; the same seed gives the same training data.
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
     private static Example Line(string text, params string[] positives)
     {
         var example = new Example(text, "call-domain", Split.Train);
