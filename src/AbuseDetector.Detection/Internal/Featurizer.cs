@@ -233,7 +233,7 @@ internal static class Featurizer
             }
         }
 
-        // "you'll end up in traction", "i'll be at the branch with a hammer at nine".
+        // "you'll end up in traction", "your family will be reading your obituary".
         if ((flags & TokenFlags.Harm) != 0)
         {
             sink.Add(CueBucket(Cue.HarmWord, mask), FeatureGroup.Word, i, i);
