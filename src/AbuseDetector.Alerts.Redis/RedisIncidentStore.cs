@@ -12,10 +12,13 @@ namespace AbuseDetector.Alerts.Redis;
 /// <see cref="RedisAlertsOptions.IncidentRetention"/> after the call started, and indexed newest first in sorted sets
 /// scored by start time (unix ms): <c>{prefix}:{{tenant}}:incidents</c> and <c>…:incidents:team:{team}</c>,
 /// <c>…:incidents:agent:{agent}</c>, <c>…:incidents:customer:{customer}</c>. Also the per-agent counts behind
-/// wellbeing alerts at <c>{prefix}:{{tenant}}:wellbeing:{agent}:…</c>. <see cref="Keep"/> queues the incident and a
-/// background loop saves it through <see cref="RedisWriteRetry"/>, so ending a call never waits on Redis and an outage
-/// does not lose the manager's notes; reads fail at once with <see cref="IncidentStoreUnavailableException"/> while
-/// Redis is away. Dispose at the end: it gives what is queued <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/>.
+/// wellbeing alerts, <c>{prefix}:{{tenant}}:wellbeing:{agent}:abusive_calls</c> (sorted set scored by call end, unix ms)
+/// and <c>…:wellbeing:{agent}:streak</c>, and each team's agents who ended a call in the shift window,
+/// <c>{prefix}:{{tenant}}:wellbeing:team:{team}</c> (sorted set of agent ids scored by their latest call end, unix ms):
+/// the sets drop what left the window, and all three expire a window after the last call. <see cref="Keep"/> queues the
+/// incident and a background loop saves it through <see cref="RedisWriteRetry"/>, so ending a call never waits on Redis
+/// and an outage does not lose the manager's notes; reads fail at once with <see cref="IncidentStoreUnavailableException"/>
+/// while Redis is away. Dispose at the end: it gives what is queued <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/>.
 /// </summary>
 public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposable
 {
@@ -126,8 +129,12 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
         }, cancellationToken);
     }
 
-    /// <summary>Records whether an agent's call was abusive and returns the agent's recent counts; a calm call resets the streak.</summary>
+    /// <summary>
+    /// Records whether an agent's call was abusive and returns the agent's recent counts; a calm call resets the streak.
+    /// With a team, the agent is also listed in the team's wellbeing set, in the same script.
+    /// </summary>
     /// <param name="tenantId">The tenant.</param>
+    /// <param name="teamId">The agent's team on this call, or empty for none.</param>
     /// <param name="agentId">The agent.</param>
     /// <param name="abusive">Whether the call had abuse on it.</param>
     /// <param name="at">When the call ended.</param>
@@ -135,12 +142,13 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>Abusive calls in the window and in a row.</returns>
     /// <exception cref="IncidentStoreUnavailableException">Redis did not answer or refuses writes for now.</exception>
-    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
+    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(teamId);
         ArgumentNullException.ThrowIfNull(agentId);
         ArgumentOutOfRangeException.ThrowIfLessThan(shiftWindow, TimeSpan.FromMilliseconds(1));
-        var (keys, values) = Scripts.RecordCallOutcomeArguments(_keys, tenantId, agentId, abusive, at, shiftWindow);
+        var (keys, values) = Scripts.RecordCallOutcomeArguments(_keys, tenantId, teamId, agentId, abusive, at, shiftWindow);
         return ReadAsync<AgentWellbeing?>(async ct =>
         {
             var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.RecordCallOutcome, keys, values)

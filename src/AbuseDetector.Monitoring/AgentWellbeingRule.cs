@@ -4,7 +4,7 @@ using AbuseDetector.Escalation;
 namespace AbuseDetector.Monitoring;
 
 /// <summary>
-/// After each call: counts it for the agent, and tells the team once when the agent has taken
+/// After each call: counts it for the agent (and the agent for the call's team), and tells the team once when the agent has taken
 /// <see cref="CallHistoryOptions.WellbeingCallsInARow"/> abusive calls in a row or
 /// <see cref="CallHistoryOptions.WellbeingCallsPerShift"/> in the shift window.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class AgentWellbeingRule(IIncidentStore incidents, IAlertSink al
         AgentWellbeing? wellbeing;
         try
         {
-            wellbeing = await incidents.RecordCallOutcomeAsync(call.TenantId, call.AgentId, abusive, now, options.WellbeingShiftWindow);
+            wellbeing = await incidents.RecordCallOutcomeAsync(call.TenantId, call.TeamId, call.AgentId, abusive, now, options.WellbeingShiftWindow);
         }
         catch (Exception)
         {

@@ -37,8 +37,9 @@ public interface IIncidentStore
     /// <exception cref="IncidentStoreUnavailableException">The store did not answer.</exception>
     Task<CustomerHistory> GetCustomerHistoryAsync(string tenantId, string customerId, TimeSpan window, CancellationToken cancellationToken = default);
 
-    /// <summary>Records whether an agent's call was abusive; a calm call resets the streak.</summary>
+    /// <summary>Records whether an agent's call was abusive, and that the agent took a call for the team; a calm call resets the streak.</summary>
     /// <param name="tenantId">The tenant.</param>
+    /// <param name="teamId">The agent's team on this call, or empty for none (the call then counts for no team).</param>
     /// <param name="agentId">The agent.</param>
     /// <param name="abusive">Whether the call had abuse on it.</param>
     /// <param name="at">When the call ended.</param>
@@ -46,7 +47,7 @@ public interface IIncidentStore
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The agent's counts, or null when the store keeps none.</returns>
     /// <exception cref="IncidentStoreUnavailableException">The store did not answer.</exception>
-    Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default);
+    Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Which incidents to list; every criterion given must match.</summary>

@@ -23,6 +23,6 @@ public sealed class NoIncidentStore : IIncidentStore
         Task.FromResult(CustomerHistory.None);
 
     /// <inheritdoc/>
-    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default) =>
+    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default) =>
         Task.FromResult<AgentWellbeing?>(null);
 }

@@ -46,7 +46,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
                 .ToList();
             var publish = Scripts.PublishAlertsArguments(keys, options, batch);
             var save = Scripts.SaveIncidentArguments(keys, TestAlerts.Incident(tenant, "call-1", Now, team: "red", agent: "ann", customer: "cust-7"), Now, TimeSpan.FromDays(90))!.Value;
-            var wellbeing = Scripts.RecordCallOutcomeArguments(keys, tenant, "ann", abusive: true, Now, TimeSpan.FromHours(8));
+            var wellbeing = Scripts.RecordCallOutcomeArguments(keys, tenant, "red", "ann", abusive: true, Now, TimeSpan.FromHours(8));
             string[] channels = [.. publish.Values.Select(v => (string)v!).Where(v => v.StartsWith("abuse:", StringComparison.Ordinal))];
 
             // Channels are not keys: PUBLISH in a script is not bound to its slot, so they keep the names plugins use.
@@ -58,6 +58,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
 
             Assert.Equal(18, publish.Keys.Length);
             Assert.Equal(5, save.Keys.Length);
+            Assert.Equal([$"abuse:{{{tenant}}}:wellbeing:ann:abusive_calls", $"abuse:{{{tenant}}}:wellbeing:ann:streak", $"abuse:{{{tenant}}}:wellbeing:team:red"], wellbeing.Keys.Select(k => (string)k!));
             Assert.Equal(12, channels.Length);
             Assert.All(channels, c => Assert.StartsWith($"abuse:{tenant}:", c, StringComparison.Ordinal));
             Assert.Single(slots);
@@ -98,7 +99,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
             Assert.Equal(100, (await feed.ReadHistoryAsync(AlertScope.Team(tenant, "team-1"), HistoryId.Start, 1000)).Count);
             Assert.Equal(["call-2", "call-1"], (await store.ListAsync(tenant, new IncidentFilter(CustomerId: "x"), 10)).Select(i => i.Call.CallId));
             Assert.Equal(2, (await store.GetCustomerHistoryAsync(tenant, "x", TimeSpan.FromDays(1))).IncidentCount);
-            Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now, TimeSpan.FromHours(8)));
+            Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "team-1", "ann", true, Now, TimeSpan.FromHours(8)));
         }
     }
 

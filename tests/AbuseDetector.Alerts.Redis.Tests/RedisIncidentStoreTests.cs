@@ -163,15 +163,40 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         var store = stack.Store();
         var shift = TimeSpan.FromHours(8);
 
-        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now, shift));
-        Assert.Equal(new AgentWellbeing(2, 2), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now.AddMinutes(5), shift));
-        Assert.Equal(new AgentWellbeing(3, 3), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now.AddMinutes(10), shift));
-        Assert.Equal(new AgentWellbeing(3, 0), await store.RecordCallOutcomeAsync(tenant, "ann", false, Now.AddMinutes(15), shift));
-        Assert.Equal(new AgentWellbeing(4, 1), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now.AddMinutes(20), shift));
-        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "bob", true, Now, shift));
+        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now, shift));
+        Assert.Equal(new AgentWellbeing(2, 2), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(5), shift));
+        Assert.Equal(new AgentWellbeing(3, 3), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), shift));
+        Assert.Equal(new AgentWellbeing(3, 0), await store.RecordCallOutcomeAsync(tenant, "red", "ann", false, Now.AddMinutes(15), shift));
+        Assert.Equal(new AgentWellbeing(4, 1), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(20), shift));
+        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "red", "bob", true, Now, shift));
 
         // Nine hours on, the morning's calls have left the shift window.
-        Assert.Equal(new AgentWellbeing(1, 2), await store.RecordCallOutcomeAsync(tenant, "ann", true, Now.AddHours(9), shift));
+        Assert.Equal(new AgentWellbeing(1, 2), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddHours(9), shift));
+    }
+
+    [Fact]
+    public async Task RecordCallOutcomeAsync_WithAndWithoutTeam_OnlyTheTeamsCallListsTheAgentAtItsLatestCall()
+    {
+        // Arrange
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+        var shift = TimeSpan.FromHours(8);
+        var database = stack.Redis.GetDatabase();
+        var teamKey = $"{TestAlerts.Tag(tenant)}:wellbeing:team:red";
+
+        // Act: ann's calls on team red, the second counted late (after a later one); bob's call has no team.
+        await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), shift);
+        await store.RecordCallOutcomeAsync(tenant, "red", "ann", false, Now, shift);
+        var bob = await store.RecordCallOutcomeAsync(tenant, "", "bob", true, Now, shift);
+
+        // Assert
+        var teamKeys = await stack.Redis.GetServer(stack.Redis.GetEndPoints()[0]).KeysAsync(pattern: $"{TestAlerts.Tag(tenant)}:wellbeing:team:*").ToListAsync();
+        Assert.Equal([teamKey], teamKeys.Select(k => (string)k!));
+        var members = await database.SortedSetRangeByRankWithScoresAsync(teamKey);
+        Assert.Equal([("ann", (double)Now.AddMinutes(10).ToUnixTimeMilliseconds())], members.Select(m => ((string)m.Element!, m.Score)));
+        Assert.InRange((await database.KeyTimeToLiveAsync(teamKey))!.Value, shift - TimeSpan.FromMinutes(1), shift);
+        Assert.Equal(new AgentWellbeing(1, 1), bob);
     }
 
     [Fact]
@@ -268,7 +293,7 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         var get = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetAsync("acme", "call-1"));
         var list = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.ListAsync("acme", new IncidentFilter(), 10));
         var history = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetCustomerHistoryAsync("acme", "x", TimeSpan.FromDays(1)));
-        var wellbeing = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.RecordCallOutcomeAsync("acme", "ann", true, Now, TimeSpan.FromHours(8)));
+        var wellbeing = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.RecordCallOutcomeAsync("acme", "red", "ann", true, Now, TimeSpan.FromHours(8)));
 
         Assert.All([get, list, history, wellbeing], e => Assert.IsType<RedisConnectionException>(e.InnerException));
         Assert.DoesNotContain("acme", get.Message, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ internal sealed class InMemoryIncidentStore : IIncidentStore
     }
 
     /// <summary>Counts every abusive call as inside the shift window: the window itself is the store's business.</summary>
-    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
+    public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
     {
         if (OutcomesUnavailable)
         {

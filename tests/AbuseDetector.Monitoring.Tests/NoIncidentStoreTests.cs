@@ -32,7 +32,7 @@ public sealed class NoIncidentStoreTests
     public async Task RecordCallOutcomeAsync_AbusiveCall_NoCounts()
     {
         // Act
-        var wellbeing = await _store.RecordCallOutcomeAsync("acme", "agent-7", abusive: true, Monitors.CallStart, TimeSpan.FromHours(8));
+        var wellbeing = await _store.RecordCallOutcomeAsync("acme", "team-2", "agent-7", abusive: true, Monitors.CallStart, TimeSpan.FromHours(8));
 
         // Assert
         Assert.Null(wellbeing);

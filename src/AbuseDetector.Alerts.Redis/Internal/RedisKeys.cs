@@ -33,6 +33,8 @@ internal sealed class RedisKeys(string prefix)
 
     public string AbusiveStreak(string tenant, string agent) => $"{prefix}:{{{tenant}}}:wellbeing:{agent}:streak";
 
+    public string WellbeingTeam(string tenant, string team) => $"{prefix}:{{{tenant}}}:wellbeing:team:{team}";
+
     /// <summary>The history stream of a team or an agent.</summary>
     public string History(Monitoring.AlertScope scope) =>
         scope.TeamId is { } team ? TeamHistory(scope.TenantId, team) : AgentHistory(scope.TenantId, scope.AgentId!);

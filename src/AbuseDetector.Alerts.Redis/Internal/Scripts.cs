@@ -69,9 +69,11 @@ internal static class Scripts
         """;
 
     /// <summary>
-    /// Records one call's outcome for an agent. KEYS: abusive calls sorted set, streak counter. ARGV: 1 for abusive or
-    /// 0 for calm, time (unix ms), window start (unix ms), window (ms), a unique member. Returns { abusive calls in the
-    /// window, abusive calls in a row }.
+    /// Records one call's outcome for an agent. KEYS: abusive calls sorted set, streak counter, and, when the call has a
+    /// team, the team's sorted set of agents. ARGV: 1 for abusive or 0 for calm, time (unix ms), window start (unix ms),
+    /// window (ms), a unique member, the agent. The team's set scores each agent by its latest call (GT: a call recorded
+    /// late does not move an agent back) and, like the abusive calls, drops what left the window and expires a window
+    /// after the last call. Returns { abusive calls in the window, abusive calls in a row }.
     /// </summary>
     public const string RecordCallOutcome = """
         local streak
@@ -85,6 +87,11 @@ internal static class Scripts
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        if KEYS[3] then
+          redis.call('ZADD', KEYS[3], 'GT', ARGV[2], ARGV[6])
+          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[3])
+          redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        end
         return { redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), streak }
         """;
 
@@ -147,18 +154,22 @@ internal static class Scripts
         return ([.. redisKeys], values);
     }
 
-    /// <summary>The keys and arguments of <see cref="RecordCallOutcome"/>.</summary>
-    public static (RedisKey[] Keys, RedisValue[] Values) RecordCallOutcomeArguments(RedisKeys keys, string tenantId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow)
+    /// <summary>The keys and arguments of <see cref="RecordCallOutcome"/>; an empty team adds no team key.</summary>
+    public static (RedisKey[] Keys, RedisValue[] Values) RecordCallOutcomeArguments(RedisKeys keys, string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow)
     {
         var atMs = at.ToUnixTimeMilliseconds();
+        RedisKey[] redisKeys = teamId.Length == 0
+            ? [keys.AbusiveCalls(tenantId, agentId), keys.AbusiveStreak(tenantId, agentId)]
+            : [keys.AbusiveCalls(tenantId, agentId), keys.AbusiveStreak(tenantId, agentId), keys.WellbeingTeam(tenantId, teamId)];
         return (
-            [keys.AbusiveCalls(tenantId, agentId), keys.AbusiveStreak(tenantId, agentId)],
+            redisKeys,
             [
                 abusive ? "1" : "0",
                 atMs,
                 atMs - (long)shiftWindow.TotalMilliseconds,
                 (long)shiftWindow.TotalMilliseconds,
                 string.Create(CultureInfo.InvariantCulture, $"{atMs}:{Guid.NewGuid():N}"),
+                agentId,
             ]);
     }
 }
