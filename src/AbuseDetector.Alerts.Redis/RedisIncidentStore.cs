@@ -14,11 +14,12 @@ namespace AbuseDetector.Alerts.Redis;
 /// <c>…:incidents:agent:{agent}</c>, <c>…:incidents:customer:{customer}</c>. Also the per-agent counts behind
 /// wellbeing alerts, <c>{prefix}:{{tenant}}:wellbeing:{agent}:abusive_calls</c> (sorted set scored by call end, unix ms)
 /// and <c>…:wellbeing:{agent}:streak</c>, and each team's agents who ended a call in the shift window,
-/// <c>{prefix}:{{tenant}}:wellbeing:team:{team}</c> (sorted set of agent ids scored by their latest call end, unix ms):
-/// the sets drop what left the window, and all three expire a window after the last call. <see cref="Keep"/> queues the
-/// incident and a background loop saves it through <see cref="RedisWriteRetry"/>, so ending a call never waits on Redis
-/// and an outage does not lose the manager's notes; reads fail at once with <see cref="IncidentStoreUnavailableException"/>
-/// while Redis is away. Dispose at the end: it gives what is queued <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/>.
+/// <c>{prefix}:{{tenant}}:wellbeing:team:{team}</c> (sorted set of agent ids scored by their latest call end, unix ms,
+/// read with the agents' counts by <see cref="GetTeamWellbeingAsync"/>): the sets drop what left the window, and all
+/// three expire a window after the last call. <see cref="Keep"/> queues the incident and a background loop saves it
+/// through <see cref="RedisWriteRetry"/>, so ending a call never waits on Redis and an outage does not lose the
+/// manager's notes; reads fail at once with <see cref="IncidentStoreUnavailableException"/> while Redis is away. Dispose
+/// at the end: it gives what is queued <see cref="RedisAlertsOptions.ShutdownFlushTimeout"/>.
 /// </summary>
 public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposable
 {
@@ -49,6 +50,12 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _loop = Task.Run(SaveQueuedAsync, CancellationToken.None);
     }
+
+    /// <summary>The most agents a team's wellbeing lists: a team is a supervisor's screen, not a call centre.</summary>
+    internal const int MaxTeamAgents = 1000;
+
+    /// <summary>How many agents' counts one round trip reads.</summary>
+    private const int TeamPageSize = 250;
 
     private TimeSpan Retention => _options.IncidentRetention;
 
@@ -154,6 +161,67 @@ public sealed partial class RedisIncidentStore : IIncidentStore, IAsyncDisposabl
             var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.RecordCallOutcome, keys, values)
                 .WaitAsync(_options.OperationTimeout, _time, ct))!;
             return new AgentWellbeing((int)result[0], (int)result[1]);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a team's shift: the agents in the team's wellbeing set scored in the window (the latest
+    /// <see cref="MaxTeamAgents"/> of them), then their abusive calls in the window and streaks, a page of agents per
+    /// round trip.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="teamId">The team; not empty (calls without a team are listed for none).</param>
+    /// <param name="now">The end of the window.</param>
+    /// <param name="shiftWindow">How far back from <paramref name="now"/> calls count; at least a millisecond.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The agents who ended a call for the team in the window, the most abusive calls first, then by agent id.</returns>
+    /// <exception cref="IncidentStoreUnavailableException">Redis did not answer.</exception>
+    public Task<IReadOnlyList<AgentShiftWellbeing>> GetTeamWellbeingAsync(string tenantId, string teamId, DateTimeOffset now, TimeSpan shiftWindow, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(teamId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shiftWindow, TimeSpan.FromMilliseconds(1));
+
+        // Inclusive at both ends, as RecordCallOutcome counts from the window's start.
+        var to = now.ToUnixTimeMilliseconds();
+        var from = to - (long)shiftWindow.TotalMilliseconds;
+        return ReadAsync<IReadOnlyList<AgentShiftWellbeing>>(async ct =>
+        {
+            var database = _redis.GetDatabase();
+            var agents = await database.SortedSetRangeByScoreWithScoresAsync(_keys.WellbeingTeam(tenantId, teamId), from, to, Exclude.None, Order.Descending, 0, MaxTeamAgents)
+                .WaitAsync(_options.OperationTimeout, _time, ct);
+            var team = new List<AgentShiftWellbeing>(agents.Length);
+            foreach (var page in agents.Chunk(TeamPageSize))
+            {
+                // One round trip a page: the reads go out together in a batch (one slot, thanks to the tenant's hash tag).
+                var batch = database.CreateBatch();
+                var counts = new Task<long>[page.Length];
+                var streaks = new Task<RedisValue>[page.Length];
+                for (var i = 0; i < page.Length; i++)
+                {
+                    var agent = (string)page[i].Element!;
+                    counts[i] = batch.SortedSetLengthAsync(_keys.AbusiveCalls(tenantId, agent), from, to);
+                    streaks[i] = batch.StringGetAsync(_keys.AbusiveStreak(tenantId, agent));
+                }
+
+                batch.Execute();
+                await Task.WhenAll(Task.WhenAll(counts), Task.WhenAll(streaks)).WaitAsync(_options.OperationTimeout, _time, ct);
+                for (var i = 0; i < page.Length; i++)
+                {
+                    // The streak expires with the agent's last call; a missing one is no streak.
+                    var streak = await streaks[i];
+                    team.Add(new AgentShiftWellbeing(
+                        (string)page[i].Element!,
+                        (int)await counts[i],
+                        streak.IsNull ? 0 : (int)streak,
+                        DateTimeOffset.FromUnixTimeMilliseconds((long)page[i].Score)));
+                }
+            }
+
+            team.Sort(static (a, b) => b.AbusiveCallsInWindow != a.AbusiveCallsInWindow
+                ? b.AbusiveCallsInWindow.CompareTo(a.AbusiveCallsInWindow)
+                : string.CompareOrdinal(a.AgentId, b.AgentId));
+            return team;
         }, cancellationToken);
     }
 

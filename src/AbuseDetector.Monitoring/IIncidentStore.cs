@@ -48,6 +48,19 @@ public interface IIncidentStore
     /// <returns>The agent's counts, or null when the store keeps none.</returns>
     /// <exception cref="IncidentStoreUnavailableException">The store did not answer.</exception>
     Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads how a team's shift is going: each agent who ended a call for the team in the window, with the agent's counts.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="teamId">The team.</param>
+    /// <param name="now">The end of the window.</param>
+    /// <param name="shiftWindow">How far back from <paramref name="now"/> calls count.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>
+    /// One entry per agent whose latest call for the team ended in the window, the most abusive calls in the window first,
+    /// then by agent id (ordinal); empty when the store keeps none.
+    /// </returns>
+    /// <exception cref="IncidentStoreUnavailableException">The store did not answer.</exception>
+    Task<IReadOnlyList<AgentShiftWellbeing>> GetTeamWellbeingAsync(string tenantId, string teamId, DateTimeOffset now, TimeSpan shiftWindow, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Which incidents to list; every criterion given must match.</summary>
@@ -83,6 +96,13 @@ public sealed record CustomerHistory(int IncidentCount, IncidentOutcome? LastOut
 /// <param name="AbusiveCallsInWindow">Abusive calls in the shift window.</param>
 /// <param name="AbusiveCallsInARow">Abusive calls since the agent's last calm call.</param>
 public sealed record AgentWellbeing(int AbusiveCallsInWindow, int AbusiveCallsInARow);
+
+/// <summary>One agent's shift so far, as a team's wellbeing lists it.</summary>
+/// <param name="AgentId">The agent.</param>
+/// <param name="AbusiveCallsInWindow">The agent's abusive calls in the shift window, for any team.</param>
+/// <param name="AbusiveCallsInARow">Abusive calls since the agent's last calm call.</param>
+/// <param name="LastCallAt">When the agent's latest call for the team ended.</param>
+public sealed record AgentShiftWellbeing(string AgentId, int AbusiveCallsInWindow, int AbusiveCallsInARow, DateTimeOffset LastCallAt);
 
 /// <summary>This service keeps no incidents (Redis is off).</summary>
 public sealed class IncidentsNotKeptException : Exception

@@ -25,4 +25,8 @@ public sealed class NoIncidentStore : IIncidentStore
     /// <inheritdoc/>
     public Task<AgentWellbeing?> RecordCallOutcomeAsync(string tenantId, string teamId, string agentId, bool abusive, DateTimeOffset at, TimeSpan shiftWindow, CancellationToken cancellationToken = default) =>
         Task.FromResult<AgentWellbeing?>(null);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<AgentShiftWellbeing>> GetTeamWellbeingAsync(string tenantId, string teamId, DateTimeOffset now, TimeSpan shiftWindow, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<AgentShiftWellbeing>>([]);
 }

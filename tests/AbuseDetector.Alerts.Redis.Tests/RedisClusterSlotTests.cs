@@ -100,6 +100,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
             Assert.Equal(["call-2", "call-1"], (await store.ListAsync(tenant, new IncidentFilter(CustomerId: "x"), 10)).Select(i => i.Call.CallId));
             Assert.Equal(2, (await store.GetCustomerHistoryAsync(tenant, "x", TimeSpan.FromDays(1))).IncidentCount);
             Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "team-1", "ann", true, Now, TimeSpan.FromHours(8)));
+            Assert.Equal([new AgentShiftWellbeing("ann", 1, 1, Now)], await store.GetTeamWellbeingAsync(tenant, "team-1", Now, TimeSpan.FromHours(8)));
         }
     }
 

@@ -8,6 +8,9 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 13, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The shift window of the wellbeing tests.</summary>
+    private static readonly TimeSpan Shift = TimeSpan.FromHours(8);
+
     [Fact]
     public async Task SaveAsync_ThenGetAsync_ReturnsTheIncident()
     {
@@ -161,17 +164,16 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
         var store = stack.Store();
-        var shift = TimeSpan.FromHours(8);
 
-        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now, shift));
-        Assert.Equal(new AgentWellbeing(2, 2), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(5), shift));
-        Assert.Equal(new AgentWellbeing(3, 3), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), shift));
-        Assert.Equal(new AgentWellbeing(3, 0), await store.RecordCallOutcomeAsync(tenant, "red", "ann", false, Now.AddMinutes(15), shift));
-        Assert.Equal(new AgentWellbeing(4, 1), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(20), shift));
-        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "red", "bob", true, Now, shift));
+        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now, Shift));
+        Assert.Equal(new AgentWellbeing(2, 2), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(5), Shift));
+        Assert.Equal(new AgentWellbeing(3, 3), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), Shift));
+        Assert.Equal(new AgentWellbeing(3, 0), await store.RecordCallOutcomeAsync(tenant, "red", "ann", false, Now.AddMinutes(15), Shift));
+        Assert.Equal(new AgentWellbeing(4, 1), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(20), Shift));
+        Assert.Equal(new AgentWellbeing(1, 1), await store.RecordCallOutcomeAsync(tenant, "red", "bob", true, Now, Shift));
 
         // Nine hours on, the morning's calls have left the shift window.
-        Assert.Equal(new AgentWellbeing(1, 2), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddHours(9), shift));
+        Assert.Equal(new AgentWellbeing(1, 2), await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddHours(9), Shift));
     }
 
     [Fact]
@@ -181,22 +183,115 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         var tenant = RedisServerFixture.NewTenant();
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
         var store = stack.Store();
-        var shift = TimeSpan.FromHours(8);
         var database = stack.Redis.GetDatabase();
         var teamKey = $"{TestAlerts.Tag(tenant)}:wellbeing:team:red";
 
         // Act: ann's calls on team red, the second counted late (after a later one); bob's call has no team.
-        await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), shift);
-        await store.RecordCallOutcomeAsync(tenant, "red", "ann", false, Now, shift);
-        var bob = await store.RecordCallOutcomeAsync(tenant, "", "bob", true, Now, shift);
+        await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), Shift);
+        await store.RecordCallOutcomeAsync(tenant, "red", "ann", false, Now, Shift);
+        var bob = await store.RecordCallOutcomeAsync(tenant, "", "bob", true, Now, Shift);
 
         // Assert
         var teamKeys = await stack.Redis.GetServer(stack.Redis.GetEndPoints()[0]).KeysAsync(pattern: $"{TestAlerts.Tag(tenant)}:wellbeing:team:*").ToListAsync();
         Assert.Equal([teamKey], teamKeys.Select(k => (string)k!));
         var members = await database.SortedSetRangeByRankWithScoresAsync(teamKey);
         Assert.Equal([("ann", (double)Now.AddMinutes(10).ToUnixTimeMilliseconds())], members.Select(m => ((string)m.Element!, m.Score)));
-        Assert.InRange((await database.KeyTimeToLiveAsync(teamKey))!.Value, shift - TimeSpan.FromMinutes(1), shift);
+        Assert.InRange((await database.KeyTimeToLiveAsync(teamKey))!.Value, Shift - TimeSpan.FromMinutes(1), Shift);
         Assert.Equal(new AgentWellbeing(1, 1), bob);
+    }
+
+    [Fact]
+    public async Task GetTeamWellbeingAsync_AgentsOfTwoTeams_ListsTheTeamsAgentsWithWindowCountsAndStreaks()
+    {
+        // Arrange
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+        (string Team, string Agent, bool Abusive, DateTimeOffset At)[] calls =
+        [
+            ("red", "ann", true, Now.AddHours(-10)),
+            ("red", "ann", true, Now.AddHours(-7)),
+            ("red", "ann", true, Now.AddHours(-3)),
+            ("red", "ann", false, Now.AddHours(-2)),
+            ("red", "ann", true, Now.AddHours(-1)),
+            ("red", "ann", true, Now.AddMinutes(-30)),
+            ("red", "bob", true, Now.AddMinutes(-20)),
+            ("red", "dan", false, Now.AddMinutes(-15)),
+            ("red", "dan", true, Now.AddMinutes(-10)),
+            ("blue", "cat", true, Now.AddHours(-1)),
+            ("blue", "cat", true, Now.AddMinutes(-40)),
+            ("blue", "cat", true, Now.AddMinutes(-5)),
+        ];
+        foreach (var (team, agent, abusive, at) in calls)
+        {
+            await store.RecordCallOutcomeAsync(tenant, team, agent, abusive, at, Shift);
+        }
+
+        // Act
+        var red = await store.GetTeamWellbeingAsync(tenant, "red", Now, Shift);
+        var blue = await store.GetTeamWellbeingAsync(tenant, "blue", Now, Shift);
+
+        // Assert: ann's call ten hours ago is out of the window; bob and dan tie on one and go by id.
+        Assert.Equal(
+            [
+                new AgentShiftWellbeing("ann", 4, 2, Now.AddMinutes(-30)),
+                new AgentShiftWellbeing("bob", 1, 1, Now.AddMinutes(-20)),
+                new AgentShiftWellbeing("dan", 1, 1, Now.AddMinutes(-10)),
+            ],
+            red);
+        Assert.Equal([new AgentShiftWellbeing("cat", 3, 3, Now.AddMinutes(-5))], blue);
+        Assert.Empty(await store.GetTeamWellbeingAsync(tenant, "green", Now, Shift));
+        Assert.Empty(await store.GetTeamWellbeingAsync(RedisServerFixture.NewTenant(), "red", Now, Shift));
+    }
+
+    [Fact]
+    public async Task GetTeamWellbeingAsync_AgentsLastCallOlderThanTheWindow_NotListed()
+    {
+        // Arrange: ann's last call ended nine hours before now, bob's one hour before.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+        await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddHours(-9), Shift);
+        await store.RecordCallOutcomeAsync(tenant, "red", "bob", true, Now.AddHours(-1), Shift);
+
+        // Act
+        var now = await store.GetTeamWellbeingAsync(tenant, "red", Now, Shift);
+        var twoHoursEarlier = await store.GetTeamWellbeingAsync(tenant, "red", Now.AddHours(-2), Shift);
+
+        // Assert
+        Assert.Equal([new AgentShiftWellbeing("bob", 1, 1, Now.AddHours(-1))], now);
+        Assert.Equal([new AgentShiftWellbeing("ann", 1, 1, Now.AddHours(-9))], twoHoursEarlier);
+    }
+
+    [Fact]
+    public async Task GetTeamWellbeingAsync_MoreAgentsThanTheBound_ListsTheLatestCallers()
+    {
+        // Arrange: one agent more than the bound, each a second after the last, so agent-0 is the one left out.
+        var tenant = RedisServerFixture.NewTenant();
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+        var agents = RedisIncidentStore.MaxTeamAgents + 1;
+        await Task.WhenAll(Enumerable.Range(0, agents).Select(i =>
+            store.RecordCallOutcomeAsync(tenant, "red", $"agent-{i}", i % 2 == 0, Now.AddSeconds(i - agents), Shift)));
+
+        // Act
+        var team = await store.GetTeamWellbeingAsync(tenant, "red", Now, Shift);
+
+        // Assert
+        Assert.Equal(RedisIncidentStore.MaxTeamAgents, team.Count);
+        Assert.DoesNotContain(team, a => a.AgentId == "agent-0");
+        Assert.Equal(RedisIncidentStore.MaxTeamAgents / 2, team.Count(a => a.AbusiveCallsInWindow == 1 && a.AbusiveCallsInARow == 1));
+        Assert.Equal(team.OrderByDescending(a => a.AbusiveCallsInWindow).ThenBy(a => a.AgentId, StringComparer.Ordinal), team);
+        Assert.Equal(Now.AddSeconds(-1), team.Single(a => a.AgentId == $"agent-{agents - 1}").LastCallAt);
+    }
+
+    [Fact]
+    public async Task GetTeamWellbeingAsync_EmptyTeam_ThrowsArgumentException()
+    {
+        await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
+        var store = stack.Store();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.GetTeamWellbeingAsync("acme", "", Now, Shift));
     }
 
     [Fact]
@@ -293,9 +388,10 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         var get = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetAsync("acme", "call-1"));
         var list = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.ListAsync("acme", new IncidentFilter(), 10));
         var history = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetCustomerHistoryAsync("acme", "x", TimeSpan.FromDays(1)));
-        var wellbeing = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.RecordCallOutcomeAsync("acme", "red", "ann", true, Now, TimeSpan.FromHours(8)));
+        var wellbeing = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.RecordCallOutcomeAsync("acme", "red", "ann", true, Now, Shift));
+        var team = await Assert.ThrowsAsync<IncidentStoreUnavailableException>(() => store.GetTeamWellbeingAsync("acme", "red", Now, Shift));
 
-        Assert.All([get, list, history, wellbeing], e => Assert.IsType<RedisConnectionException>(e.InnerException));
+        Assert.All([get, list, history, wellbeing, team], e => Assert.IsType<RedisConnectionException>(e.InnerException));
         Assert.DoesNotContain("acme", get.Message, StringComparison.Ordinal);
     }
 }

@@ -96,6 +96,25 @@ public sealed class AgentWellbeingRuleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Count_CallsOfATeam_ListsTheAgentInThatTeamsWellbeingOnly()
+    {
+        // Arrange
+        var rule = Rule(_store);
+        var shift = _options.WellbeingShiftWindow;
+
+        // Act
+        rule.Count(Monitors.Call, abusive: true);
+        rule.Count(Monitors.Call, abusive: true);
+        rule.Count(Monitors.Call with { TeamId = "" }, abusive: false);
+
+        // Assert: the calm call without a team ended the streak, and listed the agent for no team.
+        var team = await _store.GetTeamWellbeingAsync(Monitors.Call.TenantId, Monitors.Call.TeamId, Monitors.CallStart, shift);
+        Assert.Equal([new AgentShiftWellbeing(Monitors.Call.AgentId, 2, 0, Monitors.CallStart)], team);
+        Assert.Empty(await _store.GetTeamWellbeingAsync(Monitors.Call.TenantId, "team-9", Monitors.CallStart, shift));
+        Assert.Empty(await _store.GetTeamWellbeingAsync(Monitors.Call.TenantId, "", Monitors.CallStart, shift));
+    }
+
+    [Fact]
     public void Count_NoAgentId_NotCounted()
     {
         // Arrange

@@ -39,6 +39,19 @@ public sealed class NoIncidentStoreTests
     }
 
     [Fact]
+    public async Task GetTeamWellbeingAsync_AfterAnAbusiveCallOfTheTeam_Empty()
+    {
+        // Arrange
+        await _store.RecordCallOutcomeAsync("acme", "team-2", "agent-7", abusive: true, Monitors.CallStart, TimeSpan.FromHours(8));
+
+        // Act
+        var team = await _store.GetTeamWellbeingAsync("acme", "team-2", Monitors.CallStart, TimeSpan.FromHours(8));
+
+        // Assert
+        Assert.Empty(team);
+    }
+
+    [Fact]
     public async Task Keep_Incident_NothingToReadBack()
     {
         // Arrange
