@@ -11,7 +11,7 @@ namespace AbuseDetector.Alerts.Redis;
 /// <c>level</c>, <c>category</c>, <c>severity</c>, <c>reason</c>, <c>evidence</c> (array of strings),
 /// <c>recommended_script</c>, <c>seq</c> (number), <c>at</c> (ISO 8601 UTC with milliseconds, e.g.
 /// <c>2026-11-22T13:05:00.123Z</c>), and <c>audience</c> (<c>agent</c>, <c>team</c> or <c>agent_and_team</c>), in that
-/// order. Written and read by System.Text.Json source generation; unknown fields are ignored when reading.
+/// order, then <c>responder</c> (the supervisor's name) on supervisor_acknowledged and supervisor_joining alerts only. Written and read by System.Text.Json source generation; unknown fields are ignored when reading.
 /// </summary>
 public static class AlertJson
 {
@@ -40,7 +40,8 @@ public static class AlertJson
             alert.RecommendedScript,
             alert.Seq,
             new UtcTime(alert.At),
-            ContractJson.ToName(alert.Audience));
+            ContractJson.ToName(alert.Audience),
+            alert.Responder.Length == 0 ? null : alert.Responder);
         return JsonSerializer.SerializeToUtf8Bytes(document, ContractJsonContext.Default.AlertDocument);
     }
 
@@ -80,7 +81,10 @@ public static class AlertJson
             evidence,
             d.RecommendedScript ?? "",
             d.Seq ?? 0,
-            d.At?.Value ?? throw Missing("at"));
+            d.At?.Value ?? throw Missing("at"))
+        {
+            Responder = d.Responder ?? "",
+        };
     }
 
     private static string Required(string? value, string field) => ContractJson.Required(value, Document, field);

@@ -11,7 +11,9 @@ namespace AbuseDetector.Alerts.Redis;
 /// <c>highest_level</c>, <c>outcome</c> (<c>ongoing</c>, <c>completed</c>, <c>ended_by_agent</c>, <c>caller_hung_up</c>,
 /// <c>transferred</c>, <c>dropped</c>), <c>timeline</c> (objects with <c>seq</c>, <c>speaker</c>, <c>at</c>,
 /// <c>offset_ms</c>, <c>excerpt</c>, <c>categories</c>, <c>level_after</c>), <c>warnings</c> (objects with <c>seq</c>,
-/// <c>at</c>, <c>level</c>, <c>script</c>, <c>given_by_agent</c>), <c>supervisor_alerted</c> and <c>threat_raised</c>.
+/// <c>at</c>, <c>level</c>, <c>script</c>, <c>given_by_agent</c>), <c>supervisor_alerted</c> and <c>threat_raised</c>,
+/// then, when a supervisor answered from the dashboard, <c>supervisor_responses</c> (objects with <c>supervisor</c>,
+/// <c>joining</c>, <c>at</c>, <c>alert_id</c>).
 /// Times are ISO 8601 UTC with milliseconds. Written and read by System.Text.Json source generation.
 /// </summary>
 public static class IncidentJson
@@ -36,11 +38,12 @@ public static class IncidentJson
             new UtcTime(incident.EndedAt),
             (long)incident.Duration.TotalMilliseconds,
             incident.HighestLevel.ToName(),
-            ContractJson.ToName(incident.Outcome),
+            incident.Outcome.ToName(),
             [.. incident.Timeline.Select(u => new UtteranceDocument(u.Seq, u.Speaker, new UtcTime(u.At), u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName()))],
             [.. incident.Warnings.Select(w => new WarningDocument(w.Seq, new UtcTime(w.At), w.Level.ToName(), w.Script, w.GivenByAgent))],
             incident.SupervisorAlerted,
-            incident.ThreatRaised);
+            incident.ThreatRaised,
+            incident.SupervisorResponses.Count == 0 ? null : [.. incident.SupervisorResponses.Select(r => new SupervisorResponseDocument(r.Supervisor, r.Joining, new UtcTime(r.At), r.AlertId))]);
         return JsonSerializer.SerializeToUtf8Bytes(document, ContractJsonContext.Default.IncidentDocument);
     }
 
@@ -74,7 +77,20 @@ public static class IncidentJson
             timeline,
             warnings,
             d.SupervisorAlerted ?? false,
-            d.ThreatRaised ?? false);
+            d.ThreatRaised ?? false)
+        {
+            SupervisorResponses = d.SupervisorResponses is null ? [] : [.. d.SupervisorResponses.Select(ToSupervisorResponse)],
+        };
+    }
+
+    private static IncidentSupervisorResponse ToSupervisorResponse(SupervisorResponseDocument? r)
+    {
+        if (r is null)
+        {
+            throw ContractJson.WrongType(Document, "supervisor_responses");
+        }
+
+        return new IncidentSupervisorResponse(r.Supervisor ?? "", r.Joining ?? false, r.At?.Value ?? throw Missing("supervisor_responses.at"), r.AlertId ?? "");
     }
 
     private static IncidentUtterance ToUtterance(UtteranceDocument? u)

@@ -14,7 +14,7 @@ namespace AbuseDetector.Alerts.Redis;
 /// <c>…:incidents:agent:{agent}</c>, <c>…:incidents:customer:{customer}</c>. Also the per-agent counts behind
 /// wellbeing alerts, <c>{prefix}:{{tenant}}:wellbeing:{agent}:abusive_calls</c> (sorted set scored by call end, unix ms)
 /// and <c>…:wellbeing:{agent}:streak</c>, and each team's agents who ended a call in the shift window,
-/// <c>{prefix}:{{tenant}}:wellbeing:team:{team}</c> (sorted set of agent ids scored by their latest call end, unix ms,
+/// <c>{prefix}:{{tenant}}:team:{team}:wellbeing</c> (sorted set of agent ids scored by their latest call end, unix ms,
 /// read with the agents' counts by <see cref="GetTeamWellbeingAsync"/>): the sets drop what left the window, and all
 /// three expire a window after the last call. <see cref="Keep"/> queues the incident and a background loop saves it
 /// through <see cref="RedisWriteRetry"/>, so ending a call never waits on Redis and an outage does not lose the

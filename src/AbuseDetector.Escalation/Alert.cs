@@ -23,6 +23,12 @@ public enum AlertKind
 
     /// <summary>An agent has taken several abusive calls in a row in this shift window.</summary>
     AgentWellbeing,
+
+    /// <summary>A supervisor has seen the call's alerts and is following the call.</summary>
+    SupervisorAcknowledged,
+
+    /// <summary>A supervisor is joining the call to help the agent.</summary>
+    SupervisorJoining,
 }
 
 /// <summary>How urgently someone should look at an alert.</summary>
@@ -89,12 +95,20 @@ public sealed record Alert(
     IReadOnlyList<string> Evidence,
     string RecommendedScript,
     ulong Seq,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>Gets the supervisor who answered, for supervisor_acknowledged and supervisor_joining alerts; empty otherwise.</summary>
+    /// <value>The default value is an empty string.</value>
+    public string Responder { get; init; } = string.Empty;
+}
 
 /// <summary>Names of the enumerations as they appear in alert JSON and on the command line.</summary>
 public static class AlertKinds
 {
-    /// <summary>"level_changed", "supervisor_needed", "threat", "coaching", "repeat_caller", "call_ended", "agent_wellbeing".</summary>
+    /// <summary>
+    /// "level_changed", "supervisor_needed", "threat", "coaching", "repeat_caller", "call_ended", "agent_wellbeing",
+    /// "supervisor_acknowledged", "supervisor_joining".
+    /// </summary>
     public static string ToName(this AlertKind kind) => kind switch
     {
         AlertKind.LevelChanged => "level_changed",
@@ -104,6 +118,8 @@ public static class AlertKinds
         AlertKind.RepeatCaller => "repeat_caller",
         AlertKind.CallEnded => "call_ended",
         AlertKind.AgentWellbeing => "agent_wellbeing",
+        AlertKind.SupervisorAcknowledged => "supervisor_acknowledged",
+        AlertKind.SupervisorJoining => "supervisor_joining",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown alert kind."),
     };
 
@@ -114,6 +130,18 @@ public static class AlertKinds
         AlertSeverity.Warning => "warning",
         AlertSeverity.Critical => "critical",
         _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, "Unknown severity."),
+    };
+
+    /// <summary>"ongoing", "completed", "ended_by_agent", "caller_hung_up", "transferred", "dropped".</summary>
+    public static string ToName(this IncidentOutcome outcome) => outcome switch
+    {
+        IncidentOutcome.Ongoing => "ongoing",
+        IncidentOutcome.Completed => "completed",
+        IncidentOutcome.EndedByAgent => "ended_by_agent",
+        IncidentOutcome.CallerHungUp => "caller_hung_up",
+        IncidentOutcome.Transferred => "transferred",
+        IncidentOutcome.Dropped => "dropped",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
     };
 
     /// <summary>"none", "notice", "warning", "final_warning", "end_call_permitted".</summary>

@@ -6,6 +6,7 @@ public sealed partial class CallEscalation
 {
     private readonly List<IncidentUtterance> _timeline = [];
     private readonly List<IncidentWarning> _warnings = [];
+    private readonly List<IncidentSupervisorResponse> _supervisorResponses = [];
     private DateTimeOffset? _endedAt;
 
     /// <summary>
@@ -32,7 +33,10 @@ public sealed partial class CallEscalation
                 _timeline.ToArray(),
                 _warnings.ToArray(),
                 _supervisorAlerted,
-                _threatRaised);
+                _threatRaised)
+            {
+                SupervisorResponses = _supervisorResponses.ToArray(),
+            };
         }
     }
 

@@ -185,6 +185,37 @@ public sealed partial class CallEscalation
         return Finish(ref step);
     }
 
+    /// <summary>
+    /// Takes in a supervisor's answer from the dashboard: kept in the incident (who, when, acknowledged or joining) and
+    /// told to the agent and the team, so the agent knows help is coming and other supervisors see the call is taken.
+    /// </summary>
+    /// <param name="supervisor">The name the supervisor signed in with.</param>
+    /// <param name="joining">True when the supervisor is joining the call, false for an acknowledgement.</param>
+    /// <param name="alertId">The alert answered, or empty.</param>
+    /// <param name="at">When the service saw it.</param>
+    /// <returns>What changed: the answer's alert; unchanged after the call ended.</returns>
+    public EscalationStep OnSupervisorResponse(string supervisor, bool joining, string alertId, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(supervisor);
+        ArgumentNullException.ThrowIfNull(alertId);
+        if (IsEnded)
+        {
+            return EscalationStep.Unchanged(_level);
+        }
+
+        var step = new PendingStep(_level);
+        Touch(at);
+        if (_supervisorResponses.Count < _options.MaxIncidentUtterances)
+        {
+            _supervisorResponses.Add(new IncidentSupervisorResponse(supervisor, joining, at, alertId));
+        }
+
+        var kind = joining ? AlertKind.SupervisorJoining : AlertKind.SupervisorAcknowledged;
+        step.Reason = joining ? $"Supervisor {supervisor} is joining the call." : $"Supervisor {supervisor} has seen the alerts and is following the call.";
+        step.Add(NewAlert(kind, AlertAudience.AgentAndTeam, string.Empty, AlertSeverity.Info, step.Reason, [], string.Empty, 0, at) with { Responder = supervisor });
+        return Finish(ref step);
+    }
+
     /// <summary>Closes the call: a call_ended alert for the team when the call had abuse, and the incident's outcome.</summary>
     /// <param name="reason">Why the call ended.</param>
     /// <param name="at">When.</param>

@@ -40,6 +40,13 @@ public sealed record IncidentUtterance(ulong Seq, string Speaker, DateTimeOffset
 /// <param name="GivenByAgent">True when the platform reported the agent gave it (AgentAction), false for a recommendation.</param>
 public sealed record IncidentWarning(ulong Seq, DateTimeOffset At, EscalationLevel Level, string Script, bool GivenByAgent);
 
+/// <summary>A supervisor's answer to a call's alerts, from the dashboard.</summary>
+/// <param name="Supervisor">The name the supervisor signed in with.</param>
+/// <param name="Joining">True when the supervisor said they are joining the call, false for an acknowledgement.</param>
+/// <param name="At">When (UTC).</param>
+/// <param name="AlertId">The alert answered, or empty when the answer was about the call as a whole.</param>
+public sealed record IncidentSupervisorResponse(string Supervisor, bool Joining, DateTimeOffset At, string AlertId);
+
 /// <summary>The manager's notes for one call that reached final_warning or ended after abuse.</summary>
 /// <param name="Call">Who the call was between.</param>
 /// <param name="StartedAt">When the call started (UTC).</param>
@@ -61,6 +68,10 @@ public sealed record Incident(
     bool SupervisorAlerted,
     bool ThreatRaised)
 {
+    /// <summary>Gets the supervisors' answers from the dashboard (who acknowledged or joined, and when), in order.</summary>
+    /// <value>The default value is an empty list.</value>
+    public IReadOnlyList<IncidentSupervisorResponse> SupervisorResponses { get; init; } = [];
+
     /// <summary>How long the call lasted (so far, while ongoing).</summary>
     public TimeSpan Duration => EndedAt - StartedAt;
 }

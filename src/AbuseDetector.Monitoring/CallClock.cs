@@ -15,6 +15,9 @@ internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset starte
     private long _lastSeen = timeProvider.GetTimestamp();
     private bool _platformTimed;
 
+    /// <summary>Gets when the call started.</summary>
+    public DateTimeOffset StartedAt => _startedAt;
+
     /// <summary>The time of an event that ends <paramref name="offsetMs"/> into the call (0 when the platform did not say).</summary>
     public DateTimeOffset At(ulong offsetMs)
     {

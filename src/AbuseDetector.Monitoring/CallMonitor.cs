@@ -37,7 +37,11 @@ public sealed class CallMonitor
         _clock = clock;
         _customerVoice = new ShoutingDetector(shouting);
         _agentVoice = new ShoutingDetector(shouting);
+        Live = new LiveCall(escalation.Call, clock.StartedAt);
     }
+
+    /// <summary>Gets what the dashboard and the agent panel see of the call, and the way their requests reach it.</summary>
+    public LiveCall Live { get; }
 
     /// <summary>Gets who the call is between.</summary>
     public CallParticipants Call => _escalation.Call;
@@ -92,6 +96,11 @@ public sealed class CallMonitor
             shouting.IsShouting && chunk.IsFinal,
             classification.Evidence.Count == 0 ? null : StrongestSpans(classification.Evidence),
             classification.Profanity);
+        if (chunk.IsFinal && chunk.Speaker == CallSpeaker.Customer)
+        {
+            Live.Scored(classification.Scores[AbuseCategory.Abusive], signal.Flags, signal.IsShouting);
+        }
+
         var step = Apply(_escalation.Observe(signal));
         return new ChunkAssessment(chunk.Seq, chunk.Speaker, chunk.IsFinal, classification, shouting, step);
     }
@@ -102,6 +111,31 @@ public sealed class CallMonitor
     /// <param name="note">What the agent typed, or null.</param>
     /// <returns>What changed.</returns>
     public EscalationStep Act(AgentActionKind kind, ulong seq, string? note) => Apply(_escalation.OnAgentAction(kind, seq, _clock.At(0), note));
+
+    /// <summary>
+    /// Acts on a request from the dashboard or the agent panel (<see cref="LiveCall.Requests"/>), raising the step's alerts,
+    /// and completes it: taken, or not when the call has ended.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <returns>What changed.</returns>
+    public EscalationStep Handle(CallRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (IsEnded)
+        {
+            request.Complete(false);
+            return EscalationStep.Unchanged(Level);
+        }
+
+        var step = request switch
+        {
+            SupervisorRequestFromPanel => Act(AgentActionKind.SupervisorRequested, 0, null),
+            SupervisorAnswer answer => Answer(answer),
+            _ => throw new ArgumentException($"Unknown request {request.GetType().Name}.", nameof(request)),
+        };
+        request.Complete(true);
+        return step;
+    }
 
     /// <summary>Ends the call: the call_ended alert and the final notes when it had abuse, and the agent's wellbeing count.</summary>
     /// <param name="reason">Why it ended.</param>
@@ -137,7 +171,21 @@ public sealed class CallMonitor
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    private EscalationStep Answer(SupervisorAnswer answer)
+    {
+        var at = _clock.At(0);
+        var step = _escalation.OnSupervisorResponse(answer.Supervisor, answer.Joining, answer.AlertId, at);
+        Live.Stepped(step, new IncidentSupervisorResponse(answer.Supervisor, answer.Joining, at, answer.AlertId));
+        return ApplyAlerts(step);
+    }
+
     private EscalationStep Apply(EscalationStep step)
+    {
+        Live.Stepped(step, null);
+        return ApplyAlerts(step);
+    }
+
+    private EscalationStep ApplyAlerts(EscalationStep step)
     {
         foreach (var alert in step.Alerts)
         {

@@ -2,12 +2,13 @@ namespace AbuseDetector.Monitoring;
 
 /// <summary>
 /// The calls live in this process, keyed by tenant and call id, so the same call cannot be streamed twice at once,
-/// with a count per tenant, so one tenant cannot take every call the service has room for.
+/// with a count per tenant, so one tenant cannot take every call the service has room for; and what watchers see of
+/// each (<see cref="LiveCall"/>) once its monitor has started.
 /// </summary>
 public sealed class LiveCallRegistry
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<(string TenantId, string CallId)> _live = [];
+    private readonly Dictionary<(string TenantId, string CallId), LiveCall?> _live = [];
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
 
     /// <summary>Gets the calls live now.</summary>
@@ -35,7 +36,7 @@ public sealed class LiveCallRegistry
     {
         lock (_gate)
         {
-            if (_live.Contains((tenantId, callId)))
+            if (_live.ContainsKey((tenantId, callId)))
             {
                 return CallRegistration.AlreadyLive;
             }
@@ -51,20 +52,65 @@ public sealed class LiveCallRegistry
                 return CallRegistration.TooManyForTenant;
             }
 
-            _live.Add((tenantId, callId));
+            _live.Add((tenantId, callId), null);
             _perTenant[tenantId] = tenantCalls + 1;
             return CallRegistration.Added;
         }
     }
 
-    /// <summary>Removes a call that has ended.</summary>
+    /// <summary>Shows a registered call to watchers, once its monitor has started.</summary>
+    /// <param name="call">The call's live view.</param>
+    public void Show(LiveCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var key = (call.Call.TenantId, call.Call.CallId);
+        lock (_gate)
+        {
+            if (!_live.ContainsKey(key))
+            {
+                throw new InvalidOperationException("Only a registered call can be shown.");
+            }
+
+            _live[key] = call;
+        }
+    }
+
+    /// <summary>The live calls of one team, as shown.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="teamId">The team.</param>
+    /// <returns>The team's calls, in no particular order.</returns>
+    public IReadOnlyList<LiveCall> OfTeam(string tenantId, string teamId) =>
+        Where(c => string.Equals(c.Call.TenantId, tenantId, StringComparison.Ordinal) && string.Equals(c.Call.TeamId, teamId, StringComparison.Ordinal));
+
+    /// <summary>The agent's live call: the one started last when the platform streams more than one.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="agentId">The agent.</param>
+    /// <returns>The call, or null when the agent has none.</returns>
+    public LiveCall? OfAgent(string tenantId, string agentId) =>
+        Where(c => string.Equals(c.Call.TenantId, tenantId, StringComparison.Ordinal) && string.Equals(c.Call.AgentId, agentId, StringComparison.Ordinal))
+            .MaxBy(c => c.StartedAt);
+
+    /// <summary>A live call by its id.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="callId">The call.</param>
+    /// <returns>The call, or null when it is not live here (or not shown yet).</returns>
+    public LiveCall? Find(string tenantId, string callId)
+    {
+        lock (_gate)
+        {
+            return _live.GetValueOrDefault((tenantId, callId));
+        }
+    }
+
+    /// <summary>Removes a call that has ended; requests still waiting for it are answered "not taken".</summary>
     /// <param name="tenantId">The call's tenant.</param>
     /// <param name="callId">The call.</param>
     public void Remove(string tenantId, string callId)
     {
+        LiveCall? shown;
         lock (_gate)
         {
-            if (!_live.Remove((tenantId, callId)))
+            if (!_live.Remove((tenantId, callId), out shown))
             {
                 return;
             }
@@ -80,6 +126,25 @@ public sealed class LiveCallRegistry
                 _perTenant[tenantId] = tenantCalls;
             }
         }
+
+        shown?.Close();
+    }
+
+    private List<LiveCall> Where(Func<LiveCall, bool> match)
+    {
+        var found = new List<LiveCall>();
+        lock (_gate)
+        {
+            foreach (var call in _live.Values)
+            {
+                if (call is not null && match(call))
+                {
+                    found.Add(call);
+                }
+            }
+        }
+
+        return found;
     }
 }
 

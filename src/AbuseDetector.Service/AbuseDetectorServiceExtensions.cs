@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using AbuseDetector.Service.Internal;
+using AbuseDetector.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -44,14 +45,17 @@ public static class AbuseDetectorServiceExtensions
             .AddAbuseDetectorMonitoring()
             .AddAbuseDetectorAlerts(builder.Configuration)
             .AddAbuseDetectorGrpc()
+            .AddAbuseDetectorDashboard()
             .AddAbuseDetectorTelemetry(builder.Configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DashboardOptions>, DashboardTeamsSetup>());
         return builder;
     }
 
     /// <summary>
     /// Maps abuse_detector.v1.AbuseDetector (callers authenticated first), grpc.health.v1.Health and server reflection, and
     /// over HTTP: GET /alive (the process is up), GET /health (503 until the model is loaded; "degraded" but 200 while
-    /// alerts cannot reach Redis) and GET /metrics (Prometheus text).
+    /// alerts cannot reach Redis), GET /metrics (Prometheus text), and the supervisor dashboard and agent panel
+    /// (/supervisor, /agent, signed in by team token).
     /// </summary>
     public static WebApplication MapAbuseDetectorService(this WebApplication app)
     {
@@ -71,6 +75,7 @@ public static class AbuseDetectorServiceExtensions
         });
         app.MapAbuseDetectorTelemetry();
         app.MapAbuseDetectorGrpc();
+        app.MapAbuseDetectorDashboard();
         return app;
     }
 

@@ -80,6 +80,9 @@ public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
     /// <value>The default value is an empty list (authentication off).</value>
     public IList<AbuseDetectorTenantOptions> Tenants { get; } = [];
 
+    /// <summary>The fewest characters a dashboard or agent panel token may have.</summary>
+    public const int MinSignInTokenLength = 16;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -125,6 +128,11 @@ public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
                 yield return $"Tenants:{i} has no ApiKeys.";
             }
 
+            foreach (var failure in ValidateTeams(tenant, i))
+            {
+                yield return failure;
+            }
+
             // Never put a key in the message: it is a secret.
             foreach (var key in tenant.ApiKeys)
             {
@@ -136,6 +144,34 @@ public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
                 {
                     yield return $"Tenants:{i} has an API key listed before it; each key must identify one tenant.";
                 }
+            }
+        }
+    }
+
+    private static IEnumerable<string> ValidateTeams(AbuseDetectorTenantOptions tenant, int index)
+    {
+        var teamIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var j = 0; j < tenant.Teams.Count; j++)
+        {
+            var team = tenant.Teams[j];
+            if (string.IsNullOrWhiteSpace(team.TeamId))
+            {
+                yield return $"Tenants:{index}:Teams:{j} has no TeamId.";
+            }
+            else if (!teamIds.Add(team.TeamId))
+            {
+                yield return $"Tenants:{index}:Teams:{j} repeats a TeamId listed before it.";
+            }
+
+            // Short tokens can be guessed by trying; never put a token in the message.
+            if (team.SupervisorTokens.Concat(team.AgentTokens).Any(token => token is null || token.Length < MinSignInTokenLength))
+            {
+                yield return $"Tenants:{index}:Teams:{j} has a token shorter than {MinSignInTokenLength} characters.";
+            }
+
+            if (team.SupervisorTokens.Intersect(team.AgentTokens, StringComparer.Ordinal).Any())
+            {
+                yield return $"Tenants:{index}:Teams:{j} uses one token for both supervisors and agents; give each its own.";
             }
         }
     }

@@ -58,7 +58,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
 
             Assert.Equal(18, publish.Keys.Length);
             Assert.Equal(5, save.Keys.Length);
-            Assert.Equal([$"abuse:{{{tenant}}}:wellbeing:ann:abusive_calls", $"abuse:{{{tenant}}}:wellbeing:ann:streak", $"abuse:{{{tenant}}}:wellbeing:team:red"], wellbeing.Keys.Select(k => (string)k!));
+            Assert.Equal([$"abuse:{{{tenant}}}:wellbeing:ann:abusive_calls", $"abuse:{{{tenant}}}:wellbeing:ann:streak", $"abuse:{{{tenant}}}:team:red:wellbeing"], wellbeing.Keys.Select(k => (string)k!));
             Assert.Equal(12, channels.Length);
             Assert.All(channels, c => Assert.StartsWith($"abuse:{tenant}:", c, StringComparison.Ordinal));
             Assert.Single(slots);

@@ -184,7 +184,7 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         await using var stack = await RedisStack.ConnectAsync(redis.NewOptions(), time: new TestClock(Now));
         var store = stack.Store();
         var database = stack.Redis.GetDatabase();
-        var teamKey = $"{TestAlerts.Tag(tenant)}:wellbeing:team:red";
+        var teamKey = $"{TestAlerts.Tag(tenant)}:team:red:wellbeing";
 
         // Act: ann's calls on team red, the second counted late (after a later one); bob's call has no team.
         await store.RecordCallOutcomeAsync(tenant, "red", "ann", true, Now.AddMinutes(10), Shift);
@@ -192,7 +192,7 @@ public sealed class RedisIncidentStoreTests(RedisServerFixture redis) : IClassFi
         var bob = await store.RecordCallOutcomeAsync(tenant, "", "bob", true, Now, Shift);
 
         // Assert
-        var teamKeys = await stack.Redis.GetServer(stack.Redis.GetEndPoints()[0]).KeysAsync(pattern: $"{TestAlerts.Tag(tenant)}:wellbeing:team:*").ToListAsync();
+        var teamKeys = await stack.Redis.GetServer(stack.Redis.GetEndPoints()[0]).KeysAsync(pattern: $"{TestAlerts.Tag(tenant)}:team:*:wellbeing").ToListAsync();
         Assert.Equal([teamKey], teamKeys.Select(k => (string)k!));
         var members = await database.SortedSetRangeByRankWithScoresAsync(teamKey);
         Assert.Equal([("ann", (double)Now.AddMinutes(10).ToUnixTimeMilliseconds())], members.Select(m => ((string)m.Element!, m.Score)));

@@ -22,7 +22,8 @@ internal sealed record AlertDocument(
     string? RecommendedScript,
     ulong? Seq,
     UtcTime? At,
-    string? Audience);
+    string? Audience,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Responder = null);
 
 /// <summary>The incident as it is stored.</summary>
 internal sealed record IncidentDocument(
@@ -40,10 +41,14 @@ internal sealed record IncidentDocument(
     IReadOnlyList<UtteranceDocument?>? Timeline,
     IReadOnlyList<WarningDocument?>? Warnings,
     bool? SupervisorAlerted,
-    bool? ThreatRaised);
+    bool? ThreatRaised,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SupervisorResponseDocument?>? SupervisorResponses = null);
 
 /// <summary>One flagged utterance of an incident.</summary>
 internal sealed record UtteranceDocument(ulong? Seq, string? Speaker, UtcTime? At, ulong? OffsetMs, string? Excerpt, IReadOnlyList<string?>? Categories, string? LevelAfter);
+
+/// <summary>One supervisor's answer recorded in an incident.</summary>
+internal sealed record SupervisorResponseDocument(string? Supervisor, bool? Joining, UtcTime? At, string? AlertId);
 
 /// <summary>One warning of an incident.</summary>
 internal sealed record WarningDocument(ulong? Seq, UtcTime? At, string? Level, string? Script, bool? GivenByAgent);
@@ -82,24 +87,13 @@ internal static class ContractJson
         _ => throw new ArgumentOutOfRangeException(nameof(audience), audience, "Unknown audience."),
     };
 
-    public static string ToName(IncidentOutcome outcome) => outcome switch
-    {
-        IncidentOutcome.Ongoing => "ongoing",
-        IncidentOutcome.Completed => "completed",
-        IncidentOutcome.EndedByAgent => "ended_by_agent",
-        IncidentOutcome.CallerHungUp => "caller_hung_up",
-        IncidentOutcome.Transferred => "transferred",
-        IncidentOutcome.Dropped => "dropped",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
-    };
-
     public static AlertKind ParseKind(string name) => ParseName<AlertKind>(name, "kind", static kind => kind.ToName());
 
     public static AlertSeverity ParseSeverity(string name) => ParseName<AlertSeverity>(name, "severity", static severity => severity.ToName());
 
     public static EscalationLevel ParseLevel(string name, string field) => ParseName<EscalationLevel>(name, field, static level => level.ToName());
 
-    public static IncidentOutcome ParseOutcome(string name) => ParseName<IncidentOutcome>(name, "outcome", ToName);
+    public static IncidentOutcome ParseOutcome(string name) => ParseName<IncidentOutcome>(name, "outcome", static outcome => outcome.ToName());
 
     public static AlertAudience ParseAudience(string name) => ParseName<AlertAudience>(name, "audience", ToName);
 

@@ -33,7 +33,7 @@ internal sealed class RedisKeys(string prefix)
 
     public string AbusiveStreak(string tenant, string agent) => $"{prefix}:{{{tenant}}}:wellbeing:{agent}:streak";
 
-    public string WellbeingTeam(string tenant, string team) => $"{prefix}:{{{tenant}}}:wellbeing:team:{team}";
+    public string WellbeingTeam(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}:wellbeing";
 
     /// <summary>The history stream of a team or an agent.</summary>
     public string History(Monitoring.AlertScope scope) =>

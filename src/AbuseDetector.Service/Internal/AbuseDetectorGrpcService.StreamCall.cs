@@ -73,6 +73,7 @@ internal sealed partial class AbuseDetectorGrpcService
                 metrics.CallStarted();
                 var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
                 call.Monitor = await monitoring.StartAsync(participants, cancellationToken);
+                calls.Show(call.Monitor.Live);
                 await RunCallAsync(call, requestStream, responseStream, cancellationToken);
                 LogCallEnded(call);
             }
@@ -136,19 +137,34 @@ internal sealed partial class AbuseDetectorGrpcService
                 await updates.Writer.WriteAsync(new V1.CallUpdate { Seq = call.NextUpdateSeq(), Alert = repeatCaller.ToContract() }, cancellationToken);
             }
 
+            // Requests from the dashboard and the agent panel wait in the call's live view; one wait serves many events.
+            Task<bool>? requestWaiting = null;
             while (true)
             {
                 var next = requests.MoveNext(cancellationToken);
-                while (!next.IsCompleted && monitor.TimeUntilNextCalmStep() is { } untilCalm)
+                while (!next.IsCompleted)
                 {
-                    var calmDue = calmTimer.Arm(untilCalm);
-                    if (await Task.WhenAny(next, calmDue) != calmDue)
+                    requestWaiting ??= monitor.Live.Requests.WaitToReadAsync(cancellationToken).AsTask();
+                    var calmDue = monitor.TimeUntilNextCalmStep() is { } untilCalm ? calmTimer.Arm(untilCalm) : null;
+                    var woke = calmDue is null ? await Task.WhenAny(next, requestWaiting) : await Task.WhenAny(next, requestWaiting, calmDue);
+                    if (woke == next)
                     {
                         break;
                     }
 
                     pending.Clear();
-                    AddStep(call, monitor.LetTimePass(), 0, pending);
+                    if (woke == requestWaiting)
+                    {
+                        // Throws when the call is ending, like the read of the next event would.
+                        await requestWaiting;
+                        requestWaiting = null;
+                        HandleRequests(call, pending);
+                    }
+                    else
+                    {
+                        AddStep(call, monitor.LetTimePass(), 0, pending);
+                    }
+
                     await QueueAsync(updates, pending, cancellationToken);
                 }
 
@@ -162,6 +178,9 @@ internal sealed partial class AbuseDetectorGrpcService
                 pending.Clear();
                 var callEvent = requests.Current;
                 var ended = Handle(call, callEvent, monitoring.MaxTextLength, pending);
+
+                // A call whose events never pause still takes its requests.
+                HandleRequests(call, pending);
                 await QueueAsync(updates, pending, cancellationToken);
                 metrics.EventHandled(callEvent, timeProvider.GetElapsedTime(received));
                 if (ended)
@@ -213,6 +232,16 @@ internal sealed partial class AbuseDetectorGrpcService
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A client that keeps its side open after CallEnd: end the call anyway.
+        }
+    }
+
+    /// <summary>Acts on the waiting requests from the dashboard and the agent panel, adding their updates.</summary>
+    private static void HandleRequests(CallStreamState call, List<V1.CallUpdate> updates)
+    {
+        var monitor = call.Monitor!;
+        while (monitor.Live.Requests.TryRead(out var request))
+        {
+            AddStep(call, monitor.Handle(request), 0, updates);
         }
     }
 

@@ -19,6 +19,8 @@ internal static class EscalationMapping
         AlertKind.RepeatCaller => V1.AlertKind.RepeatCaller,
         AlertKind.CallEnded => V1.AlertKind.CallEnded,
         AlertKind.AgentWellbeing => V1.AlertKind.AgentWellbeing,
+        AlertKind.SupervisorAcknowledged => V1.AlertKind.SupervisorAcknowledged,
+        AlertKind.SupervisorJoining => V1.AlertKind.SupervisorJoining,
         _ => V1.AlertKind.Unspecified,
     };
 
@@ -116,6 +118,7 @@ internal static class EscalationMapping
             ForAgent = (alert.Audience & AlertAudience.Agent) != 0,
             ForTeam = (alert.Audience & AlertAudience.Team) != 0,
             HistoryId = historyId,
+            Responder = alert.Responder,
         };
         message.Evidence.AddRange(alert.Evidence);
         return message;
@@ -162,6 +165,17 @@ internal static class EscalationMapping
                 Level = warning.Level.ToContract(),
                 Script = warning.Script,
                 GivenByAgent = warning.GivenByAgent,
+            });
+        }
+
+        foreach (var response in incident.SupervisorResponses)
+        {
+            message.SupervisorResponses.Add(new V1.SupervisorResponse
+            {
+                Supervisor = response.Supervisor,
+                Joining = response.Joining,
+                At = Timestamp.FromDateTimeOffset(response.At),
+                AlertId = response.AlertId,
             });
         }
 
