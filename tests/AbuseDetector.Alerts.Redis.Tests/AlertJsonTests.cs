@@ -85,12 +85,27 @@ public sealed class AlertJsonTests
     [InlineData(AlertKind.RepeatCaller, "repeat_caller")]
     [InlineData(AlertKind.CallEnded, "call_ended")]
     [InlineData(AlertKind.AgentWellbeing, "agent_wellbeing")]
+    [InlineData(AlertKind.SupervisorAcknowledged, "supervisor_acknowledged")]
+    [InlineData(AlertKind.SupervisorJoining, "supervisor_joining")]
     public void Serialize_EachKind_WritesItsContractName(AlertKind kind, string name)
     {
         var json = TestAlerts.Json(TestAlerts.Make("acme", 1) with { Kind = kind });
 
         Assert.Contains($"\"kind\":\"{name}\"", json, StringComparison.Ordinal);
         Assert.Equal(kind, AlertJson.Parse(json).Kind);
+    }
+
+    [Fact]
+    public void Serialize_SupervisorAnswer_WritesTheResponderLastAndReadsItBack()
+    {
+        var alert = TestAlerts.Make("acme", 5) with { Kind = AlertKind.SupervisorJoining, Responder = "Alex" };
+
+        var json = TestAlerts.Json(alert);
+        var parsed = AlertJson.Parse(json);
+
+        Assert.EndsWith(",\"responder\":\"Alex\"}", json, StringComparison.Ordinal);
+        Assert.Equal("Alex", parsed.Responder);
+        Assert.DoesNotContain("responder", TestAlerts.Json(alert with { Responder = "" }), StringComparison.Ordinal);
     }
 
     [Fact]

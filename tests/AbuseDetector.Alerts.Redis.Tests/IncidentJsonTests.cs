@@ -29,6 +29,20 @@ public sealed class IncidentJsonTests
     }
 
     [Fact]
+    public void Parse_IncidentWithSupervisorResponses_ReadsThemBackInOrder()
+    {
+        IncidentSupervisorResponse[] responses = [new("Alex", false, Started.AddMinutes(1), "alert-1"), new("Sam", true, Started.AddMinutes(2), "")];
+        var incident = TestAlerts.Incident("acme", "call-1", Started) with { SupervisorResponses = responses };
+
+        var json = TestAlerts.Json(incident);
+        var parsed = IncidentJson.Parse(json);
+
+        Assert.Contains("\"supervisor_responses\":[{\"supervisor\":\"Alex\",\"joining\":false,\"at\":\"2026-11-22T13:01:00.000Z\",\"alert_id\":\"alert-1\"}", json, StringComparison.Ordinal);
+        Assert.Equal(responses, parsed.SupervisorResponses);
+        Assert.DoesNotContain("supervisor_responses", TestAlerts.Json(incident with { SupervisorResponses = [] }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_Incident_WritesTheStoredBytesExactly()
     {
         var incident = TestAlerts.Incident("acme", "call-1", Started.AddMilliseconds(5)) with { Warnings = [] };

@@ -159,4 +159,46 @@ public sealed class CallEscalationIncidentTests
         // Assert
         Assert.Equal("caller gave card #### #### #### ####", conversation.Escalation.Incident!.Warnings[^1].Script);
     }
+
+    [Fact]
+    public void OnSupervisorResponse_BeforeAndAfterFinalWarning_BothKeptInOrderWithWhoAndWhen()
+    {
+        // Arrange
+        var conversation = new Conversation();
+        conversation.Play(Insult);
+        var acknowledgedAt = Conversation.Start.AddSeconds(30);
+
+        // Act
+        var acknowledged = conversation.Escalation.OnSupervisorResponse("Alex", joining: false, "alert-1", acknowledgedAt);
+        conversation.Play($"{Insult}; {Insult}; {Insult}");
+        var joined = conversation.Escalation.OnSupervisorResponse("Sam", joining: true, "", acknowledgedAt.AddSeconds(40));
+
+        // Assert
+        Assert.Equal(AlertKind.SupervisorAcknowledged, Assert.Single(acknowledged.Alerts).Kind);
+        var joining = Assert.Single(joined.Alerts);
+        Assert.Equal(AlertKind.SupervisorJoining, joining.Kind);
+        Assert.Equal(AlertAudience.AgentAndTeam, joining.Audience);
+        Assert.Equal("Sam", joining.Responder);
+        Assert.Contains("Sam", joining.Reason, StringComparison.Ordinal);
+        Assert.False(joined.LevelChanged);
+        var incident = conversation.Escalation.Incident;
+        Assert.NotNull(incident);
+        Assert.Equal(
+            [new IncidentSupervisorResponse("Alex", false, acknowledgedAt, "alert-1"), new IncidentSupervisorResponse("Sam", true, acknowledgedAt.AddSeconds(40), "")],
+            incident.SupervisorResponses);
+    }
+
+    [Fact]
+    public void OnSupervisorResponse_CallEnded_Unchanged()
+    {
+        // Arrange
+        var conversation = new Conversation();
+        conversation.Escalation.End(CallEndReason.Completed, Conversation.Start);
+
+        // Act
+        var step = conversation.Escalation.OnSupervisorResponse("Alex", joining: true, "", Conversation.Start.AddSeconds(1));
+
+        // Assert
+        Assert.Same(EscalationStep.Unchanged(EscalationLevel.None), step);
+    }
 }
