@@ -81,7 +81,7 @@ internal static class DashboardEndpoints
         var frameAncestors = role == SessionRole.Agent ? string.Join(' ', options.AgentPanelFrameAncestors.Prepend("'self'")) : "'none'";
         headers.ContentSecurityPolicy = $"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frameAncestors}";
         headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
+        headers["Referrer-Policy"] = "same-origin";
         headers.CacheControl = "no-store";
         if (role == SessionRole.Supervisor)
         {
