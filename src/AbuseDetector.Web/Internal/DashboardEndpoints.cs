@@ -81,8 +81,6 @@ internal static class DashboardEndpoints
         var frameAncestors = role == SessionRole.Agent ? string.Join(' ', options.AgentPanelFrameAncestors.Prepend("'self'")) : "'none'";
         headers.ContentSecurityPolicy = $"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frameAncestors}";
         headers.XContentTypeOptions = "nosniff";
-        // Not no-referrer: with it, browsers send "Origin: null" on the pages' own form posts and fetches, which
-        // IsSameOrigin must refuse. same-origin keeps the referrer on this site only (and fragments never go anywhere).
         headers["Referrer-Policy"] = "same-origin";
         headers.CacheControl = "no-store";
         if (role == SessionRole.Supervisor)
