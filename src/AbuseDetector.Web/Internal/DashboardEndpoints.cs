@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AbuseDetector.Monitoring;
@@ -386,14 +387,16 @@ internal static class DashboardEndpoints
         }
 
         IncidentOutcomeFilter outcome = default;
+        DateTimeOffset? from = null, to = null;
         if ((request.AgentId ?? "").Length > MostIdLength || (request.CustomerId ?? "").Length > MostIdLength
+            || !TryParseTime(request.From, out from) || !TryParseTime(request.To, out to)
             || !IncidentOutcomeFilter.TryParse(request.Outcome, out outcome))
         {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The filters are not valid: ids are at most 128 characters, and the outcome must be one of the listed ones.");
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The filters are not valid: ids are at most 128 characters, times are ISO 8601, and the outcome must be one of the listed ones.");
             return;
         }
 
-        var filter = new IncidentFilter(session.TeamId, NullIfEmpty(request.AgentId), NullIfEmpty(request.CustomerId), request.From, request.To);
+        var filter = new IncidentFilter(session.TeamId, NullIfEmpty(request.AgentId), NullIfEmpty(request.CustomerId), from, to);
         if (await ReadStoreAsync(http, ct => store.ListAsync(session.TenantId, filter, outcome.IsAny ? MostIncidentsListed : MostIncidentsListed * 5, ct)) is not (true, { } found))
         {
             return;
@@ -452,6 +455,24 @@ internal static class DashboardEndpoints
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>An ISO 8601 time of a filter; empty or absent is no bound (the pages send "" for a field left empty).</summary>
+    private static bool TryParseTime(string? text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        time = parsed;
+        return true;
+    }
 
     /// <summary>Reads a small JSON body (after the session was checked), or answers 400/413 and returns null.</summary>
     private static async Task<T?> ReadJsonAsync<T>(HttpContext http, JsonTypeInfo<T> typeInfo)

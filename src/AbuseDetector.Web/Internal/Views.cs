@@ -93,7 +93,7 @@ internal sealed record AgentSessionView(string TenantId, string TeamId, string A
 
 internal sealed record RespondRequest(string? CallId, string? AlertId, string? Response);
 
-internal sealed record IncidentSearchRequest(string? AgentId, string? CustomerId, DateTimeOffset? From, DateTimeOffset? To, string? Outcome);
+internal sealed record IncidentSearchRequest(string? AgentId, string? CustomerId, string? From, string? To, string? Outcome);
 
 internal sealed record IncidentRequest(string? CallId);
 
