@@ -16,8 +16,9 @@ internal static class Axe
         var script = Path.Combine(folder, "node_modules", "axe-core", "axe.min.js");
         Assert.True(File.Exists(script), $"{script} is missing: run `npm ci` in tests/AbuseDetector.Web.Tests/axe (tests/run.sh does).");
         await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = script });
-        var violations = await page.EvaluateAsync<JsonElement>("async () => (await axe.run()).violations");
-        var serious = violations.EnumerateArray().Where(v => Failing.Contains(v.GetProperty("impact").GetString())).ToList();
+        var results = await page.EvaluateAsync<JsonElement>("async () => { const r = await axe.run(); return { violations: r.violations, passes: r.passes.length }; }");
+        Assert.True(results.GetProperty("passes").GetInt32() > 0, $"axe checked nothing on {page.Url}");
+        var serious = results.GetProperty("violations").EnumerateArray().Where(v => Failing.Contains(v.GetProperty("impact").GetString())).ToList();
         Assert.True(serious.Count == 0, $"axe found {serious.Count} serious or critical violations on {page.Url}:{Environment.NewLine}{Describe(serious)}");
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AbuseDetector.Alerts.Redis;
 using Microsoft.Playwright;
 
@@ -45,7 +44,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Contracts.V1.AbuseDetector.AbuseDetectorClient Client(TestTenant tenant) => Service.NewClient(tenant.ApiKey);
 
     /// <summary>A fresh browser context (its own cookies and storage) on the service, downloads allowed.</summary>
-    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800)
+    /// <param name="width">The viewport's width.</param>
+    /// <param name="height">The viewport's height.</param>
+    /// <param name="forAxe">
+    /// Lets axe-core be added as a script tag: the pages' Content-Security-Policy (rightly) refuses inline scripts, and
+    /// Playwright adds a script file inline. Only the accessibility tests need it; every other test runs under the policy.
+    /// </param>
+    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800, bool forAxe = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -54,6 +59,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             AcceptDownloads = true,
             Locale = "en-GB",
             TimezoneId = "Europe/London",
+            BypassCSP = forAxe,
         });
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(30_000);
@@ -108,6 +114,4 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Fails when the service logged anything at Error or above: a page must never make the server fail.</summary>
     public void AssertNoServerErrors() =>
         Assert.True(!Service.Errors.Any(), "The service logged errors: " + string.Join(Environment.NewLine, Service.Errors));
-
-    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
