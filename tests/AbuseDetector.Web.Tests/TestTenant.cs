@@ -18,12 +18,13 @@ public sealed record TestTenant(string TenantId, string ApiKey, TestTeam Team1, 
 {
     public static TestTenant New()
     {
-        var id = "t" + Guid.NewGuid().ToString("N")[..12];
+        // Readable in the screenshots, unique all the same.
+        var id = "acme-" + Guid.NewGuid().ToString("N")[..6];
         return new TestTenant(
             id,
             $"key-{id}-{Guid.NewGuid():N}",
-            new TestTeam("team-1", $"sup-1-{Guid.NewGuid():N}", $"agt-1-{Guid.NewGuid():N}"),
-            new TestTeam("team-2", $"sup-2-{Guid.NewGuid():N}", $"agt-2-{Guid.NewGuid():N}"));
+            new TestTeam("billing", $"sup-1-{Guid.NewGuid():N}", $"agt-1-{Guid.NewGuid():N}"),
+            new TestTeam("collections", $"sup-2-{Guid.NewGuid():N}", $"agt-2-{Guid.NewGuid():N}"));
     }
 
     /// <summary>The service's in-memory settings that configure the tenant as item <paramref name="index"/>.</summary>
