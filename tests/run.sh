@@ -20,6 +20,11 @@ if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get inst
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt-get update -qq && apt-get install -y -qq nodejs npm; fi
 (cd tests/AbuseDetector.Service.Tests/interop/node && npm ci --no-audit --no-fund --loglevel=error)
 
+# The browser tests drive Debian's chromium through Playwright (no browser download), and check each page with axe-core,
+# pinned by package-lock.json.
+if [ ! -x /usr/bin/chromium ]; then apt-get update -qq && apt-get install -y -qq chromium; fi
+(cd tests/AbuseDetector.Web.Tests/axe && npm ci --no-audit --no-fund --loglevel=error)
+
 dotnet restore AbuseDetector.sln
 dotnet build AbuseDetector.sln -c Release --no-restore
 
