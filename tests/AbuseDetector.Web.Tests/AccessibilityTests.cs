@@ -52,13 +52,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        await using var supervisorContext = await fixture.NewContextAsync(forAxe: true);
-        await using var context = await fixture.NewContextAsync(420, 720, forAxe: true);
-        var dashboard = await supervisorContext.OpenDashboardAsync(tenant, tenant.Team1, "Alex");
-        var panel = await context.OpenAgentPanelAsync(tenant, tenant.Team1, "agent-7");
-        await using var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, "agent-7");
-        await call.CustomerSaysFlaggedAsync(Lines.Threat, Category.Threat);
-        await dashboard.Alerts(call, "threat").GetByTestId("join-button").ClickAsync();
+        await using var desks = await SupervisorAndAgent.OpenAsync(fixture, tenant, "Alex", "agent-7", forAxe: true);
+        var panel = desks.Panel;
+        await desks.Call.CustomerSaysFlaggedAsync(Lines.Threat, Category.Threat);
+        await desks.Dashboard.Alerts(desks.Call, "threat").GetByTestId("join-button").ClickAsync();
         await Expect(panel.GetByTestId("supervisor-response")).ToBeVisibleAsync();
         await Expect(panel.GetByTestId("end-call-permitted")).ToBeVisibleAsync();
 
@@ -80,28 +77,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        string callId;
-        await using (var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, "agent-9"))
-        {
-            callId = call.CallId;
-            await call.ReplaySampleAsync("persistent-swearing");
-            await call.EndAsync();
-        }
-
+        var kept = await TestCall.RunAbusiveCallAsync(fixture, tenant, "agent-9", "cust-5001");
         await using var context = await fixture.NewContextAsync(forAxe: true);
         var page = await context.OpenDashboardAsync(tenant, tenant.Team1, "Alex");
 
-        // Act and assert: the list (the incident is saved in the background after the call: search until it is listed).
+        // Act and assert: the list.
         await page.GotoAsync("/supervisor/incidents");
-        var row = page.Locator($"[data-testid='incident-row'][data-call-id='{callId}']");
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                await page.GetByTestId("filter-submit").ClickAsync();
-                return await row.CountAsync() == 1;
-            },
-            "the incident is listed",
-            TimeSpan.FromSeconds(30));
+        var row = page.Locator($"[data-testid='incident-row'][data-call-id='{kept.CallId}']");
+        await Expect(row).ToHaveCountAsync(1);
         await Axe.AssertNoSeriousViolationsAsync(page);
 
         // The report.

@@ -38,13 +38,8 @@ public sealed class AgentPanelTests(BrowserFixture fixture) : IClassFixture<Brow
     {
         // Arrange: the supervisor's dashboard and the agent's panel, in two browser contexts.
         var tenant = fixture.NewTenant();
-        await using var supervisorContext = await fixture.NewContextAsync();
-        await using var agentContext = await fixture.NewContextAsync(420, 720);
-        var problems = PageProblems.Watch(supervisorContext);
-        var agentProblems = PageProblems.Watch(agentContext);
-        var dashboard = await supervisorContext.OpenDashboardAsync(tenant, tenant.Team1, "Alex");
-        var panel = await agentContext.OpenAgentPanelAsync(tenant, tenant.Team1, "agent-7");
-        await using var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, "agent-7");
+        await using var desks = await SupervisorAndAgent.OpenAsync(fixture, tenant, "Alex", "agent-7");
+        var (dashboard, panel, call) = (desks.Dashboard, desks.Panel, desks.Call);
         await call.SayAsync(Speaker.Agent, Lines.AgentGreeting);
         await call.CustomerSaysFlaggedAsync(Lines.Threat, Category.Threat);
         var threat = dashboard.Alerts(call, "threat");
@@ -58,8 +53,7 @@ public sealed class AgentPanelTests(BrowserFixture fixture) : IClassFixture<Brow
         await Expect(panel.GetByTestId("supervisor-response")).ToHaveTextAsync("Alex is joining your call");
         await Expect(threat.GetByTestId("alert-taken")).ToHaveTextAsync("Alex is joining");
         await Expect(dashboard.CallRow(call)).ToContainTextAsync("Alex is joining");
-        problems.AssertNone();
-        agentProblems.AssertNone();
+        desks.AssertNoPageProblems();
         fixture.AssertNoServerErrors();
     }
 
@@ -68,20 +62,17 @@ public sealed class AgentPanelTests(BrowserFixture fixture) : IClassFixture<Brow
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        await using var supervisorContext = await fixture.NewContextAsync();
-        await using var agentContext = await fixture.NewContextAsync(420, 720);
-        var dashboard = await supervisorContext.OpenDashboardAsync(tenant, tenant.Team1, "Robin");
-        var panel = await agentContext.OpenAgentPanelAsync(tenant, tenant.Team1, "agent-8");
-        await using var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, "agent-8");
-        await call.CustomerSaysFlaggedAsync(Lines.Threat, Category.Threat);
-        var threat = dashboard.Alerts(call, "threat");
+        await using var desks = await SupervisorAndAgent.OpenAsync(fixture, tenant, "Robin", "agent-8");
+        await desks.Call.CustomerSaysFlaggedAsync(Lines.Threat, Category.Threat);
+        var threat = desks.Dashboard.Alerts(desks.Call, "threat");
 
         // Act
         await threat.GetByTestId("ack-button").ClickAsync();
 
         // Assert
-        await Expect(panel.GetByTestId("supervisor-response")).ToHaveTextAsync("Robin acknowledged - help is coming");
+        await Expect(desks.Panel.GetByTestId("supervisor-response")).ToHaveTextAsync("Robin acknowledged - help is coming");
         await Expect(threat.GetByTestId("alert-taken")).ToHaveTextAsync("Acknowledged by Robin");
+        desks.AssertNoPageProblems();
         fixture.AssertNoServerErrors();
     }
 
@@ -90,12 +81,8 @@ public sealed class AgentPanelTests(BrowserFixture fixture) : IClassFixture<Brow
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        await using var supervisorContext = await fixture.NewContextAsync();
-        await using var agentContext = await fixture.NewContextAsync(420, 720);
-        var problems = PageProblems.Watch(agentContext);
-        var dashboard = await supervisorContext.OpenDashboardAsync(tenant, tenant.Team1, "Alex");
-        var panel = await agentContext.OpenAgentPanelAsync(tenant, tenant.Team1, "agent-7");
-        await using var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, "agent-7");
+        await using var desks = await SupervisorAndAgent.OpenAsync(fixture, tenant, "Alex", "agent-7");
+        var (dashboard, panel, call) = (desks.Dashboard, desks.Panel, desks.Call);
         await call.SayAsync(Speaker.Customer, Lines.CalmQuestion);
         await Expect(panel.GetByTestId("agent-level")).ToHaveTextAsync("None");
         await Expect(dashboard.CallRow(call)).ToBeVisibleAsync();
@@ -108,7 +95,7 @@ public sealed class AgentPanelTests(BrowserFixture fixture) : IClassFixture<Brow
         await Expect(panel.GetByTestId("request-status")).ToHaveTextAsync("Supervisor requested");
         await Expect(dashboard.Alerts(call, "supervisor_needed")).ToHaveCountAsync(1);
         await Expect(dashboard.Alerts(call, "supervisor_needed")).ToContainTextAsync("agent-7");
-        problems.AssertNone();
+        desks.AssertNoPageProblems();
         fixture.AssertNoServerErrors();
     }
 

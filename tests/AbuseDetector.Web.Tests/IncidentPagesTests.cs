@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using AbuseDetector.Contracts.V1;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,8 +13,8 @@ public sealed class IncidentPagesTests(BrowserFixture fixture) : IClassFixture<B
     {
         // Arrange: two finished abusive calls, of two agents.
         var tenant = fixture.NewTenant();
-        var kept = await EndAbusiveCallAsync(tenant, "agent-9", "cust-2001");
-        await EndAbusiveCallAsync(tenant, "agent-4", "cust-2002");
+        var kept = await TestCall.RunAbusiveCallAsync(fixture, tenant, "agent-9", "cust-2001");
+        await TestCall.RunAbusiveCallAsync(fixture, tenant, "agent-4", "cust-2002");
         await using var context = await fixture.NewContextAsync();
         var problems = PageProblems.Watch(context);
         var page = await context.OpenDashboardAsync(tenant, tenant.Team1, "Alex");
@@ -63,7 +62,7 @@ public sealed class IncidentPagesTests(BrowserFixture fixture) : IClassFixture<B
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        var kept = await EndAbusiveCallAsync(tenant, "agent-9", "cust-3001");
+        var kept = await TestCall.RunAbusiveCallAsync(fixture, tenant, "agent-9", "cust-3001");
         await using var context = await fixture.NewContextAsync();
         var page = await context.OpenDashboardAsync(tenant, tenant.Team2, "Sam");
 
@@ -84,7 +83,7 @@ public sealed class IncidentPagesTests(BrowserFixture fixture) : IClassFixture<B
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        var kept = await EndAbusiveCallAsync(tenant, "agent-9", "cust-4001");
+        var kept = await TestCall.RunAbusiveCallAsync(fixture, tenant, "agent-9", "cust-4001");
         await using var context = await fixture.NewContextAsync();
         var page = await context.OpenDashboardAsync(tenant, tenant.Team1, "Alex");
 
@@ -94,25 +93,5 @@ public sealed class IncidentPagesTests(BrowserFixture fixture) : IClassFixture<B
         // Assert
         await Expect(page.GetByTestId("timeline-row")).ToHaveCountAsync(kept.Timeline.Count);
         await Expect(page.GetByTestId("incident-timeline").Locator("tbody mark").First).ToBeVisibleAsync();
-    }
-
-    /// <summary>Streams the persistent-swearing sample for the agent to its end and returns the incident the service kept.</summary>
-    private async Task<Incident> EndAbusiveCallAsync(TestTenant tenant, string agentId, string customerId)
-    {
-        await using var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, agentId, customerId);
-        await call.ReplaySampleAsync("persistent-swearing");
-        await call.EndAsync();
-        Assert.True(call.Level >= EscalationLevel.FinalWarning, $"the call reached {call.Level}");
-        var client = fixture.Client(tenant);
-        Incident? kept = null;
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                var listed = await client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = tenant.TenantId, TeamId = tenant.Team1.TeamId, AgentId = agentId });
-                kept = listed.Incidents.FirstOrDefault(i => i.CallId == call.CallId && i.Outcome != IncidentOutcome.Ongoing);
-                return kept is not null;
-            },
-            "the service kept the finished incident");
-        return await client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant.TenantId, CallId = call.CallId });
     }
 }

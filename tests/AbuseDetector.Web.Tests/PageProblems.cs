@@ -15,14 +15,17 @@ internal sealed class PageProblems
     {
     }
 
-    /// <summary>Starts recording the problems of every page the context opens from now on.</summary>
-    public static PageProblems Watch(IBrowserContext context)
+    /// <summary>Starts recording the problems of every page the contexts open from now on.</summary>
+    public static PageProblems Watch(params IBrowserContext[] contexts)
     {
         var problems = new PageProblems();
-        context.Page += (_, page) => problems.Watch(page);
-        foreach (var page in context.Pages)
+        foreach (var context in contexts)
         {
-            problems.Watch(page);
+            context.Page += (_, page) => problems.Watch(page);
+            foreach (var page in context.Pages)
+            {
+                problems.Watch(page);
+            }
         }
 
         return problems;

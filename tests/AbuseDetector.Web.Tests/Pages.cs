@@ -17,24 +17,12 @@ internal static class Pages
         SignInAsync(page, "/agent/sign-in", tenant.TenantId, team.TeamId, ("Agent id", agentId), ("Agent token", token ?? team.AgentToken));
 
     /// <summary>A new page in <paramref name="context"/>, signed in as the team's supervisor, on a live dashboard.</summary>
-    public static async Task<IPage> OpenDashboardAsync(this IBrowserContext context, TestTenant tenant, TestTeam team, string name)
-    {
-        var page = await context.NewPageAsync();
-        await page.SignInAsSupervisorAsync(tenant, team, name);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/supervisor$"));
-        await page.ExpectLiveAsync();
-        return page;
-    }
+    public static Task<IPage> OpenDashboardAsync(this IBrowserContext context, TestTenant tenant, TestTeam team, string name) =>
+        OpenAsync(context, "/supervisor", page => page.SignInAsSupervisorAsync(tenant, team, name));
 
     /// <summary>A new page in <paramref name="context"/>, signed in as the agent, on a live agent panel.</summary>
-    public static async Task<IPage> OpenAgentPanelAsync(this IBrowserContext context, TestTenant tenant, TestTeam team, string agentId)
-    {
-        var page = await context.NewPageAsync();
-        await page.SignInAsAgentAsync(tenant, team, agentId);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/agent$"));
-        await page.ExpectLiveAsync();
-        return page;
-    }
+    public static Task<IPage> OpenAgentPanelAsync(this IBrowserContext context, TestTenant tenant, TestTeam team, string agentId) =>
+        OpenAsync(context, "/agent", page => page.SignInAsAgentAsync(tenant, team, agentId));
 
     /// <summary>Waits until the page's event stream is open ("Live" in the connection state).</summary>
     public static Task ExpectLiveAsync(this IPage page) =>
@@ -58,6 +46,15 @@ internal static class Pages
         }
 
         return ids;
+    }
+
+    private static async Task<IPage> OpenAsync(IBrowserContext context, string path, Func<IPage, Task<IResponse>> signIn)
+    {
+        var page = await context.NewPageAsync();
+        await signIn(page);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
+        await page.ExpectLiveAsync();
+        return page;
     }
 
     private static async Task<IResponse> SignInAsync(IPage page, string path, string tenantId, string teamId, (string Label, string Value) person, (string Label, string Value) token)

@@ -36,14 +36,11 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<Brow
     {
         // Arrange
         var tenant = fixture.NewTenant();
-        await using var supervisorContext = await fixture.NewContextAsync();
-        await using var context = await fixture.NewContextAsync(420, 720);
-        var dashboard = await supervisorContext.OpenDashboardAsync(tenant, tenant.Team1, "Alex Morgan");
-        var panel = await context.OpenAgentPanelAsync(tenant, tenant.Team1, "amira.khan");
-        await using var call = await TestCall.StartAsync(fixture, tenant, tenant.Team1.TeamId, "amira.khan", "cust-10482");
-        await call.ReplaySampleAsync("threat", 1, 3);
-        await call.CustomerSaysFlaggedAsync(Lines.Threat, Contracts.V1.Category.Threat);
-        await dashboard.Alerts(call, "threat").GetByTestId("join-button").ClickAsync();
+        await using var desks = await SupervisorAndAgent.OpenAsync(fixture, tenant, "Alex Morgan", "amira.khan", "cust-10482");
+        var panel = desks.Panel;
+        await desks.Call.ReplaySampleAsync("threat", 1, 3);
+        await desks.Call.CustomerSaysFlaggedAsync(Lines.Threat, Contracts.V1.Category.Threat);
+        await desks.Dashboard.Alerts(desks.Call, "threat").GetByTestId("join-button").ClickAsync();
         await Expect(panel.GetByTestId("supervisor-response")).ToHaveTextAsync("Alex Morgan is joining your call");
         await Expect(panel.GetByTestId("end-call-permitted")).ToBeVisibleAsync();
 

@@ -68,6 +68,32 @@ public sealed class TestCall : IAsyncDisposable
         return new TestCall(start, await fixture.Client(tenant).StartCallAsync(start));
     }
 
+    /// <summary>
+    /// Streams the persistent-swearing sample for the agent of team 1 to its end (it reaches end_call_permitted) and
+    /// returns the incident the service kept, once it is saved.
+    /// </summary>
+    public static async Task<Incident> RunAbusiveCallAsync(BrowserFixture fixture, TestTenant tenant, string agentId, string customerId)
+    {
+        string callId;
+        await using (var call = await StartAsync(fixture, tenant, tenant.Team1.TeamId, agentId, customerId))
+        {
+            callId = call.CallId;
+            await call.ReplaySampleAsync("persistent-swearing");
+            await call.EndAsync();
+            Assert.True(call.Level >= EscalationLevel.FinalWarning, $"the call reached {call.Level}");
+        }
+
+        var client = fixture.Client(tenant);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var listed = await client.ListIncidentsAsync(new ListIncidentsRequest { TenantId = tenant.TenantId, TeamId = tenant.Team1.TeamId, AgentId = agentId });
+                return listed.Incidents.Any(i => i.CallId == callId && i.Outcome != IncidentOutcome.Ongoing);
+            },
+            "the service kept the finished incident");
+        return await client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant.TenantId, CallId = callId });
+    }
+
     /// <summary>Says a final line and returns the service's assessment of it.</summary>
     public async Task<Assessment> SayAsync(Speaker speaker, string text, float loudnessDbfs = -30)
     {
@@ -107,8 +133,9 @@ public sealed class TestCall : IAsyncDisposable
         WaitForAsync(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Escalation && u.Escalation.Level == level, $"the call reached {level}");
 
     /// <summary>
-    /// Sends the chunks and actions of a committed sample call (samples/NAME.jsonl) with seq numbers of this call,
-    /// from its <paramref name="from"/>th event (1 is the first after the start) up to and including <paramref name="to"/>; the end is never sent.
+    /// Sends the final chunks and the actions of a committed sample call (samples/NAME.jsonl) with seq numbers of this
+    /// call, from its <paramref name="from"/>th event (1 is the first after the start) up to and including
+    /// <paramref name="to"/>; partial hypotheses and the end are not sent.
     /// </summary>
     public async Task ReplaySampleAsync(string name, int from = 1, int to = int.MaxValue)
     {
