@@ -356,7 +356,7 @@ export function connectEvents({ url, storageKey, stateElement, handlers }) {
 
 /** The sentence for a supervisor response, for the supervisor's view: "Alex is joining" / "Acknowledged by Alex". */
 export function takenText(name, joining) {
-  const who = name && String(name).trim() ? String(name).trim() : "a supervisor";
-  if (joining) return `${who.charAt(0).toUpperCase()}${who.slice(1)} is joining`;
-  return `Acknowledged by ${who}`;
+  const who = name && String(name).trim() ? String(name).trim() : "";
+  if (joining) return `${who || "A supervisor"} is joining`;
+  return `Acknowledged by ${who || "a supervisor"}`;
 }
