@@ -10,7 +10,8 @@ namespace AbuseDetector.Alerts.Redis;
 /// <c>team_id</c>, <c>customer_id</c>, <c>language</c>, <c>started_at</c>, <c>ended_at</c>, <c>duration_ms</c>,
 /// <c>highest_level</c>, <c>outcome</c> (<c>ongoing</c>, <c>completed</c>, <c>ended_by_agent</c>, <c>caller_hung_up</c>,
 /// <c>transferred</c>, <c>dropped</c>), <c>timeline</c> (objects with <c>seq</c>, <c>speaker</c>, <c>at</c>,
-/// <c>offset_ms</c>, <c>excerpt</c>, <c>categories</c>, <c>level_after</c>), <c>warnings</c> (objects with <c>seq</c>,
+/// <c>offset_ms</c>, <c>excerpt</c>, <c>categories</c>, <c>level_after</c>, and <c>evidence</c>, the flagged words, when
+/// the classifier named any), <c>warnings</c> (objects with <c>seq</c>,
 /// <c>at</c>, <c>level</c>, <c>script</c>, <c>given_by_agent</c>), <c>supervisor_alerted</c> and <c>threat_raised</c>,
 /// then, when a supervisor answered from the dashboard, <c>supervisor_responses</c> (objects with <c>supervisor</c>,
 /// <c>joining</c>, <c>at</c>, <c>alert_id</c>).
@@ -39,7 +40,7 @@ public static class IncidentJson
             (long)incident.Duration.TotalMilliseconds,
             incident.HighestLevel.ToName(),
             incident.Outcome.ToName(),
-            [.. incident.Timeline.Select(u => new UtteranceDocument(u.Seq, u.Speaker, new UtcTime(u.At), u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName()))],
+            [.. incident.Timeline.Select(u => new UtteranceDocument(u.Seq, u.Speaker, new UtcTime(u.At), u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName(), u.Evidence.Count == 0 ? null : u.Evidence))],
             [.. incident.Warnings.Select(w => new WarningDocument(w.Seq, new UtcTime(w.At), w.Level.ToName(), w.Script, w.GivenByAgent))],
             incident.SupervisorAlerted,
             incident.ThreatRaised,
@@ -102,7 +103,10 @@ public static class IncidentJson
 
         var levelAfter = u.LevelAfter is null ? EscalationLevel.None : ContractJson.ParseLevel(u.LevelAfter, "level_after");
         var categories = ContractJson.Strings(u.Categories, Document, "timeline.categories");
-        return new IncidentUtterance(u.Seq ?? 0, u.Speaker ?? "", u.At?.Value ?? throw Missing("timeline.at"), u.OffsetMs ?? 0, u.Excerpt ?? "", categories, levelAfter);
+        return new IncidentUtterance(u.Seq ?? 0, u.Speaker ?? "", u.At?.Value ?? throw Missing("timeline.at"), u.OffsetMs ?? 0, u.Excerpt ?? "", categories, levelAfter)
+        {
+            Evidence = u.Evidence is null ? [] : ContractJson.Strings(u.Evidence, Document, "timeline.evidence"),
+        };
     }
 
     private static IncidentWarning ToWarning(WarningDocument? w)

@@ -333,12 +333,16 @@ public sealed partial class CallEscalation
     /// The evidence spans' text, redacted and without repeats; the chunk's text, cut short, when there are none
     /// (<paramref name="textExcerpt"/>, made here if it was not yet).
     /// </summary>
-    private IReadOnlyList<string> Excerpts(in ChunkSignal chunk, ref string? textExcerpt)
+    private IReadOnlyList<string> Excerpts(in ChunkSignal chunk, ref string? textExcerpt) =>
+        SpanExcerpts(chunk) is { Count: > 0 } spans ? spans : [textExcerpt ??= Excerpt(chunk.Text)];
+
+    /// <summary>The evidence spans' text, redacted and without repeats; empty when the classifier gave none.</summary>
+    private List<string> SpanExcerpts(in ChunkSignal chunk)
     {
         var spans = chunk.Evidence;
         if (spans is null || spans.Count == 0)
         {
-            return [textExcerpt ??= Excerpt(chunk.Text)];
+            return [];
         }
 
         var whole = chunk.Text ?? string.Empty;
@@ -360,7 +364,7 @@ public sealed partial class CallEscalation
             }
         }
 
-        return excerpts.Count > 0 ? excerpts : [textExcerpt ??= Excerpt(chunk.Text)];
+        return excerpts;
     }
 
     private string Excerpt(string? text)

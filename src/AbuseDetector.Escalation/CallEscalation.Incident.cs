@@ -49,7 +49,10 @@ public sealed partial class CallEscalation
         }
 
         var categories = Behaviours.CategoryNames(chunk.Flags, isShouting);
-        _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, textExcerpt ?? Excerpt(chunk.Text), categories, _level));
+        _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, textExcerpt ?? Excerpt(chunk.Text), categories, _level)
+        {
+            Evidence = SpanExcerpts(chunk),
+        });
     }
 
     private void AddWarning(IncidentWarning warning)

@@ -30,7 +30,12 @@ public enum IncidentOutcome
 /// <param name="Excerpt">What was said, redacted.</param>
 /// <param name="Categories">The flagged categories ("swearing", "threat", "shouting", ...).</param>
 /// <param name="LevelAfter">The call's level after this utterance.</param>
-public sealed record IncidentUtterance(ulong Seq, string Speaker, DateTimeOffset At, ulong OffsetMs, string Excerpt, IReadOnlyList<string> Categories, EscalationLevel LevelAfter);
+public sealed record IncidentUtterance(ulong Seq, string Speaker, DateTimeOffset At, ulong OffsetMs, string Excerpt, IReadOnlyList<string> Categories, EscalationLevel LevelAfter)
+{
+    /// <summary>Gets the words in the excerpt that were flagged (redacted like it), for highlighting; empty when the classifier named none.</summary>
+    /// <value>The default value is an empty list.</value>
+    public IReadOnlyList<string> Evidence { get; init; } = [];
+}
 
 /// <summary>A warning in the protocol: recommended to the agent by the service, or reported given by the agent.</summary>
 /// <param name="Seq">The seq of the chunk or agent action behind it.</param>

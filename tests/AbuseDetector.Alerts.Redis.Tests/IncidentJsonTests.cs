@@ -43,6 +43,20 @@ public sealed class IncidentJsonTests
     }
 
     [Fact]
+    public void Parse_UtteranceWithEvidence_ReadsTheFlaggedWordsBack()
+    {
+        var incident = TestAlerts.Incident("acme", "call-1", Started);
+        incident = incident with { Timeline = [incident.Timeline[0] with { Evidence = ["hurt you"] }, .. incident.Timeline.Skip(1)] };
+
+        var json = TestAlerts.Json(incident);
+        var parsed = IncidentJson.Parse(json);
+
+        Assert.Contains("\"evidence\":[\"hurt you\"]", json, StringComparison.Ordinal);
+        Assert.Equal(["hurt you"], parsed.Timeline[0].Evidence);
+        Assert.Empty(parsed.Timeline[1].Evidence);
+    }
+
+    [Fact]
     public void Serialize_Incident_WritesTheStoredBytesExactly()
     {
         var incident = TestAlerts.Incident("acme", "call-1", Started.AddMilliseconds(5)) with { Warnings = [] };

@@ -1,3 +1,4 @@
+using AbuseDetector.Detection;
 namespace AbuseDetector.Escalation.Tests;
 
 public sealed class CallEscalationIncidentTests
@@ -200,5 +201,23 @@ public sealed class CallEscalationIncidentTests
 
         // Assert
         Assert.Same(EscalationStep.Unchanged(EscalationLevel.None), step);
+    }
+
+    [Fact]
+    public void Incident_FlaggedUtteranceWithSpans_KeepsTheFlaggedWordsRedactedForHighlighting()
+    {
+        // Arrange: card digits inside a flagged span are hidden there as in the excerpt.
+        var conversation = new Conversation();
+        const string Text = "you useless idiot, card 4111 1111";
+        var chunk = new ChunkSignal(1, CallSpeaker.Customer, true, Conversation.Start.AddSeconds(1), 1000, Text, AbuseFlags.Insult | AbuseFlags.Directed,
+            Evidence: [new EvidenceSpan(AbuseCategory.Insult, 4, 7, 1f), new EvidenceSpan(AbuseCategory.Insult, 12, 5, 0.9f), new EvidenceSpan(AbuseCategory.Insult, 24, 9, 0.1f)]);
+
+        // Act
+        conversation.Escalation.Observe(chunk);
+        conversation.Escalation.End(CallEndReason.Completed, Conversation.Start.AddSeconds(2));
+
+        // Assert
+        var utterance = Assert.Single(conversation.Escalation.Incident!.Timeline);
+        Assert.Equal(["useless", "idiot", "#### ####"], utterance.Evidence);
     }
 }

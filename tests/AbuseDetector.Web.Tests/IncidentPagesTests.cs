@@ -78,7 +78,7 @@ public sealed class IncidentPagesTests(BrowserFixture fixture) : IClassFixture<B
         fixture.AssertNoServerErrors();
     }
 
-    [Fact(Skip = "The service sends \"evidence\": [] in every incident view (src/AbuseDetector.Web/Internal/Views.cs, IncidentView.Of; Escalation's Incident keeps no evidence), so the report highlights nothing; the contract says the words that triggered flags are highlighted with <mark>.")]
+    [Fact]
     public async Task IncidentReport_FlaggedUtterances_TriggeringWordsHighlighted()
     {
         // Arrange

@@ -45,7 +45,15 @@ internal sealed record IncidentDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SupervisorResponseDocument?>? SupervisorResponses = null);
 
 /// <summary>One flagged utterance of an incident.</summary>
-internal sealed record UtteranceDocument(ulong? Seq, string? Speaker, UtcTime? At, ulong? OffsetMs, string? Excerpt, IReadOnlyList<string?>? Categories, string? LevelAfter);
+internal sealed record UtteranceDocument(
+    ulong? Seq,
+    string? Speaker,
+    UtcTime? At,
+    ulong? OffsetMs,
+    string? Excerpt,
+    IReadOnlyList<string?>? Categories,
+    string? LevelAfter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string?>? Evidence = null);
 
 /// <summary>One supervisor's answer recorded in an incident.</summary>
 internal sealed record SupervisorResponseDocument(string? Supervisor, bool? Joining, UtcTime? At, string? AlertId);

@@ -8,7 +8,18 @@ internal sealed class DashboardTeamsSetup(IOptions<AbuseDetectorServiceOptions> 
 {
     public void Configure(DashboardOptions options)
     {
-        foreach (var tenant in service.Value.Tenants)
+        AbuseDetectorServiceOptions settings;
+        try
+        {
+            settings = service.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The service's own start-up validation stops start-up with this sentence; saying it twice helps nobody.
+            return;
+        }
+
+        foreach (var tenant in settings.Tenants)
         {
             foreach (var team in tenant.Teams)
             {

@@ -153,6 +153,7 @@ internal static class EscalationMapping
                 LevelAfter = utterance.LevelAfter.ToContract(),
             };
             item.Categories.AddRange(utterance.Categories);
+            item.Evidence.AddRange(utterance.Evidence);
             message.Timeline.Add(item);
         }
 

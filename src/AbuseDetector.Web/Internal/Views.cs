@@ -165,7 +165,7 @@ internal sealed record IncidentView(
             [.. incident.Timeline.Select(u => new IncidentUtteranceView(u.Seq, u.Speaker, u.At, u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName()))],
             [.. incident.Warnings.Select(w => new IncidentWarningView(w.Seq, w.At, w.Level.ToName(), w.Script, w.GivenByAgent))],
             [.. incident.SupervisorResponses.Select(r => SupervisorResponseView.Of(r)!)],
-            []);
+            [.. incident.Timeline.SelectMany(u => u.Evidence).Distinct(StringComparer.OrdinalIgnoreCase)]);
     }
 }
 
