@@ -4,8 +4,8 @@ using static Microsoft.Playwright.Assertions;
 namespace AbuseDetector.Web.Tests;
 
 /// <summary>
-/// Pictures of the pages as they are now, with live data, for the README: saved in the test output
-/// (screenshots/) and in docs/screenshots/ of the repository.
+/// Pictures of the pages as they are now, with live data: saved in the test output (screenshots/), and with
+/// ABUSE_DETECTOR_UPDATE_SCREENSHOTS=1 also in docs/screenshots/ for the README (a plain test run leaves the checkout alone).
 /// </summary>
 public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -51,11 +51,15 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<Brow
         AssertPngOf(files, 420, 720);
     }
 
-    /// <summary>Saves the viewport as <paramref name="name"/> in the test output and in docs/screenshots/.</summary>
+    /// <summary>Saves the viewport as <paramref name="name"/> in the test output, and in docs/screenshots/ when asked to.</summary>
     private static async Task<string[]> SaveAsync(IPage page, string name)
     {
-        var repositoryRoot = Path.GetDirectoryName(RepositoryFiles.Find("AbuseDetector.sln"))!;
-        string[] files = [Path.Combine(AppContext.BaseDirectory, "screenshots", name), Path.Combine(repositoryRoot, "docs", "screenshots", name)];
+        List<string> files = [Path.Combine(AppContext.BaseDirectory, "screenshots", name)];
+        if (Environment.GetEnvironmentVariable("ABUSE_DETECTOR_UPDATE_SCREENSHOTS") == "1")
+        {
+            files.Add(Path.Combine(Path.GetDirectoryName(RepositoryFiles.Find("AbuseDetector.sln"))!, "docs", "screenshots", name));
+        }
+
         var png = await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Png, Animations = ScreenshotAnimations.Disabled });
         foreach (var file in files)
         {
@@ -63,7 +67,7 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<Brow
             await File.WriteAllBytesAsync(file, png);
         }
 
-        return files;
+        return [.. files];
     }
 
     /// <summary>Each file is a PNG of the given size (width and height from its IHDR chunk).</summary>
