@@ -132,18 +132,6 @@ public static class AlertKinds
         _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, "Unknown severity."),
     };
 
-    /// <summary>"ongoing", "completed", "ended_by_agent", "caller_hung_up", "transferred", "dropped".</summary>
-    public static string ToName(this IncidentOutcome outcome) => outcome switch
-    {
-        IncidentOutcome.Ongoing => "ongoing",
-        IncidentOutcome.Completed => "completed",
-        IncidentOutcome.EndedByAgent => "ended_by_agent",
-        IncidentOutcome.CallerHungUp => "caller_hung_up",
-        IncidentOutcome.Transferred => "transferred",
-        IncidentOutcome.Dropped => "dropped",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
-    };
-
     /// <summary>"none", "notice", "warning", "final_warning", "end_call_permitted".</summary>
     public static string ToName(this EscalationLevel level) => level switch
     {

@@ -38,6 +38,9 @@ public sealed partial class CallEscalation
     private const double StrikeTolerance = 1e-9;
     private const int MaxEvidencePerStep = 5;
 
+    // Kept in the incident; more answers on one call than this are pressed buttons, not news for the manager.
+    private const int MostSupervisorResponses = 50;
+
     private readonly CallParticipants _call;
     private readonly DateTimeOffset _startedAt;
     private readonly EscalationOptions _options;
@@ -205,7 +208,7 @@ public sealed partial class CallEscalation
 
         var step = new PendingStep(_level);
         Touch(at);
-        if (_supervisorResponses.Count < _options.MaxIncidentUtterances)
+        if (_supervisorResponses.Count < MostSupervisorResponses)
         {
             _supervisorResponses.Add(new IncidentSupervisorResponse(supervisor, joining, at, alertId));
         }

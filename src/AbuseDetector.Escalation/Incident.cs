@@ -80,3 +80,19 @@ public sealed record Incident(
     /// <summary>How long the call lasted (so far, while ongoing).</summary>
     public TimeSpan Duration => EndedAt - StartedAt;
 }
+
+/// <summary>Names of incident outcomes as they appear in incident JSON and on the pages.</summary>
+public static class IncidentOutcomes
+{
+    /// <summary>"ongoing", "completed", "ended_by_agent", "caller_hung_up", "transferred", "dropped".</summary>
+    public static string ToName(this IncidentOutcome outcome) => outcome switch
+    {
+        IncidentOutcome.Ongoing => "ongoing",
+        IncidentOutcome.Completed => "completed",
+        IncidentOutcome.EndedByAgent => "ended_by_agent",
+        IncidentOutcome.CallerHungUp => "caller_hung_up",
+        IncidentOutcome.Transferred => "transferred",
+        IncidentOutcome.Dropped => "dropped",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
+    };
+}

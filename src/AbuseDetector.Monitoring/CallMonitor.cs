@@ -114,13 +114,19 @@ public sealed class CallMonitor
 
     /// <summary>
     /// Acts on a request from the dashboard or the agent panel (<see cref="LiveCall.Requests"/>), raising the step's alerts,
-    /// and completes it: taken, or not when the call has ended.
+    /// and completes it: taken, or not when the call has ended; a request the person gave up is skipped.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <returns>What changed.</returns>
     public EscalationStep Handle(CallRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!request.TryTake())
+        {
+            // The person gave up waiting and was told nothing was done.
+            return EscalationStep.Unchanged(Level);
+        }
+
         if (IsEnded)
         {
             request.Complete(false);

@@ -90,7 +90,7 @@ public sealed class LiveCall
                 _lastCategory = behaviour;
             }
 
-            _version++;
+            Interlocked.Increment(ref _version);
         }
     }
 
@@ -121,7 +121,7 @@ public sealed class LiveCall
             }
 
             _supervisorResponse = response ?? _supervisorResponse;
-            _version++;
+            Interlocked.Increment(ref _version);
         }
     }
 
@@ -168,10 +168,34 @@ public sealed record LiveCallView(
 /// <summary>A request from a person watching the call, taken by the call's stream between events.</summary>
 public abstract class CallRequest
 {
-    private readonly TaskCompletionSource<bool> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int Waiting = 0;
+    private const int Taken = 1;
+    private const int Abandoned = 2;
 
-    /// <summary>Gets a task that completes with true once the call acted on the request, or false when the call ended first.</summary>
+    private readonly TaskCompletionSource<bool> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _state;
+
+    /// <summary>Gets a task that completes with true once the call acted on the request, or false when it did not.</summary>
     public Task<bool> Done => _done.Task;
+
+    /// <summary>
+    /// Gives the request up when the call has not taken it in time, so a person who tries again never acts twice;
+    /// false when the call has already taken it (then <see cref="Done"/> completes soon).
+    /// </summary>
+    /// <returns>Whether the request was given up.</returns>
+    public bool TryAbandon()
+    {
+        if (Interlocked.CompareExchange(ref _state, Abandoned, Waiting) != Waiting)
+        {
+            return false;
+        }
+
+        _done.TrySetResult(false);
+        return true;
+    }
+
+    /// <summary>Takes the request for the call; false when the person gave it up.</summary>
+    internal bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
 
     internal void Complete(bool taken) => _done.TrySetResult(taken);
 }

@@ -82,12 +82,15 @@ public sealed class LiveCallRegistry
     public IReadOnlyList<LiveCall> OfTeam(string tenantId, string teamId) =>
         Where(c => string.Equals(c.Call.TenantId, tenantId, StringComparison.Ordinal) && string.Equals(c.Call.TeamId, teamId, StringComparison.Ordinal));
 
-    /// <summary>The agent's live call: the one started last when the platform streams more than one.</summary>
+    /// <summary>The agent's live call in a team: the one started last when the platform streams more than one.</summary>
     /// <param name="tenantId">The tenant.</param>
+    /// <param name="teamId">The team.</param>
     /// <param name="agentId">The agent.</param>
-    /// <returns>The call, or null when the agent has none.</returns>
-    public LiveCall? OfAgent(string tenantId, string agentId) =>
-        Where(c => string.Equals(c.Call.TenantId, tenantId, StringComparison.Ordinal) && string.Equals(c.Call.AgentId, agentId, StringComparison.Ordinal))
+    /// <returns>The call, or null when the agent has none in that team.</returns>
+    public LiveCall? OfAgent(string tenantId, string teamId, string agentId) =>
+        Where(c => string.Equals(c.Call.TenantId, tenantId, StringComparison.Ordinal)
+                && string.Equals(c.Call.TeamId, teamId, StringComparison.Ordinal)
+                && string.Equals(c.Call.AgentId, agentId, StringComparison.Ordinal))
             .MaxBy(c => c.StartedAt);
 
     /// <summary>A live call by its id.</summary>

@@ -23,6 +23,13 @@ public sealed class DashboardOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Dashboard SessionLifetime must be between 1 minute and 7 days.")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// Marks session cookies Secure even when the request reached the service over cleartext: set it behind a proxy that
+    /// ends TLS (the service then never sees HTTPS itself). Under the service's own TLS cookies are Secure anyway.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool SecureCookies { get; set; }
+
     /// <summary>How far back a newly opened dashboard shows the team's alerts (needs Redis, which keeps the history).</summary>
     /// <value>The default value is 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Dashboard RecentAlertsOnOpen must be between 0 and 1 day.")]

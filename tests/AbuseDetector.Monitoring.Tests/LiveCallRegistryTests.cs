@@ -136,7 +136,8 @@ public sealed class LiveCallRegistryTests
         Assert.Equal(["c1", "c2"], team.Select(c => c.Call.CallId).Order(StringComparer.Ordinal));
         Assert.Same(red2, _registry.Find("acme", "c2"));
         Assert.Null(_registry.Find("acme", "c4"));
-        Assert.Same(red1, _registry.OfAgent("acme", "ann"));
+        Assert.Same(red1, _registry.OfAgent("acme", "red", "ann"));
+        Assert.Null(_registry.OfAgent("acme", "blue", "ann"));
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public sealed class LiveCallRegistryTests
         var later = Register(new("acme", "c2", "ann", "red", "", ""), Minutes(5));
 
         // Act, Assert
-        Assert.Same(later, _registry.OfAgent("acme", "ann"));
+        Assert.Same(later, _registry.OfAgent("acme", "red", "ann"));
     }
 
     [Fact]

@@ -139,6 +139,37 @@ public sealed class LiveCallTests(DefaultModel model) : IClassFixture<DefaultMod
         Assert.InRange(sent, 1, 99);
     }
 
+    [Fact]
+    public async Task Handle_RequestThePersonGaveUp_SkippedWithoutAlert()
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+        var answer = new SupervisorAnswer("Alex", joining: true, "");
+
+        // Act
+        var abandoned = answer.TryAbandon();
+        var step = monitor.Handle(answer);
+
+        // Assert
+        Assert.True(abandoned);
+        Assert.False(await answer.Done);
+        Assert.Empty(step.Alerts);
+        Assert.Null(monitor.Live.Snapshot().SupervisorResponse);
+    }
+
+    [Fact]
+    public async Task TryAbandon_AfterTheCallTookIt_RefusedAndTheAnswerStands()
+    {
+        // Arrange
+        var monitor = await _monitors.StartAsync();
+        var answer = new SupervisorAnswer("Alex", joining: false, "");
+        monitor.Handle(answer);
+
+        // Act, Assert
+        Assert.False(answer.TryAbandon());
+        Assert.True(await answer.Done);
+    }
+
     private sealed record SupervisorResponseExpectation(string Supervisor, bool Joining, string AlertId)
     {
         public static SupervisorResponseExpectation? Of(IncidentSupervisorResponse? response) =>

@@ -16,6 +16,7 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     private const string RedToken = "red-supervisor-token-0001";
     private const string BlueToken = "blue-supervisor-token-001";
     private const string RedAgentToken = "red-agent-token-000000001";
+    private const string BlueAgentToken = "blue-agent-token-00000001";
     private static readonly string SessionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private ServiceInstance? _service;
@@ -31,6 +32,7 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         ["AbuseDetector:Tenants:0:Teams:0:AgentTokens:0"] = RedAgentToken,
         ["AbuseDetector:Tenants:0:Teams:1:TeamId"] = "blue",
         ["AbuseDetector:Tenants:0:Teams:1:SupervisorTokens:0"] = BlueToken,
+        ["AbuseDetector:Tenants:0:Teams:1:AgentTokens:0"] = BlueAgentToken,
         ["AbuseDetector:Dashboard:SessionKey"] = SessionKey,
         ["AbuseDetector:Dashboard:AgentPanelFrameAncestors:0"] = "https://softphone.example.com",
     };
@@ -102,6 +104,46 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Theory]
+    [InlineData("cross-site", "http://127.0.0.1", HttpStatusCode.BadRequest)]
+    [InlineData("same-origin", "https://dashboard.example.com", HttpStatusCode.SeeOther)]
+    public async Task SignIn_SecFetchSite_DecidesOverTheOriginBehindAProxy(string site, string origin, HttpStatusCode expected)
+    {
+        // Arrange: behind a proxy that ends TLS the Origin's scheme and port differ from what the service sees.
+        using var http = NewClient(out _);
+        using var request = SignInRequest("red", RedToken);
+        request.Headers.Add("Sec-Fetch-Site", site);
+        request.Headers.Add("Origin", origin);
+
+        // Act
+        using var response = await http.SendAsync(request);
+
+        // Assert
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AgentEvents_AgentIdOfAnotherTeam_SeesOnlyAlertsOfCallsInTheirOwnTeam()
+    {
+        // Arrange: "ann" signs in twice, under red's agent token and under blue's; each panel streams its events.
+        var agent = "ann-" + Guid.NewGuid().ToString("N")[..8];
+        using var red = NewClient(out _);
+        using var blue = NewClient(out _);
+        await AgentSignInAsync(red, "red", agent, RedAgentToken);
+        await AgentSignInAsync(blue, "blue", agent, BlueAgentToken);
+        using var redEvents = await SseReader.OpenAsync(red, "/agent/events");
+        using var blueEvents = await SseReader.OpenAsync(blue, "/agent/events");
+
+        // Act: a threat on red's call, then one on blue's, both to the same agent id.
+        var redAlert = await ThreatOnCallAsync("red", agent);
+        var blueAlert = await ThreatOnCallAsync("blue", agent);
+
+        // Assert: the feed delivers in order, so blue's panel reading blue's threat without red's means red's was held back.
+        await redEvents.ReadUntilAsync(redAlert);
+        var blueSaw = await blueEvents.ReadUntilAsync(blueAlert);
+        Assert.DoesNotContain(redAlert, blueSaw, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -291,6 +333,30 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         Assert.Equal("nosniff", Assert.Single(dashboard.Headers.GetValues("X-Content-Type-Options")));
         Assert.Contains("frame-ancestors 'self' https://softphone.example.com", Assert.Single(agentSignIn.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
         Assert.False(agentSignIn.Headers.Contains("X-Frame-Options"));
+    }
+
+    private static async Task AgentSignInAsync(HttpClient http, string team, string agent, string token)
+    {
+        using var response = await http.PostAsync("/agent/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["tenant"] = "acme", ["team"] = team, ["agent"] = agent, ["token"] = token }));
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+    }
+
+    /// <summary>Streams a threat on a new call of the team and returns the threat alert's id, as the call's own stream reports it.</summary>
+    private async Task<string> ThreatOnCallAsync(string team, string agent)
+    {
+        await using var call = await Service.NewClient(ApiKey).StartCallAsync(new CallStart { CallId = $"{team}-{Guid.NewGuid():N}", TenantId = "acme", AgentId = agent, TeamId = team });
+        await call.SendChunkAsync(new TranscriptChunk { Seq = 1, Speaker = Speaker.Customer, Text = "If you cancel it I'll come down to your office and hurt you.", IsFinal = true });
+        await call.EndAsync(new CallEnd { Reason = CallEndReason.Completed });
+        string? threat = null;
+        await foreach (var update in call.ReadUpdatesAsync())
+        {
+            if (update.Alert?.Kind == AlertKind.Threat)
+            {
+                threat = update.Alert.AlertId;
+            }
+        }
+
+        return threat ?? throw new Xunit.Sdk.XunitException("The threat line was not flagged as a threat on the call's stream.");
     }
 
     private HttpClient NewClient(out CookieContainer cookies)

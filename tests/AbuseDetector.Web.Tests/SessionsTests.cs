@@ -78,6 +78,7 @@ public sealed class SessionsTests
     [InlineData("", 64, false)]
     [InlineData("   ", 64, false)]
     [InlineData("Al\u001fex", 64, false)]
+    [InlineData("Al\u202Eex", 64, false)]
     [InlineData("Alexandra", 4, false)]
     public void IsPlainName_Cases(string text, int maxLength, bool expected) => Assert.Equal(expected, Sessions.IsPlainName(text, maxLength));
 

@@ -15,6 +15,8 @@ internal sealed partial class AbuseDetectorGrpcService
     // A normal client half-closes right after CallEnd; the call waits this long for it, so the request body is read to its end.
     private static readonly TimeSpan HalfCloseGrace = TimeSpan.FromSeconds(1);
 
+    private static readonly Task<bool> NoMoreRequests = new TaskCompletionSource<bool>().Task;
+
     private static readonly Status FirstEventNotStart = new(StatusCode.FailedPrecondition, "the first event must be CallStart");
     private static readonly Status MissingCallId = new(StatusCode.InvalidArgument, "CallStart must carry a call_id.");
     private static readonly Status MissingTenantId = new(StatusCode.InvalidArgument, "CallStart must carry a tenant_id.");
@@ -155,9 +157,9 @@ internal sealed partial class AbuseDetectorGrpcService
                     pending.Clear();
                     if (woke == requestWaiting)
                     {
-                        // Throws when the call is ending, like the read of the next event would.
-                        await requestWaiting;
-                        requestWaiting = null;
+                        // Throws when the call is ending, like the read of the next event would; false once the call's
+                        // requests are closed, after which only events and the calm timer wake the call.
+                        requestWaiting = await requestWaiting ? null : NoMoreRequests;
                         HandleRequests(call, pending);
                     }
                     else

@@ -18,13 +18,17 @@ internal static class DashboardEndpoints
 {
     private const int MostSignInBytes = 4 * 1024;
     private const int MostActionBytes = 16 * 1024;
-    private const int MostIdLength = 128;
+    public const int MostIdLength = 128;
     private const int MostIncidentsListed = 200;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/ui/{**path}", (HttpContext http, string path, StaticAssets assets) => assets.WriteAsync(http, "ui/" + path, "no-cache"));
+        endpoints.MapGet("/ui/{**path}", (HttpContext http, string path, StaticAssets assets) =>
+        {
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return assets.WriteAsync(http, "ui/" + path, "no-cache");
+        });
 
         foreach (var role in new[] { SessionRole.Supervisor, SessionRole.Agent })
         {
@@ -39,7 +43,7 @@ internal static class DashboardEndpoints
             {
                 if (await RequireAsync(http, sessions, role, action: true) is not null)
                 {
-                    Sessions.SignOut(http, role);
+                    sessions.SignOut(http, role);
                     http.Response.StatusCode = StatusCodes.Status204NoContent;
                 }
             });
@@ -184,7 +188,8 @@ internal static class DashboardEndpoints
         http.Response.Headers.Location = Sessions.PathOf(role);
     }
 
-    private static async Task SupervisorEventsAsync(HttpContext http, Sessions sessions, IAlertFeed feed, LiveCallRegistry calls, IOptions<DashboardOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+    private static async Task SupervisorEventsAsync(
+        HttpContext http, Sessions sessions, IAlertFeed feed, LiveCallRegistry calls, IOptions<DashboardOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<Sessions> logger)
     {
         if (await RequireAsync(http, sessions, SessionRole.Supervisor) is not { } session)
         {
@@ -203,7 +208,7 @@ internal static class DashboardEndpoints
         }
 
         (string CallId, long Version)[]? shown = null;
-        await EventStream.RunAsync(http, feed, AlertScope.Team(session.TenantId, session.TeamId), since, () =>
+        var page = new PageStream(feed, AlertScope.Team(session.TenantId, session.TeamId), static _ => true, since, () =>
         {
             var live = calls.OfTeam(session.TenantId, session.TeamId);
             var now = live.Select(c => (c.Call.CallId, c.Version)).OrderBy(c => c.CallId, StringComparer.Ordinal).ToArray();
@@ -213,12 +218,14 @@ internal static class DashboardEndpoints
             }
 
             shown = now;
-            var views = live.Select(c => LiveCallView.Of(c.Snapshot())).ToArray();
+            var views = live.Select(c => CallView.Of(c.Snapshot())).ToArray();
             return ("calls", EventStream.Json(new CallsEvent(views), DashboardJson.Default.CallsEvent));
-        }, time, lifetime.ApplicationStopping);
+        });
+        await EventStream.RunAsync(http, page, () => sessions.Read(http, SessionRole.Supervisor) is not null, time, logger, lifetime.ApplicationStopping);
     }
 
-    private static async Task AgentEventsAsync(HttpContext http, Sessions sessions, IAlertFeed feed, LiveCallRegistry calls, TimeProvider time, IHostApplicationLifetime lifetime)
+    private static async Task AgentEventsAsync(
+        HttpContext http, Sessions sessions, IAlertFeed feed, LiveCallRegistry calls, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<Sessions> logger)
     {
         if (await RequireAsync(http, sessions, SessionRole.Agent) is not { } session)
         {
@@ -232,20 +239,16 @@ internal static class DashboardEndpoints
         }
 
         // A newly opened panel shows the alerts of the call under way, such as the repeat-caller heads-up at its start.
-        if (since is null && feed.KeepsHistory && calls.OfAgent(session.TenantId, session.Person) is { } current)
+        if (since is null && feed.KeepsHistory && calls.OfAgent(session.TenantId, session.TeamId, session.Person) is { } current)
         {
             since = new HistoryId((ulong)current.StartedAt.ToUnixTimeMilliseconds(), 0);
         }
 
+        // An agent id is the agent's own word at sign-in, under the team's token: only alerts of calls in that team show.
         (string? CallId, long Version)? shown = null;
-        await EventStream.RunAsync(http, feed, AlertScope.Agent(session.TenantId, session.Person), since, () =>
+        var page = new PageStream(feed, AlertScope.Agent(session.TenantId, session.Person), alert => string.Equals(alert.Call.TeamId, session.TeamId, StringComparison.Ordinal), since, () =>
         {
-            var call = calls.OfAgent(session.TenantId, session.Person);
-            if (call is not null && !string.Equals(call.Call.TeamId, session.TeamId, StringComparison.Ordinal))
-            {
-                call = null;
-            }
-
+            var call = calls.OfAgent(session.TenantId, session.TeamId, session.Person);
             var now = (call?.Call.CallId, call?.Version ?? 0);
             if (shown == now)
             {
@@ -253,8 +256,9 @@ internal static class DashboardEndpoints
             }
 
             shown = now;
-            return ("call", EventStream.Json(new AgentCallEvent(call is null ? null : LiveCallView.Of(call.Snapshot())), DashboardJson.Default.AgentCallEvent));
-        }, time, lifetime.ApplicationStopping);
+            return ("call", EventStream.Json(new AgentCallEvent(call is null ? null : CallView.Of(call.Snapshot())), DashboardJson.Default.AgentCallEvent));
+        });
+        await EventStream.RunAsync(http, page, () => sessions.Read(http, SessionRole.Agent) is not null, time, logger, lifetime.ApplicationStopping);
     }
 
     /// <summary>Where a page's event stream resumes: the browser's Last-Event-ID on a reconnect, else <c>since</c> after a reload.</summary>
@@ -338,8 +342,7 @@ internal static class DashboardEndpoints
             return;
         }
 
-        var call = calls.OfAgent(session.TenantId, session.Person);
-        if (call is null || !string.Equals(call.Call.TeamId, session.TeamId, StringComparison.Ordinal))
+        if (calls.OfAgent(session.TenantId, session.TeamId, session.Person) is not { } call)
         {
             await WriteErrorAsync(http, StatusCodes.Status409Conflict, "You have no live call, so there is no call to bring a supervisor into.");
             return;
@@ -360,12 +363,17 @@ internal static class DashboardEndpoints
         bool taken;
         try
         {
-            taken = await request.Done.WaitAsync(RequestTimeout, http.RequestAborted);
+            taken = await request.Done.WaitAsync(RequestTimeout, http.RequestServices.GetRequiredService<TimeProvider>(), http.RequestAborted);
+        }
+        catch (TimeoutException) when (request.TryAbandon())
+        {
+            await WriteErrorAsync(http, StatusCodes.Status504GatewayTimeout, "The call did not take this in time, so nothing was done; try again.");
+            return;
         }
         catch (TimeoutException)
         {
-            await WriteErrorAsync(http, StatusCodes.Status504GatewayTimeout, "The call did not answer in time; it may still act on it.");
-            return;
+            // Taken just as time ran out: the answer is on its way.
+            taken = await request.Done;
         }
 
         if (!taken)
@@ -532,7 +540,7 @@ internal static class DashboardEndpoints
 
             foreach (var outcome in Enum.GetValues<Escalation.IncidentOutcome>())
             {
-                if (string.Equals(Escalation.AlertKinds.ToName(outcome), name, StringComparison.Ordinal))
+                if (string.Equals(Escalation.IncidentOutcomes.ToName(outcome), name, StringComparison.Ordinal))
                 {
                     filter = new IncidentOutcomeFilter(outcome);
                     return true;

@@ -10,4 +10,7 @@ internal static partial class DashboardLog
 
     [LoggerMessage(EventId = 402, EventName = "SignInRefused", Level = LogLevel.Warning, Message = "{Role} sign-in refused: the token does not open the team's pages")]
     public static partial void SignInRefused(ILogger logger, string role);
+
+    [LoggerMessage(EventId = 403, EventName = "EventStreamFailed", Level = LogLevel.Error, Message = "A page's event stream failed; the page reconnects")]
+    public static partial void EventStreamFailed(ILogger logger, Exception exception);
 }

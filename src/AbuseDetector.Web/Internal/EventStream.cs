@@ -1,16 +1,19 @@
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using AbuseDetector.Escalation;
 using AbuseDetector.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 
 namespace AbuseDetector.Web.Internal;
 
 /// <summary>
 /// One page's Server-Sent Events: the scope's alerts from the alert feed, each with its history id as the event id so the
 /// browser resumes after it (Last-Event-ID on a reconnect, <c>since</c> after a reload), and the live calls whenever
-/// they change, checked once a second. One loop writes the response.
+/// they change, checked once a second. One loop writes the response. The stream ends when the session does (checked
+/// every second), so an expired or revoked sign-in stops receiving alerts.
 /// </summary>
 internal static class EventStream
 {
@@ -18,16 +21,16 @@ internal static class EventStream
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(15);
     private const int MostQueuedEvents = 256;
 
-    /// <summary>Streams until the page goes or the service stops.</summary>
+    /// <summary>Streams until the page goes, the session ends or the service stops.</summary>
     /// <param name="http">The request.</param>
-    /// <param name="feed">The alert feed.</param>
-    /// <param name="scope">Whose alerts.</param>
-    /// <param name="since">Where to resume, or null for live alerts only.</param>
-    /// <param name="calls">The calls event's name and data when something changed since the last call, or null.</param>
+    /// <param name="page">Whose alerts, which of them the page may see, where to resume, and the live calls event.</param>
+    /// <param name="sessionValid">Whether the page's session still holds.</param>
     /// <param name="timeProvider">The clock for the checks.</param>
+    /// <param name="logger">Logs a stream that fails.</param>
     /// <param name="stopping">Ends the stream when the service stops.</param>
-    public static async Task RunAsync(HttpContext http, IAlertFeed feed, AlertScope scope, HistoryId? since, Func<(string Name, string Data)?> calls, TimeProvider timeProvider, CancellationToken stopping)
+    public static async Task RunAsync(HttpContext http, PageStream page, Func<bool> sessionValid, TimeProvider timeProvider, ILogger logger, CancellationToken stopping)
     {
+        var (feed, scope, since) = (page.Feed, page.Scope, page.Since);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         var cancellationToken = ending.Token;
         var response = http.Response;
@@ -37,10 +40,10 @@ internal static class EventStream
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         var events = Channel.CreateBounded<string>(new BoundedChannelOptions(MostQueuedEvents) { SingleReader = true });
-        if (since is not null && !feed.KeepsHistory)
+        if (!feed.KeepsHistory)
         {
             since = null;
-            events.Writer.TryWrite(Event("notice", Json(new NoticeEvent("Alert history is not kept (the service runs without Redis): alerts raised while this page was away are not shown."), DashboardJson.Default.NoticeEvent)));
+            events.Writer.TryWrite(Event("notice", Json(new NoticeEvent("Alert history is not kept (the service runs without Redis): only alerts raised while this page is open are shown."), DashboardJson.Default.NoticeEvent)));
         }
 
         IAlertWatch watch;
@@ -57,8 +60,8 @@ internal static class EventStream
 
         await using (watch)
         {
-            var reading = ReadAlertsAsync(watch, events.Writer, cancellationToken);
-            var checking = CheckCallsAsync(calls, events.Writer, timeProvider, cancellationToken);
+            var reading = ReadAlertsAsync(watch, page.Shows, events.Writer, logger, cancellationToken);
+            var checking = CheckCallsAsync(page.Calls, sessionValid, events.Writer, timeProvider, logger, cancellationToken);
             try
             {
                 await response.WriteAsync("retry: 2000\n\n", cancellationToken);
@@ -78,20 +81,26 @@ internal static class EventStream
             }
             finally
             {
+                // Both producers catch and log their own failures, so awaiting them only waits for them to stop.
                 await ending.CancelAsync();
-                await Task.WhenAll(reading, checking).ContinueWith(static _ => { }, TaskScheduler.Default);
+                await Task.WhenAll(reading, checking);
             }
         }
     }
 
     public static string Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(value, typeInfo);
 
-    private static async Task ReadAlertsAsync(IAlertWatch watch, ChannelWriter<string> events, CancellationToken cancellationToken)
+    private static async Task ReadAlertsAsync(IAlertWatch watch, Func<Alert, bool> shows, ChannelWriter<string> events, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var watched in watch.ReadAllAsync(cancellationToken))
             {
+                if (!shows(watched.Alert))
+                {
+                    continue;
+                }
+
                 var data = Json(AlertView.Of(watched.Alert), DashboardJson.Default.AlertView);
                 await events.WriteAsync(Event("alert", data, watched.HistoryId), cancellationToken);
             }
@@ -110,9 +119,15 @@ internal static class EventStream
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex)
+        {
+            // End the stream rather than keep a page connected that no longer gets alerts: the browser reconnects.
+            Failed(ex, events, logger, cancellationToken);
+        }
     }
 
-    private static async Task CheckCallsAsync(Func<(string Name, string Data)?> calls, ChannelWriter<string> events, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task CheckCallsAsync(
+        Func<(string Name, string Data)?> calls, Func<bool> sessionValid, ChannelWriter<string> events, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(CallsCheckPeriod, timeProvider);
         var quietFor = TimeSpan.Zero;
@@ -120,6 +135,13 @@ internal static class EventStream
         {
             do
             {
+                if (!sessionValid())
+                {
+                    // The page reconnects, gets 401 and goes to its sign-in page.
+                    events.TryComplete();
+                    return;
+                }
+
                 if (calls() is { } changed)
                 {
                     await events.WriteAsync(Event(changed.Name, changed.Data), cancellationToken);
@@ -141,6 +163,20 @@ internal static class EventStream
         {
             // The alerts ended the stream first.
         }
+        catch (Exception ex)
+        {
+            Failed(ex, events, logger, cancellationToken);
+        }
+    }
+
+    private static void Failed(Exception exception, ChannelWriter<string> events, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            DashboardLog.EventStreamFailed(logger, exception);
+        }
+
+        events.TryComplete();
     }
 
     /// <summary>An event in the text/event-stream format; the data is one line of JSON.</summary>
@@ -156,3 +192,11 @@ internal static class EventStream
         return text.Append("data: ").Append(data).Append("\n\n").ToString();
     }
 }
+
+/// <summary>What one page's event stream carries.</summary>
+/// <param name="Feed">The alert feed.</param>
+/// <param name="Scope">Whose alerts the feed is asked for.</param>
+/// <param name="Shows">Which of them the page may see (the agent panel: the agent's own team only).</param>
+/// <param name="Since">Where to resume, or null for live alerts only.</param>
+/// <param name="Calls">The calls event's name and data when something changed since it was last sent, or null.</param>
+internal sealed record PageStream(IAlertFeed Feed, AlertScope Scope, Func<Alert, bool> Shows, HistoryId? Since, Func<(string Name, string Data)?> Calls);

@@ -48,9 +48,13 @@ internal sealed class Sessions
 
     public static string PathOf(SessionRole role) => role == SessionRole.Supervisor ? "/supervisor" : "/agent";
 
-    /// <summary>Whether the text may name a person or an id in a session: not empty, not too long, no control characters.</summary>
+    /// <summary>
+    /// Whether the text may name a person or an id in a session: not empty, not too long, no control or format characters
+    /// (a right-to-left override would make a supervisor's name read as another's).
+    /// </summary>
     public static bool IsPlainName(string? text, int maxLength) =>
-        !string.IsNullOrWhiteSpace(text) && text.Length <= maxLength && !text.Any(char.IsControl);
+        !string.IsNullOrWhiteSpace(text) && text.Length <= maxLength
+        && !text.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
 
     /// <summary>Signs a person in with a team token; false when the token does not open that team's pages for the role.</summary>
     public bool TrySignIn(HttpContext http, SessionRole role, string tenantId, string teamId, string person, string token)
@@ -59,7 +63,7 @@ internal sealed class Sessions
         var presented = Encoding.UTF8.GetBytes(token);
         var matched = false;
 
-        // Compare with every token, even without a team, so the time taken tells nothing about which part was wrong.
+        // Compare with every token of the team, in constant time each, so the time taken does not tell how close a guess was.
         foreach (var candidate in TokensOf(team, role).DefaultIfEmpty(string.Empty))
         {
             matched |= candidate.Length > 0 && CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(candidate));
@@ -85,7 +89,7 @@ internal sealed class Sessions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
+            Secure = http.Request.IsHttps || _options.SecureCookies,
             Path = PathOf(role),
             Expires = expires,
             IsEssential = true,
@@ -134,9 +138,19 @@ internal sealed class Sessions
         return presented.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(session.CsrfToken));
     }
 
-    /// <summary>Whether a form post or action came from this service's own pages (no Origin header: not a browser's cross-site post).</summary>
+    /// <summary>
+    /// Whether a form post or action came from this service's own pages: the browser's Sec-Fetch-Site says so (it holds
+    /// behind a proxy that ends TLS, where scheme and port differ), or, from browsers without it, the Origin matches.
+    /// No header at all is not a browser's cross-site post.
+    /// </summary>
     public static bool IsSameOrigin(HttpContext http)
     {
+        var site = http.Request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
+        {
+            return string.Equals(site, "same-origin", StringComparison.Ordinal);
+        }
+
         var origin = http.Request.Headers.Origin.ToString();
         if (origin.Length == 0)
         {
@@ -147,8 +161,8 @@ internal sealed class Sessions
         return string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
 
-    public static void SignOut(HttpContext http, SessionRole role) =>
-        http.Response.Cookies.Delete(CookieName(role), new CookieOptions { Path = PathOf(role), HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps });
+    public void SignOut(HttpContext http, SessionRole role) =>
+        http.Response.Cookies.Delete(CookieName(role), new CookieOptions { Path = PathOf(role), HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps || _options.SecureCookies });
 
     private static IEnumerable<string> TokensOf(TeamSignIn? team, SessionRole role) =>
         team is null ? [] : role == SessionRole.Supervisor ? team.SupervisorTokens : team.AgentTokens;

@@ -24,6 +24,13 @@ internal sealed class SignInPages(StaticAssets assets)
         return http.Response.WriteAsync(html);
 
         static string Field(string name, string label, string autocomplete, string type = "text") =>
-            $"""<div class="field"><label for="{name}">{label}</label><input id="{name}" name="{name}" type="{type}" autocomplete="{autocomplete}" required maxlength="{(name == "token" ? 512 : Sessions.MostNameLength * 2)}"></div>""";
+            $"""<div class="field"><label for="{name}">{label}</label><input id="{name}" name="{name}" type="{type}" autocomplete="{autocomplete}" required maxlength="{MaxLength(name)}"></div>""";
+
+        static int MaxLength(string name) => name switch
+        {
+            "token" => 512,
+            "name" => Sessions.MostNameLength,
+            _ => DashboardEndpoints.MostIdLength,
+        };
     }
 }

@@ -45,8 +45,8 @@ internal sealed record SupervisorResponseView(string Name, bool Joining, DateTim
         response is null ? null : new(response.Supervisor, response.Joining, response.At);
 }
 
-/// <summary>A live call as the dashboard shows it.</summary>
-internal sealed record LiveCallView(
+/// <summary>A live call as the dashboard and the agent panel show it.</summary>
+internal sealed record CallView(
     string CallId,
     string AgentId,
     string CustomerId,
@@ -61,7 +61,7 @@ internal sealed record LiveCallView(
     string RecommendedScript,
     bool EndCallPermitted)
 {
-    public static LiveCallView Of(Monitoring.LiveCallView call) => new(
+    public static CallView Of(Monitoring.LiveCallView call) => new(
         call.Call.CallId,
         call.Call.AgentId,
         call.Call.CustomerId,
@@ -77,9 +77,9 @@ internal sealed record LiveCallView(
         call.Level == EscalationLevel.EndCallPermitted);
 }
 
-internal sealed record CallsEvent(IReadOnlyList<LiveCallView> Calls);
+internal sealed record CallsEvent(IReadOnlyList<CallView> Calls);
 
-internal sealed record AgentCallEvent(LiveCallView? Call);
+internal sealed record AgentCallEvent(CallView? Call);
 
 internal sealed record NoticeEvent(string Message);
 

@@ -300,6 +300,11 @@ export function connectEvents({ url, storageKey, stateElement, handlers }) {
     let since = null;
     try {
       since = sessionStorage.getItem(storageKey);
+      // A stored id the service would refuse (400) would make every reconnect fail: start from now instead.
+      if (since && !/^\d{1,20}(-\d{1,20})?$/.test(since)) {
+        sessionStorage.removeItem(storageKey);
+        since = null;
+      }
     } catch {
       since = null; // storage blocked (e.g. in some embedded web views)
     }
