@@ -13,6 +13,10 @@ if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import google.protob
   apt-get update -qq && apt-get install -y -qq protobuf-compiler python3-protobuf libprotobuf-dev
 fi
 
+# The scale-out tests put Debian's nginx (grpc_pass) in front of service instances; RUNLEVEL=1 keeps the package from
+# starting its own server on port 80.
+if [ ! -x /usr/sbin/nginx ]; then apt-get update -qq && RUNLEVEL=1 apt-get install -y -qq nginx; fi
+
 # The alert, incident and end-to-end tests start their own redis-server on a free loopback port.
 if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
 
