@@ -63,7 +63,7 @@ internal sealed partial class NginxProcess : IAsyncDisposable
             }
             """));
 
-        var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(Binary) { UseShellExecute = false };
         foreach (var argument in (string[])["-p", folder, "-c", Path.Combine(folder, "nginx.conf"), "-g", "daemon off;"])
         {
             start.ArgumentList.Add(argument);
@@ -90,30 +90,8 @@ internal sealed partial class NginxProcess : IAsyncDisposable
     [GeneratedRegex(@"\$\{([A-Z0-9_]+)\}")]
     private static partial Regex Placeholder();
 
-    private async Task WaitUntilListeningAsync()
-    {
-        using var http = new HttpClient();
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"nginx exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()}");
-            }
+    private Task WaitUntilListeningAsync() =>
+        ProcessReadiness.WaitUntilAnswersAsync(_process, new Uri(HttpAddress, "/alive"), TimeSpan.FromSeconds(30), ErrorLog);
 
-            try
-            {
-                using var response = await http.GetAsync(new Uri(HttpAddress, "/alive"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(30))
-            {
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private string ErrorLog() => Path.Combine(_folder, "logs", "error.log") is var log && File.Exists(log) ? File.ReadAllText(log) : "(no error log)";
 }

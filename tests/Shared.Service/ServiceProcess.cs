@@ -12,7 +12,6 @@ namespace AbuseDetector.Testing.Service;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
-    private static readonly HttpClient Http = new();
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output;
@@ -118,35 +117,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAliveAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"The service exited with {_process.ExitCode} while starting: {string.Join(Environment.NewLine, _output)}");
-            }
-
-            try
-            {
-                using var response = await Http.GetAsync(new Uri(HttpAddress, "/alive"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (deadline.Elapsed > StartLimit)
-            {
-                Assert.Fail($"The service did not answer /alive within {StartLimit.TotalSeconds} s: {string.Join(Environment.NewLine, _output)}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitUntilAliveAsync() =>
+        ProcessReadiness.WaitUntilAnswersAsync(_process, new Uri(HttpAddress, "/alive"), StartLimit, () => string.Join(Environment.NewLine, _output));
 }
