@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AbuseDetector.ScaleOut.Tests;
+
+/// <summary>
+/// A real Redis Cluster of three masters (redis-server in cluster mode on free loopback ports), joined by
+/// <c>redis-cli --cluster create</c>, as an operator would make one.
+/// </summary>
+internal sealed class RedisClusterProcess : IAsyncDisposable
+{
+    private readonly string _folder;
+
+    private RedisClusterProcess(string folder, IReadOnlyList<int> ports)
+    {
+        _folder = folder;
+        Ports = ports;
+    }
+
+    public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>One node, as the service's <c>--redis</c> takes it: the client finds the others from it.</summary>
+    public string Seed => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Ports[0]}");
+
+    public static async Task<RedisClusterProcess> StartAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "abuse-detector-cluster-" + Guid.NewGuid().ToString("N"));
+        int[] ports = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
+        var cluster = new RedisClusterProcess(folder, ports);
+        foreach (var port in ports)
+        {
+            var node = Path.Combine(folder, port.ToString(CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(node);
+            await RunAsync("redis-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+                "--cluster-config-file", Path.Combine(node, "nodes.conf"), "--dir", node, "--save", "", "--appendonly", "no", "--daemonize", "yes",
+                "--logfile", Path.Combine(node, "redis.log"));
+        }
+
+        await RunAsync("redis-cli", ["--cluster", "create", .. ports.Select(p => $"127.0.0.1:{p}"), "--cluster-replicas", "0", "--cluster-yes"]);
+        await Eventually.TrueAsync(async () => (await RunAsync("redis-cli", "-p", ports[0].ToString(CultureInfo.InvariantCulture), "cluster", "info")).Contains("cluster_state:ok", StringComparison.Ordinal), "the cluster reports ok");
+        return cluster;
+    }
+
+    /// <summary>How many keys each master holds.</summary>
+    public async Task<IReadOnlyList<long>> KeysPerNodeAsync()
+    {
+        var counts = new List<long>();
+        foreach (var port in Ports)
+        {
+            counts.Add(long.Parse((await RunAsync("redis-cli", "-p", port.ToString(CultureInfo.InvariantCulture), "dbsize")).Trim(), CultureInfo.InvariantCulture));
+        }
+
+        return counts;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var port in Ports)
+        {
+            await RunAsync("redis-cli", "-p", port.ToString(CultureInfo.InvariantCulture), "shutdown", "nosave").ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 || program == "redis-cli" && arguments.Contains("shutdown")
+            ? await output
+            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await errors}");
+    }
+}
