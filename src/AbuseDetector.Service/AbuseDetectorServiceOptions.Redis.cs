@@ -12,8 +12,9 @@ public sealed partial class AbuseDetectorServiceOptions
     public const string RedisNone = "none";
 
     /// <summary>
-    /// Where alerts are published: <c>host:port</c> (<c>redis:6379</c>, <c>[::1]:6379</c>); <c>embedded</c> to use
-    /// 127.0.0.1:6379 and start a local redis-server there when none answers; or <c>none</c> to send no alerts.
+    /// Where alerts are published: <c>host:port</c> (<c>redis:6379</c>, <c>[::1]:6379</c>), or several joined by commas
+    /// (the nodes of a Redis Cluster: the client finds the rest of the cluster from any that answers); <c>embedded</c>
+    /// to use 127.0.0.1:6379 and start a local redis-server there when none answers; or <c>none</c> to send no alerts.
     /// </summary>
     /// <value>The default value is <c>embedded</c>.</value>
     public string Redis { get; set; } = RedisEmbedded;
@@ -82,7 +83,7 @@ public sealed partial class AbuseDetectorServiceOptions
     private string? ValidateRedis() =>
         string.Equals(Redis, RedisEmbedded, StringComparison.OrdinalIgnoreCase)
         || string.Equals(Redis, RedisNone, StringComparison.OrdinalIgnoreCase)
-        || TryParseRedisEndpoint(Redis, out _, out _)
+        || (Redis ?? string.Empty).Split(',').All(endpoint => TryParseRedisEndpoint(endpoint, out _, out _))
             ? null
-            : $"Redis '{Redis}' must be host:port with a port from 1 to 65535, 'embedded' or 'none'.";
+            : $"Redis '{Redis}' must be host:port with a port from 1 to 65535 (several joined by commas for a cluster), 'embedded' or 'none'.";
 }

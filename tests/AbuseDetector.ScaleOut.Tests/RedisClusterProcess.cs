@@ -19,8 +19,8 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
 
     public IReadOnlyList<int> Ports { get; }
 
-    /// <summary>One node, as the service's <c>--redis</c> takes it: the client finds the others from it.</summary>
-    public string Seed => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Ports[0]}");
+    /// <summary>Every node, as the service's <c>--redis</c> takes them.</summary>
+    public string Nodes => string.Join(',', Ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p}")));
 
     public static async Task<RedisClusterProcess> StartAsync()
     {

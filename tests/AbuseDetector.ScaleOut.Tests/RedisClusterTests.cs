@@ -5,7 +5,7 @@ using Grpc.Net.Client;
 
 namespace AbuseDetector.ScaleOut.Tests;
 
-/// <summary>The service on a real three-master Redis Cluster, given one node.</summary>
+/// <summary>The service on a real three-master Redis Cluster, given its nodes.</summary>
 public sealed class RedisClusterTests
 {
     private const string Threat = "If you cancel it I'll come down to your office and hurt you.";
@@ -17,7 +17,7 @@ public sealed class RedisClusterTests
         // Arrange: tenants are hash tags, so a dozen of them land on more than one master.
         await using var cluster = await RedisClusterProcess.StartAsync();
         var dataPath = Path.Combine(Path.GetTempPath(), "abuse-detector-tests", Guid.NewGuid().ToString("N"));
-        await using var service = await ServiceProcess.StartAsync(["--redis", cluster.Seed, $"--AbuseDetector:DataPath={dataPath}"]);
+        await using var service = await ServiceProcess.StartAsync(["--redis", cluster.Nodes, $"--AbuseDetector:DataPath={dataPath}"]);
         using var channel = GrpcChannel.ForAddress(service.GrpcAddress);
         var client = new AbuseDetector.Contracts.V1.AbuseDetector.AbuseDetectorClient(channel);
         var tenants = Enumerable.Range(0, Tenants).Select(_ => "c" + Guid.NewGuid().ToString("N")[..10]).ToArray();

@@ -118,6 +118,9 @@ public class AbuseDetectorServiceOptionsTests
     [InlineData("redis:6379", true)]
     [InlineData("10.0.0.5:1", true)]
     [InlineData("[::1]:6379", true)]
+    [InlineData("node-1:7000,node-2:7000,[::1]:7001", true)]
+    [InlineData("node-1:7000,", false)]
+    [InlineData("node-1:7000,password=x", false)]
     [InlineData("redis", false)]
     [InlineData("redis:0", false)]
     [InlineData("redis:65536", false)]
@@ -133,7 +136,7 @@ public class AbuseDetectorServiceOptionsTests
         var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
 
         // Assert
-        Assert.Equal(valid ? [] : [$"Redis '{redis}' must be host:port with a port from 1 to 65535, 'embedded' or 'none'."], result.Failures ?? []);
+        Assert.Equal(valid ? [] : [$"Redis '{redis}' must be host:port with a port from 1 to 65535 (several joined by commas for a cluster), 'embedded' or 'none'."], result.Failures ?? []);
     }
 
     [Fact]
