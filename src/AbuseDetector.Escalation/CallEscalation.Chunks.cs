@@ -15,8 +15,8 @@ public sealed partial class CallEscalation
         }
 
         _openThreatOffsetMs = chunk.OffsetMs;
-        string? textExcerpt = null;
-        RaiseThreat(chunk, Excerpts(chunk, ref textExcerpt), ref step);
+        var excerpts = default(ChunkExcerpts);
+        RaiseThreat(chunk, Excerpts(chunk, ref excerpts), ref step);
     }
 
     private void ObserveCustomerFinal(in ChunkSignal chunk, ref PendingStep step)
@@ -32,13 +32,13 @@ public sealed partial class CallEscalation
         _openThreatOffsetMs = null;
         var flags = chunk.Flags;
 
-        // The chunk's own excerpt, made at most once: the evidence falls back on it and the timeline keeps it.
-        string? textExcerpt = null;
+        // The chunk's excerpts, made at most once: the evidence and the timeline share them.
+        var excerpts = default(ChunkExcerpts);
         if ((flags & AbuseFlags.Threat) != 0)
         {
             _calmUtterances = 0;
             var raiseLevel = _options.ThreatLevel > _level;
-            var evidence = !threatAlreadyRaised || raiseLevel ? Excerpts(chunk, ref textExcerpt) : [];
+            var evidence = !threatAlreadyRaised || raiseLevel ? Excerpts(chunk, ref excerpts) : [];
             if (!threatAlreadyRaised)
             {
                 RaiseThreat(chunk, evidence, ref step);
@@ -66,13 +66,13 @@ public sealed partial class CallEscalation
             }
             else
             {
-                CountStrike(chunk, strike, ref textExcerpt, ref step);
+                CountStrike(chunk, strike, ref excerpts, ref step);
             }
         }
 
         if (chunk.HasSignal)
         {
-            Record(chunk, "customer", chunk.IsShouting, textExcerpt);
+            Record(chunk, "customer", chunk.IsShouting, ref excerpts);
         }
     }
 
@@ -121,7 +121,7 @@ public sealed partial class CallEscalation
         StepDown(1, at, ref step);
     }
 
-    private void CountStrike(in ChunkSignal chunk, Strike strike, ref string? textExcerpt, ref PendingStep step)
+    private void CountStrike(in ChunkSignal chunk, Strike strike, ref ChunkExcerpts excerpts, ref PendingStep step)
     {
         var behaviour = strike.Behaviour;
         NoteWorst(behaviour);
@@ -130,7 +130,7 @@ public sealed partial class CallEscalation
         _lastStrikeAt = chunk.At;
         _calmSince = chunk.At;
         _strikes += strike.Weight;
-        var evidence = Excerpts(chunk, ref textExcerpt);
+        var evidence = Excerpts(chunk, ref excerpts);
         RememberEvidence(evidence);
 
         var perLevel = _options.StrikesPerLevel;
@@ -251,7 +251,8 @@ public sealed partial class CallEscalation
             return;
         }
 
-        Record(chunk, "agent", isShouting: false, textExcerpt: null);
+        var excerpts = default(ChunkExcerpts);
+        Record(chunk, "agent", isShouting: false, ref excerpts);
         if (_lastCoachingAt is { } last && chunk.At - last < _options.CoachingCooldown)
         {
             return;
@@ -259,8 +260,7 @@ public sealed partial class CallEscalation
 
         _lastCoachingAt = chunk.At;
         var behaviour = Behaviours.Dominant(flags, isShouting: false);
-        string? textExcerpt = null;
-        var evidence = Excerpts(chunk, ref textExcerpt);
+        var evidence = Excerpts(chunk, ref excerpts);
         step.Reason = Behaviours.AgentDid(behaviour);
         step.Evidence = evidence;
         step.Add(NewAlert(AlertKind.Coaching, AlertAudience.Team, behaviour, AlertSeverity.Warning, step.Reason, evidence, string.Empty, chunk.Seq, chunk.At));
@@ -329,12 +329,9 @@ public sealed partial class CallEscalation
         }
     }
 
-    /// <summary>
-    /// The evidence spans' text, redacted and without repeats; the chunk's text, cut short, when there are none
-    /// (<paramref name="textExcerpt"/>, made here if it was not yet).
-    /// </summary>
-    private IReadOnlyList<string> Excerpts(in ChunkSignal chunk, ref string? textExcerpt) =>
-        SpanExcerpts(chunk) is { Count: > 0 } spans ? spans : [textExcerpt ??= Excerpt(chunk.Text)];
+    /// <summary>The evidence spans' text, redacted and without repeats; the chunk's text, cut short, when there are none.</summary>
+    private IReadOnlyList<string> Excerpts(in ChunkSignal chunk, ref ChunkExcerpts excerpts) =>
+        excerpts.Spans(this, chunk) is { Count: > 0 } spans ? spans : [excerpts.Text(this, chunk)];
 
     /// <summary>The evidence spans' text, redacted and without repeats; empty when the classifier gave none.</summary>
     private List<string> SpanExcerpts(in ChunkSignal chunk)
@@ -403,5 +400,18 @@ public sealed partial class CallEscalation
         var taken = kept.ToArray();
         kept.Clear();
         return taken;
+    }
+
+    /// <summary>One chunk's excerpts, each made the first time it is asked for: alerts, evidence and the timeline share them.</summary>
+    private struct ChunkExcerpts
+    {
+        private string? _text;
+        private List<string>? _spans;
+
+        /// <summary>The chunk's text, redacted and cut short.</summary>
+        public string Text(CallEscalation escalation, in ChunkSignal chunk) => _text ??= escalation.Excerpt(chunk.Text);
+
+        /// <summary>The evidence spans' text, redacted and without repeats; empty when the classifier gave none.</summary>
+        public List<string> Spans(CallEscalation escalation, in ChunkSignal chunk) => _spans ??= escalation.SpanExcerpts(chunk);
     }
 }

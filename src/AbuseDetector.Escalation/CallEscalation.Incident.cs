@@ -40,8 +40,8 @@ public sealed partial class CallEscalation
         }
     }
 
-    /// <summary>Adds the chunk to the timeline while there is room; <paramref name="textExcerpt"/> is its excerpt when already made.</summary>
-    private void Record(in ChunkSignal chunk, string speaker, bool isShouting, string? textExcerpt)
+    /// <summary>Adds the chunk to the timeline while there is room, with the excerpts the step may already have made.</summary>
+    private void Record(in ChunkSignal chunk, string speaker, bool isShouting, ref ChunkExcerpts excerpts)
     {
         if (_timeline.Count >= _options.MaxIncidentUtterances)
         {
@@ -49,9 +49,9 @@ public sealed partial class CallEscalation
         }
 
         var categories = Behaviours.CategoryNames(chunk.Flags, isShouting);
-        _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, textExcerpt ?? Excerpt(chunk.Text), categories, _level)
+        _timeline.Add(new IncidentUtterance(chunk.Seq, speaker, chunk.At, chunk.OffsetMs, excerpts.Text(this, chunk), categories, _level)
         {
-            Evidence = SpanExcerpts(chunk),
+            Evidence = excerpts.Spans(this, chunk),
         });
     }
 

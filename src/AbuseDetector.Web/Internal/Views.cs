@@ -97,7 +97,8 @@ internal sealed record IncidentSearchRequest(string? AgentId, string? CustomerId
 
 internal sealed record IncidentRequest(string? CallId);
 
-internal sealed record IncidentSummaryView(
+/// <summary>An incident as the list shows it.</summary>
+internal record IncidentSummaryView(
     string CallId,
     string AgentId,
     string CustomerId,
@@ -128,45 +129,33 @@ internal sealed record IncidentUtteranceView(ulong Seq, string Speaker, DateTime
 
 internal sealed record IncidentWarningView(ulong Seq, DateTimeOffset At, string Level, string Script, bool GivenByAgent);
 
-internal sealed record IncidentView(
-    string CallId,
-    string TeamId,
-    string AgentId,
-    string CustomerId,
-    DateTimeOffset StartedAt,
-    DateTimeOffset EndedAt,
-    long DurationSeconds,
-    string HighestLevel,
-    string Outcome,
-    bool Threat,
-    bool SupervisorAlerted,
-    int Utterances,
-    IReadOnlyList<IncidentUtteranceView> Timeline,
-    IReadOnlyList<IncidentWarningView> Warnings,
-    IReadOnlyList<SupervisorResponseView> SupervisorResponses,
-    IReadOnlyList<string> Evidence)
+/// <summary>An incident as its report shows it: the list's fields and the whole record.</summary>
+internal sealed record IncidentView : IncidentSummaryView
 {
-    public static IncidentView Of(Incident incident)
+    private IncidentView(IncidentSummaryView summary)
+        : base(summary)
     {
-        var summary = IncidentSummaryView.Of(incident);
-        return new IncidentView(
-            summary.CallId,
-            incident.Call.TeamId,
-            summary.AgentId,
-            summary.CustomerId,
-            summary.StartedAt,
-            summary.EndedAt,
-            summary.DurationSeconds,
-            summary.HighestLevel,
-            summary.Outcome,
-            summary.Threat,
-            summary.SupervisorAlerted,
-            summary.Utterances,
-            [.. incident.Timeline.Select(u => new IncidentUtteranceView(u.Seq, u.Speaker, u.At, u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName()))],
-            [.. incident.Warnings.Select(w => new IncidentWarningView(w.Seq, w.At, w.Level.ToName(), w.Script, w.GivenByAgent))],
-            [.. incident.SupervisorResponses.Select(r => SupervisorResponseView.Of(r)!)],
-            [.. incident.Timeline.SelectMany(u => u.Evidence).Distinct(StringComparer.OrdinalIgnoreCase)]);
     }
+
+    public required string TeamId { get; init; }
+
+    public required IReadOnlyList<IncidentUtteranceView> Timeline { get; init; }
+
+    public required IReadOnlyList<IncidentWarningView> Warnings { get; init; }
+
+    public required IReadOnlyList<SupervisorResponseView> SupervisorResponses { get; init; }
+
+    /// <summary>The flagged words of every utterance, for highlighting.</summary>
+    public required IReadOnlyList<string> Evidence { get; init; }
+
+    public static new IncidentView Of(Incident incident) => new(IncidentSummaryView.Of(incident))
+    {
+        TeamId = incident.Call.TeamId,
+        Timeline = [.. incident.Timeline.Select(u => new IncidentUtteranceView(u.Seq, u.Speaker, u.At, u.OffsetMs, u.Excerpt, u.Categories, u.LevelAfter.ToName()))],
+        Warnings = [.. incident.Warnings.Select(w => new IncidentWarningView(w.Seq, w.At, w.Level.ToName(), w.Script, w.GivenByAgent))],
+        SupervisorResponses = [.. incident.SupervisorResponses.Select(r => SupervisorResponseView.Of(r)!)],
+        Evidence = [.. incident.Timeline.SelectMany(u => u.Evidence).Distinct(StringComparer.OrdinalIgnoreCase)],
+    };
 }
 
 internal sealed record IncidentListView(IReadOnlyList<IncidentSummaryView> Incidents);
