@@ -76,6 +76,19 @@ public sealed class RedisAlertsOptions
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis IncidentRetention must be between 1 second and 3650 days.")]
     public TimeSpan IncidentRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long an instance holds a live call without renewing its lease (it renews every third of this); after a crash,
+    /// the call can be resumed on another instance once this has passed.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis CallLeaseTime must be between 1 second and 10 minutes.")]
+    public TimeSpan CallLeaseTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a call's saved state is kept once no instance holds it (crashed and never resumed) or after it ended.</summary>
+    /// <value>The default value is 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis CallStateRetention must be between 10 seconds and 7 days.")]
+    public TimeSpan CallStateRetention { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long one attempt to connect to Redis may take.</summary>
     /// <value>The default value is 5 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "Redis ConnectTimeout must be between 100 ms and 5 minutes.")]

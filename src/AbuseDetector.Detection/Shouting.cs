@@ -108,6 +108,12 @@ public sealed class ShoutingOptions
 /// <param name="IsShouting">Loud utterances have been sustained long enough to call it shouting.</param>
 public readonly record struct ShoutingAssessment(float LoudnessDbfs, float BaselineDbfs, float ExcessDb, bool IsLoud, bool IsShouting);
 
+/// <summary>What a <see cref="ShoutingDetector"/> has learned of one speaker.</summary>
+/// <param name="BaselineDbfs">The speaker's baseline, NaN before any speech.</param>
+/// <param name="Heard">Utterances taken into the baseline.</param>
+/// <param name="LoudInARow">Loud utterances in a row, up to now.</param>
+public readonly record struct ShoutingState(float BaselineDbfs, int Heard, int LoudInARow);
+
 /// <summary>
 /// Flags a speaker who is shouting: utterances well above that speaker's own baseline, sustained.
 /// The baseline is a running median estimate (moves a fixed step toward each quiet utterance), which a
@@ -125,6 +131,17 @@ public sealed class ShoutingDetector
     public ShoutingDetector(ShoutingOptions? options = null)
     {
         _options = options ?? new ShoutingOptions();
+    }
+
+    /// <summary>Creates a detector that goes on from a state <see cref="Capture"/> saved, on another instance perhaps.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="state">The saved state.</param>
+    public ShoutingDetector(ShoutingOptions options, ShoutingState state)
+        : this(options)
+    {
+        _baseline = state.BaselineDbfs;
+        _heard = Math.Max(0, state.Heard);
+        _loudInARow = Math.Max(0, state.LoudInARow);
     }
 
     /// <summary>The current baseline in dBFS, NaN before any speech.</summary>
@@ -177,6 +194,10 @@ public sealed class ShoutingDetector
         var excess = warmedUp ? Math.Max(0, loudnessDbfs - _baseline) : 0f;
         return new ShoutingAssessment(loudnessDbfs, _baseline, excess, warmedUp && excess >= _options.LoudMarginDb, IsShouting);
     }
+
+    /// <summary>What the detector has learned of the speaker, to go on elsewhere.</summary>
+    /// <returns>The baseline and counts.</returns>
+    public ShoutingState Capture() => new(_baseline, _heard, _loudInARow);
 
     /// <summary>Measures raw PCM16 audio and observes its level.</summary>
     public ShoutingAssessment ObservePcm16(ReadOnlySpan<byte> pcm16LittleEndian) => Observe(LoudnessMeter.RmsDbfs(pcm16LittleEndian));

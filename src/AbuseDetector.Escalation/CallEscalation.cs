@@ -45,7 +45,8 @@ public sealed partial class CallEscalation
     private readonly DateTimeOffset _startedAt;
     private readonly EscalationOptions _options;
     private readonly ScriptLines _scripts;
-    private readonly Func<string> _newAlertId;
+    private readonly Func<string>? _newAlertId;
+    private int _alertsRaised;
 
     private EscalationLevel _level;
     private double _strikes;
@@ -75,7 +76,7 @@ public sealed partial class CallEscalation
     /// <param name="startedAt">When the call started.</param>
     /// <param name="options">The thresholds and timings, validated by the host at start (not checked again here).</param>
     /// <param name="scripts">The script lines, shared across calls; the call's tenant and language pick its lines once, here.</param>
-    /// <param name="newAlertId">Makes alert ids; null for a version 7 GUID in "N" format.</param>
+    /// <param name="newAlertId">Makes alert ids; null for ids made from the call and the alert's ordinal (32 hex digits), the same on any instance that resumes the call.</param>
     public CallEscalation(CallParticipants call, DateTimeOffset startedAt, EscalationOptions options, ScriptBook scripts, Func<string>? newAlertId = null)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -87,7 +88,7 @@ public sealed partial class CallEscalation
         _calmSince = startedAt;
         _options = options;
         _scripts = scripts.Resolve(call.TenantId, call.Language);
-        _newAlertId = newAlertId ?? NewGuidAlertId;
+        _newAlertId = newAlertId;
     }
 
     /// <summary>Who the call is between.</summary>
@@ -251,8 +252,6 @@ public sealed partial class CallEscalation
         return Finish(ref step);
     }
 
-    private static string NewGuidAlertId() => Guid.CreateVersion7().ToString("N");
-
     private void Touch(DateTimeOffset at)
     {
         if (at > _lastEventAt)
@@ -299,7 +298,7 @@ public sealed partial class CallEscalation
     }
 
     private Alert NewAlert(AlertKind kind, AlertAudience audience, string category, AlertSeverity severity, string reason, IReadOnlyList<string> evidence, string script, ulong seq, DateTimeOffset at) =>
-        new(_newAlertId(), _call, kind, audience, _level, category, severity, reason, evidence, script, seq, at);
+        new(_newAlertId is { } newAlertId ? newAlertId() : CallAlertId(_call, _startedAt, _alertsRaised++), _call, kind, audience, _level, category, severity, reason, evidence, script, seq, at);
 
     private EscalationStep Finish(ref PendingStep step)
     {

@@ -6,12 +6,15 @@ namespace AbuseDetector.Monitoring;
 /// did), moving on with the service's clock between events; the service's clock alone when the platform sends no
 /// offsets. Never goes backwards.
 /// </summary>
-internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset startedAt)
+/// <param name="timeProvider">The service's clock.</param>
+/// <param name="startedAt">When the call started.</param>
+/// <param name="lastEventAt">The time of the call's last event, for a call resumed from another instance; no time handed out is earlier.</param>
+internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset startedAt, DateTimeOffset? lastEventAt = null)
 {
     private static readonly ulong LongestOffsetMs = (ulong)TimeSpan.FromDays(1).TotalMilliseconds;
 
     private readonly DateTimeOffset _startedAt = startedAt;
-    private DateTimeOffset _last = startedAt;
+    private DateTimeOffset _last = lastEventAt is { } last && last > startedAt ? last : startedAt;
     private long _lastSeen = timeProvider.GetTimestamp();
     private bool _platformTimed;
 

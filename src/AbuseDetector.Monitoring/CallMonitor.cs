@@ -26,6 +26,8 @@ public sealed class CallMonitor
     private readonly ShoutingDetector _customerVoice;
     private readonly ShoutingDetector _agentVoice;
     private ulong? _lastFinalSeq;
+    private ulong _lastSeq;
+    private long _version;
     private bool _snapshotKept;
     private bool _endRecorded;
 
@@ -38,6 +40,22 @@ public sealed class CallMonitor
         _customerVoice = new ShoutingDetector(shouting);
         _agentVoice = new ShoutingDetector(shouting);
         Live = new LiveCall(escalation.Call, clock.StartedAt);
+    }
+
+    /// <summary>Goes on with a call from the state another instance saved.</summary>
+    internal CallMonitor(CallMonitoring monitoring, AbuseClassifier classifier, CallSnapshot snapshot, CallEscalation escalation, CallClock clock, ShoutingOptions shouting)
+    {
+        _monitoring = monitoring;
+        _classifier = classifier;
+        _escalation = escalation;
+        _clock = clock;
+        _customerVoice = new ShoutingDetector(shouting, snapshot.CustomerVoice);
+        _agentVoice = new ShoutingDetector(shouting, snapshot.AgentVoice);
+        _lastFinalSeq = snapshot.LastFinalSeq;
+        _lastSeq = snapshot.LastSeq;
+        _version = snapshot.Version;
+        _snapshotKept = snapshot.IncidentKept;
+        Live = new LiveCall(escalation.Call, clock.StartedAt, escalation.Level, snapshot.Escalation.ThreatRaised);
     }
 
     /// <summary>Gets what the dashboard and the agent panel see of the call, and the way their requests reach it.</summary>
@@ -57,6 +75,9 @@ public sealed class CallMonitor
 
     /// <summary>Gets a value indicating whether the call has ended.</summary>
     public bool IsEnded => _escalation.IsEnded;
+
+    /// <summary>Gets the highest seq of the chunks and actions taken in; 0 for none.</summary>
+    public ulong LastSeq => _lastSeq;
 
     /// <summary>Gets the repeat-caller heads-up raised when the call started, or null.</summary>
     public Alert? RepeatCallerAlert { get; internal set; }
@@ -85,6 +106,8 @@ public sealed class CallMonitor
             _lastFinalSeq = chunk.Seq;
         }
 
+        Took(chunk.Seq);
+
         var signal = new ChunkSignal(
             chunk.Seq,
             chunk.Speaker,
@@ -102,6 +125,13 @@ public sealed class CallMonitor
         }
 
         var step = Apply(_escalation.Observe(signal));
+
+        // A final utterance moves the baselines and the protocol; a partial changes the state only when it raised a threat.
+        if (chunk.IsFinal || !ReferenceEquals(step, EscalationStep.Unchanged(step.Level)))
+        {
+            Save();
+        }
+
         return new ChunkAssessment(chunk.Seq, chunk.Speaker, chunk.IsFinal, classification, shouting, step);
     }
 
@@ -110,7 +140,13 @@ public sealed class CallMonitor
     /// <param name="seq">The action's seq.</param>
     /// <param name="note">What the agent typed, or null.</param>
     /// <returns>What changed.</returns>
-    public EscalationStep Act(AgentActionKind kind, ulong seq, string? note) => Apply(_escalation.OnAgentAction(kind, seq, _clock.At(0), note));
+    public EscalationStep Act(AgentActionKind kind, ulong seq, string? note)
+    {
+        Took(seq);
+        var step = Apply(_escalation.OnAgentAction(kind, seq, _clock.At(0), note));
+        Save();
+        return step;
+    }
 
     /// <summary>
     /// Acts on a request from the dashboard or the agent panel (<see cref="LiveCall.Requests"/>), raising the step's alerts,
@@ -135,10 +171,11 @@ public sealed class CallMonitor
 
         var step = request switch
         {
-            SupervisorRequestFromPanel => Act(AgentActionKind.SupervisorRequested, 0, null),
+            SupervisorRequestFromPanel => Apply(_escalation.OnAgentAction(AgentActionKind.SupervisorRequested, 0, _clock.At(0), null)),
             SupervisorAnswer answer => Answer(answer),
             _ => throw new ArgumentException($"Unknown request {request.GetType().Name}.", nameof(request)),
         };
+        Save();
         request.Complete(true);
         return step;
     }
@@ -146,11 +183,51 @@ public sealed class CallMonitor
     /// <summary>Ends the call: the call_ended alert and the final notes when it had abuse, and the agent's wellbeing count.</summary>
     /// <param name="reason">Why it ended.</param>
     /// <returns>What changed.</returns>
-    public EscalationStep End(CallEndReason reason) => Apply(_escalation.End(reason, _clock.At(0)));
+    public EscalationStep End(CallEndReason reason)
+    {
+        var step = Apply(_escalation.End(reason, _clock.At(0)));
+        Save();
+        return step;
+    }
 
     /// <summary>Lets time pass on a quiet call, so its level drops on time rather than at the next chunk.</summary>
     /// <returns>The drop, or an unchanged step when none is due.</returns>
-    public EscalationStep LetTimePass() => Apply(_escalation.Advance(_clock.Now()));
+    public EscalationStep LetTimePass()
+    {
+        var step = Apply(_escalation.Advance(_clock.Now()));
+        if (step.LevelChanged)
+        {
+            Save();
+        }
+
+        return step;
+    }
+
+    /// <summary>What another instance needs to go on with the call.</summary>
+    /// <returns>A copy of the call's state now.</returns>
+    public CallSnapshot Capture() => new()
+    {
+        Call = _escalation.Call,
+        Version = _version,
+        LastSeq = _lastSeq,
+        LastFinalSeq = _lastFinalSeq,
+        IncidentKept = _snapshotKept,
+        Escalation = _escalation.Capture(),
+        CustomerVoice = _customerVoice.Capture(),
+        AgentVoice = _agentVoice.Capture(),
+    };
+
+    /// <summary>
+    /// Saves the call's state and lets it go, for another instance to resume it (the host is stopping); the call is
+    /// not ended here.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the store.</param>
+    /// <returns>True when the state was saved and the call can be resumed elsewhere.</returns>
+    public Task<bool> HandOverAsync(CancellationToken cancellationToken = default)
+    {
+        _version++;
+        return _monitoring.CallStates.HandOverAsync(Capture(), cancellationToken);
+    }
 
     /// <summary>
     /// The spans people should read in an alert: strongest first, none overlapping a stronger one (each category's
@@ -176,6 +253,25 @@ public sealed class CallMonitor
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void Took(ulong seq)
+    {
+        if (seq > _lastSeq)
+        {
+            _lastSeq = seq;
+        }
+    }
+
+    /// <summary>Saves the call's state in the background, numbered after the last one saved.</summary>
+    internal void Save()
+    {
+        var store = _monitoring.CallStates;
+        if (store.KeepsState)
+        {
+            _version++;
+            store.Save(Capture());
+        }
+    }
 
     private EscalationStep Answer(SupervisorAnswer answer)
     {

@@ -25,6 +25,7 @@ public sealed class CallMonitoring
     /// <param name="alerts">Where alerts go.</param>
     /// <param name="incidents">Where notes and counts across calls are kept.</param>
     /// <param name="history">How repeat callers and wellbeing are judged.</param>
+    /// <param name="callStates">Where live calls' state is saved for another instance to resume them.</param>
     /// <param name="timeProvider">The service's clock.</param>
     public CallMonitoring(
         Func<AbuseClassifier> classifier,
@@ -35,6 +36,7 @@ public sealed class CallMonitoring
         IAlertSink alerts,
         IIncidentStore incidents,
         CallHistoryOptions history,
+        ICallStateStore callStates,
         TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(classifier);
@@ -45,6 +47,7 @@ public sealed class CallMonitoring
         ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(incidents);
         ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(callStates);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _classifier = classifier;
         Escalation = escalation;
@@ -53,6 +56,7 @@ public sealed class CallMonitoring
         MaxTextLength = maxTextLength;
         Alerts = alerts;
         Incidents = incidents;
+        CallStates = callStates;
         _time = timeProvider;
         _repeatCallers = new RepeatCallerRule(incidents, alerts, history, timeProvider);
         _wellbeing = new AgentWellbeingRule(incidents, alerts, history, timeProvider);
@@ -67,6 +71,9 @@ public sealed class CallMonitoring
     internal IAlertSink Alerts { get; }
 
     internal IIncidentStore Incidents { get; }
+
+    /// <summary>Gets where live calls' state is saved, and their leases taken.</summary>
+    public ICallStateStore CallStates { get; }
 
     /// <summary>
     /// Opens the monitor of a call that starts now, with the repeat-caller heads-up when the caller has incidents on
@@ -83,7 +90,24 @@ public sealed class CallMonitoring
         {
             RepeatCallerAlert = await _repeatCallers.CheckAsync(call, cancellationToken),
         };
+
+        // Saved from the start, so a call that moves before its first final utterance can still be resumed.
+        monitor.Save();
         return monitor;
+    }
+
+    /// <summary>
+    /// Opens the monitor of a call resumed from the state another instance saved: same level, strikes, baselines, warnings
+    /// and notes; no repeat-caller heads-up (the call had it when it started).
+    /// </summary>
+    /// <param name="snapshot">The saved state.</param>
+    /// <returns>The call's monitor.</returns>
+    public CallMonitor Resume(CallSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var state = snapshot.Escalation;
+        var escalation = CallEscalation.Restore(snapshot.Call, state, Escalation, _scripts);
+        return new CallMonitor(this, _classifier(), snapshot, escalation, new CallClock(_time, state.StartedAt, state.LastEventAt), _shouting);
     }
 
     /// <summary>After a call: keeps its notes and counts it for the agent's wellbeing, in the background.</summary>

@@ -32,10 +32,12 @@ public sealed class LiveCall
     private IncidentSupervisorResponse? _supervisorResponse;
     private long _version;
 
-    internal LiveCall(CallParticipants call, DateTimeOffset startedAt)
+    internal LiveCall(CallParticipants call, DateTimeOffset startedAt, EscalationLevel level = EscalationLevel.None, bool threat = false)
     {
         Call = call;
         StartedAt = startedAt;
+        _level = level;
+        _threat = threat;
     }
 
     /// <summary>Gets who the call is between.</summary>

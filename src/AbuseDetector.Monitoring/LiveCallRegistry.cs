@@ -105,6 +105,16 @@ public sealed class LiveCallRegistry
         }
     }
 
+    /// <summary>The calls live now, by tenant and call id.</summary>
+    /// <returns>A copy.</returns>
+    public IReadOnlyList<(string TenantId, string CallId)> Keys()
+    {
+        lock (_gate)
+        {
+            return [.. _live.Keys];
+        }
+    }
+
     /// <summary>Removes a call that has ended; requests still waiting for it are answered "not taken".</summary>
     /// <param name="tenantId">The call's tenant.</param>
     /// <param name="callId">The call.</param>

@@ -16,7 +16,7 @@ public static partial class AbuseDetectorServiceCollectionExtensions
     /// <c>embedded</c>, which starts a local redis-server when none answers) through one <see cref="IConnectionMultiplexer"/>
     /// for the process, an outbox journalled to disk and one retry pipeline for writes; or, with <c>none</c>, within this
     /// process only and with no incidents. Either way the rest of the service sees <see cref="IAlertSink"/>,
-    /// <see cref="IAlertFeed"/> and <see cref="IIncidentStore"/>.
+    /// <see cref="IAlertFeed"/>, <see cref="IIncidentStore"/> and <see cref="ICallStateStore"/>.
     /// </summary>
     public static IServiceCollection AddAbuseDetectorAlerts(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +30,7 @@ public static partial class AbuseDetectorServiceCollectionExtensions
             services.TryAddSingleton<IAlertSink>(provider => provider.GetRequiredService<InProcessAlerts>());
             services.TryAddSingleton<IAlertFeed>(provider => provider.GetRequiredService<InProcessAlerts>());
             services.TryAddSingleton<IIncidentStore, NoIncidentStore>();
+            services.TryAddSingleton<ICallStateStore, NoCallStateStore>();
             services.AddHostedService<RedisOffNotice>();
             healthChecks.AddCheck("alerts", () => HealthCheckResult.Healthy("Redis is off: alerts reach this instance's watchers only"), [HttpHealthTag, AlertsHealthTag]);
             return services;
@@ -62,6 +63,13 @@ public static partial class AbuseDetectorServiceCollectionExtensions
             provider.GetRequiredService<RedisWriteRetry>(),
             provider.GetRequiredService<ILogger<RedisIncidentStore>>()));
         services.TryAddSingleton<IIncidentStore>(provider => provider.GetRequiredService<RedisIncidentStore>());
+        services.TryAddSingleton(provider => new RedisCallStateStore(
+            provider.GetRequiredService<IConnectionMultiplexer>(),
+            provider.GetRequiredService<IOptions<RedisAlertsOptions>>().Value,
+            provider.GetRequiredService<LiveCallRegistry>().Keys,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RedisCallStateStore>>()));
+        services.TryAddSingleton<ICallStateStore>(provider => provider.GetRequiredService<RedisCallStateStore>());
 
         // One check, reported twice: degraded on /health (calls are still scored), NOT_SERVING for the alerts' gRPC health name.
         healthChecks.AddCheck<RedisDeliveryHealthCheck>("alerts", HealthStatus.Degraded, [HttpHealthTag]);

@@ -34,6 +34,7 @@ public static partial class AbuseDetectorServiceCollectionExtensions
                 provider.GetRequiredService<IAlertSink>(),
                 provider.GetRequiredService<IIncidentStore>(),
                 provider.GetRequiredService<IOptions<CallHistoryOptions>>().Value,
+                provider.GetRequiredService<ICallStateStore>(),
                 provider.GetRequiredService<TimeProvider>());
         });
         return services;

@@ -40,6 +40,7 @@ public static class AbuseDetectorServiceExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsValidator>());
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>(ListenOnConfiguredEndpoints);
+        services.AddOptions<HostOptions>().Configure<IOptions<AbuseDetectorServiceOptions>>((host, settings) => host.ShutdownTimeout = settings.Value.ShutdownTimeout);
 
         services.AddAbuseDetectorDetection()
             .AddAbuseDetectorMonitoring()

@@ -74,6 +74,14 @@ public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
     public TimeSpan IdleStreamTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long the service may take to stop (SIGTERM): open calls hand their state over for resumption elsewhere, then
+    /// the outbox and the incident queue flush; whatever is left then stays in the outbox journal for the next start.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "ShutdownTimeout must be between 1 second and 10 minutes.")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The tenants allowed to call the service and their API keys. When the list is empty the service runs open: any
     /// caller may use any tenant id, and a warning says so at start; open mode is refused unless <see cref="BindAddress"/> is loopback.
     /// </summary>

@@ -65,7 +65,7 @@ public sealed class CallMonitoringTests(DefaultModel model) : IClassFixture<Defa
         var monitors = new Monitors(model.Classifier);
         var monitoring = new CallMonitoring(
             () => loaded, monitors.Escalation, ScriptBook.Default, new ShoutingOptions(), Monitors.MaxTextLength,
-            monitors.Alerts, new NoIncidentStore(), new CallHistoryOptions(), monitors.Time);
+            monitors.Alerts, new NoIncidentStore(), new CallHistoryOptions(), new NoCallStateStore(), monitors.Time);
         var first = await monitoring.StartAsync(Monitors.Call);
 
         // Act
@@ -141,7 +141,7 @@ public sealed class CallMonitoringTests(DefaultModel model) : IClassFixture<Defa
         // Act
         var thrown = Record.Exception(() => new CallMonitoring(
             () => model.Classifier, monitors.Escalation, ScriptBook.Default, new ShoutingOptions(), 0,
-            monitors.Alerts, new NoIncidentStore(), new CallHistoryOptions(), monitors.Time));
+            monitors.Alerts, new NoIncidentStore(), new CallHistoryOptions(), new NoCallStateStore(), monitors.Time));
 
         // Assert
         Assert.IsType<ArgumentOutOfRangeException>(thrown);

@@ -39,6 +39,7 @@ internal sealed class Monitors
             Alerts,
             incidents ?? new NoIncidentStore(),
             history ?? new CallHistoryOptions(),
+            new NoCallStateStore(),
             Time);
     }
 

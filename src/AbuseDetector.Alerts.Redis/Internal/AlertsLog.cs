@@ -83,4 +83,10 @@ internal static partial class AlertsLog
 
     [LoggerMessage(EventId = 27, EventName = "KeysMigrated", Level = LogLevel.Information, Message = "Moved {Moved} Redis keys to the tenant-hash-tag layout; {Kept} old keys were left because their new names were already taken.")]
     public static partial void KeysMigrated(ILogger logger, int moved, int kept);
+
+    [LoggerMessage(EventId = 28, EventName = "CallLeaseLost", Level = LogLevel.Warning, Message = "Another instance holds a call that is live here (it was resumed there); this instance no longer saves its state.")]
+    public static partial void CallLeaseLost(ILogger logger);
+
+    [LoggerMessage(EventId = 29, EventName = "CallStateMalformed", Level = LogLevel.Warning, Message = "A call's saved state in Redis could not be read; the call cannot be resumed.")]
+    public static partial void CallStateMalformed(ILogger logger, Exception exception);
 }

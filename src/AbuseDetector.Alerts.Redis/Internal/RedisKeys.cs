@@ -33,6 +33,10 @@ internal sealed class RedisKeys(string prefix)
 
     public string AbusiveStreak(string tenant, string agent) => $"{prefix}:{{{tenant}}}:wellbeing:{agent}:streak";
 
+    public string CallState(string tenant, string callId) => $"{prefix}:{{{tenant}}}:call:{callId}:state";
+
+    public string CallLease(string tenant, string callId) => $"{prefix}:{{{tenant}}}:call:{callId}:lease";
+
     public string WellbeingTeam(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}:wellbeing";
 
     /// <summary>The history stream of a team or an agent.</summary>

@@ -6,7 +6,7 @@ namespace AbuseDetector.Alerts.Redis.Internal;
 
 /// <summary>
 /// The Lua scripts, kept only where a step must be atomic: publishing a batch exactly once, saving an incident with
-/// its indexes, and counting a call for wellbeing. Reads are native commands. Every key a script touches is passed in
+/// its indexes, counting a call for wellbeing, and a live call's lease and state. Reads are native commands. Every key a script touches is passed in
 /// KEYS and carries the tenant's hash tag, so each call stays in one Redis Cluster slot; the builders below are the
 /// one place their arguments are made.
 /// </summary>
@@ -52,6 +52,82 @@ internal static class Scripts
           end
         end
         return results
+        """;
+
+    /// <summary>
+    /// Takes the lease of a call starting on this instance and clears any state left by an earlier call with the same id.
+    /// KEYS: lease, state. ARGV: owner, lease time (ms). Returns 1, or 0 when another instance holds the call.
+    /// </summary>
+    public const string ClaimCall = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder and holder ~= ARGV[1] then
+          return 0
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
+    /// <summary>
+    /// Takes the lease of a call to resume it and reads its state. KEYS: lease, state. ARGV: owner, lease time (ms).
+    /// Returns {'ok', json}, {'held'}, {'unknown'} or {'ended'}.
+    /// </summary>
+    public const string ResumeCall = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder and holder ~= ARGV[1] then
+          return {'held'}
+        end
+        local state = redis.call('HMGET', KEYS[2], 'ended', 'json')
+        if state[1] == '1' then
+          return {'ended'}
+        end
+        if not state[2] then
+          return {'unknown'}
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        return {'ok', state[2]}
+        """;
+
+    /// <summary>
+    /// Saves a call's state unless a newer one is saved or another instance holds the call, and renews (or takes back,
+    /// once expired) the lease; an ended call, or one handed over, lets its lease go. KEYS: lease, state. ARGV: owner,
+    /// lease time (ms), version, json, ended (0/1), retention (ms), hand over (0/1). Returns 1 when saved.
+    /// </summary>
+    public const string SaveCall = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder and holder ~= ARGV[1] then
+          return 0
+        end
+        local saved = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+        if saved >= tonumber(ARGV[3]) then
+          return 0
+        end
+        redis.call('HSET', KEYS[2], 'version', ARGV[3], 'ended', ARGV[5], 'json', ARGV[4])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        if ARGV[5] == '1' or ARGV[7] == '1' then
+          redis.call('DEL', KEYS[1])
+        else
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        end
+        return 1
+        """;
+
+    /// <summary>
+    /// Renews the lease of a call live on this instance and keeps its state from expiring; a lease gone (the call ended, or
+    /// Redis lost it) is left for the next save to take. KEYS: lease, state. ARGV:
+    /// owner, lease time (ms), retention (ms). Returns 1, or 0 when another instance holds the call now.
+    /// </summary>
+    public const string RenewCall = """
+        local holder = redis.call('GET', KEYS[1])
+        if not holder then
+          return 1
+        end
+        if holder ~= ARGV[1] then
+          return 0
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        return 1
         """;
 
     /// <summary>

@@ -24,6 +24,14 @@ internal sealed partial class AbuseDetectorGrpcService
     private static readonly Status TooManyCalls = new(StatusCode.ResourceExhausted, "The service is handling as many calls as it is configured for; try again later.");
     private static readonly Status TooManyTenantCalls = new(StatusCode.ResourceExhausted, "This tenant has as many calls open as it is allowed; end one or try again later.");
     private static readonly Status WrongCallTenant = new(StatusCode.PermissionDenied, "The API key does not belong to the CallStart's tenant_id.");
+    private static readonly Status CallLiveElsewhere = new(StatusCode.AlreadyExists, "A call with this call_id is live on another instance for this tenant.");
+    private static readonly Status NothingToResume = new(StatusCode.NotFound, "There is no saved state for this call: it never started, its state expired, or the service keeps none (--redis none).");
+    private static readonly Status ResumeEndedCall = new(StatusCode.FailedPrecondition, "This call already ended; it cannot be resumed.");
+    private static readonly Status ResumeHeldElsewhere = new(StatusCode.Unavailable, "Another instance still holds this call; retry the resume in a few seconds, once its lease has run out.");
+    private static readonly Status ResumeStoreUnavailable = new(StatusCode.Unavailable, "The call's saved state cannot be read now (Redis is not answering); retry the resume.");
+
+    /// <summary>The status of a call handed over while the service stops: the client resumes it on another instance.</summary>
+    private static readonly Status HandedOver = new(StatusCode.Unavailable, "the service is shutting down: resume this call on another instance (CallStart.resume)");
 
     public override async Task StreamCall(IAsyncStreamReader<V1.CallEvent> requestStream, IServerStreamWriter<V1.CallUpdate> responseStream, ServerCallContext context)
     {
@@ -39,7 +47,7 @@ internal sealed partial class AbuseDetectorGrpcService
         using var idle = new CancellationTokenSource(settings.IdleStreamTimeout, timeProvider);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(callToken, idle.Token, stopping);
         var cancellationToken = ending.Token;
-        var call = new CallStreamState(idle, settings.IdleStreamTimeout, timeProvider.GetTimestamp());
+        var call = new CallStreamState(idle, settings.IdleStreamTimeout, timeProvider.GetTimestamp(), callToken);
         try
         {
             if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.EventCase != V1.CallEvent.EventOneofCase.Start)
@@ -71,10 +79,9 @@ internal sealed partial class AbuseDetectorGrpcService
 
             try
             {
-                ServiceLog.CallStarted(logger, calls.Count);
+                call.Monitor = start.Resume ? await ResumeAsync(start, cancellationToken) : await StartAsync(start, cancellationToken);
+                call.Resumed = start.Resume;
                 metrics.CallStarted();
-                var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
-                call.Monitor = await monitoring.StartAsync(participants, cancellationToken);
                 calls.Show(call.Monitor.Live);
                 await RunCallAsync(call, requestStream, responseStream, cancellationToken);
                 LogCallEnded(call);
@@ -87,8 +94,8 @@ internal sealed partial class AbuseDetectorGrpcService
         catch (Exception ex) when (ex is not RpcException && !callToken.IsCancellationRequested && (stopping.IsCancellationRequested || idle.IsCancellationRequested))
         {
             // The service ended the stream, not the client: say why in the status.
-            var status = stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
-            call.Ending = status.StatusCode.ToString();
+            var status = call.HandedOver ? HandedOver : stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
+            call.Ending ??= status.StatusCode.ToString();
             LogCallEnded(call);
             throw new RpcException(status);
         }
@@ -97,6 +104,40 @@ internal sealed partial class AbuseDetectorGrpcService
             call.Ending = "cancelled by the client";
             LogCallEnded(call);
             throw;
+        }
+    }
+
+    /// <summary>Opens a new call, taking its lease so no other instance streams it at the same time.</summary>
+    private async Task<CallMonitor> StartAsync(V1.CallStart start, CancellationToken cancellationToken)
+    {
+        if (await monitoring.CallStates.ClaimAsync(start.TenantId, start.CallId, cancellationToken) == CallClaim.HeldElsewhere)
+        {
+            throw Reject(CallLiveElsewhere);
+        }
+
+        ServiceLog.CallStarted(logger, calls.Count);
+        var participants = new CallParticipants(start.TenantId, start.CallId, start.AgentId, start.TeamId, start.CustomerId, start.Language);
+        return await monitoring.StartAsync(participants, cancellationToken);
+    }
+
+    /// <summary>Goes on with a call another instance held, from its saved state; or says why it cannot.</summary>
+    private async Task<CallMonitor> ResumeAsync(V1.CallStart start, CancellationToken cancellationToken)
+    {
+        var resumption = await monitoring.CallStates.ResumeAsync(start.TenantId, start.CallId, cancellationToken);
+        switch (resumption.Outcome)
+        {
+            case CallResumptionOutcome.Resumed:
+                var monitor = monitoring.Resume(resumption.Snapshot!);
+                ServiceLog.CallResumed(logger, monitor.LastSeq, calls.Count);
+                return monitor;
+            case CallResumptionOutcome.Ended:
+                throw Reject(ResumeEndedCall);
+            case CallResumptionOutcome.HeldElsewhere:
+                throw Reject(ResumeHeldElsewhere);
+            case CallResumptionOutcome.StoreUnavailable:
+                throw Reject(ResumeStoreUnavailable);
+            default:
+                throw Reject(NothingToResume);
         }
     }
 
@@ -133,6 +174,12 @@ internal sealed partial class AbuseDetectorGrpcService
         var pending = new List<V1.CallUpdate>(4);
         try
         {
+            if (call.Resumed)
+            {
+                await updates.Writer.WriteAsync(
+                    new V1.CallUpdate { Seq = call.NextUpdateSeq(), Resumed = new V1.CallResumed { LastSeq = monitor.LastSeq, Level = monitor.Level.ToContract() } }, cancellationToken);
+            }
+
             if (monitor.RepeatCallerAlert is { } repeatCaller)
             {
                 call.Alerts++;
@@ -194,8 +241,15 @@ internal sealed partial class AbuseDetectorGrpcService
         }
         finally
         {
-            // A stream that broke without a CallEnd still closes the call, so its incident and call_ended alert are kept.
-            if (!monitor.IsEnded)
+            // A service that stops hands its calls over for the client to resume elsewhere; otherwise a stream that broke
+            // without a CallEnd still closes the call, so its incident and call_ended alert are kept.
+            if (!monitor.IsEnded && lifetime.ApplicationStopping.IsCancellationRequested && !call.ClientGone.IsCancellationRequested
+                && monitoring.CallStates.KeepsState && await monitor.HandOverAsync(CancellationToken.None))
+            {
+                call.HandedOver = true;
+                call.Ending = "handed over";
+            }
+            else if (!monitor.IsEnded)
             {
                 call.Ending ??= "dropped";
                 monitor.End(Escalation.CallEndReason.Dropped);
@@ -397,11 +451,20 @@ internal sealed partial class AbuseDetectorGrpcService
     }
 
     /// <summary>One call stream's state beside its monitor: the update sequence, counts for the log, the idle deadline.</summary>
-    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, long startedAt)
+    private sealed class CallStreamState(CancellationTokenSource idle, TimeSpan idleTimeout, long startedAt, CancellationToken clientGone)
     {
         private ulong _updateSeq;
 
         public CallMonitor? Monitor { get; set; }
+
+        /// <summary>Gets the token the client's cancellation (or lost connection) sets.</summary>
+        public CancellationToken ClientGone { get; } = clientGone;
+
+        /// <summary>Gets or sets a value indicating whether the call was resumed from state another instance saved.</summary>
+        public bool Resumed { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the call's state was handed over for another instance to resume.</summary>
+        public bool HandedOver { get; set; }
 
         public long StartedAt { get; } = startedAt;
 

@@ -23,6 +23,7 @@ internal sealed class RedisLink(
     private ConnectionMultiplexer? _multiplexer;
     private RedisAlertPublisher? _publisher;
     private RedisIncidentStore? _incidents;
+    private RedisCallStateStore? _callStates;
     private CancellationTokenSource? _stopping;
     private Task _keyMigration = Task.CompletedTask;
 
@@ -46,6 +47,7 @@ internal sealed class RedisLink(
         }
 
         _incidents = services.GetRequiredService<RedisIncidentStore>();
+        _callStates = services.GetRequiredService<RedisCallStateStore>();
         _publisher = services.GetRequiredService<RedisAlertPublisher>();
         await _publisher.StartAsync(cancellationToken);
         _stopping = new CancellationTokenSource();
@@ -68,6 +70,12 @@ internal sealed class RedisLink(
         {
             _publisher = null;
             await publisher.DisposeAsync();
+        }
+
+        if (_callStates is { } callStates)
+        {
+            _callStates = null;
+            await callStates.DisposeAsync();
         }
 
         if (_incidents is { } incidents)

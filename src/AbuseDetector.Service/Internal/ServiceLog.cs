@@ -48,4 +48,7 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 21, EventName = "KeyMigrationFailed", Level = LogLevel.Warning, Message = "Moving Redis keys of an earlier version to the current layout stopped ({Error}); the next start goes on.")]
     public static partial void KeyMigrationFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 22, EventName = "CallResumed", Level = LogLevel.Debug, Message = "Call resumed from its saved state at seq {LastSeq}; {LiveCalls} calls live.")]
+    public static partial void CallResumed(ILogger logger, ulong lastSeq, int liveCalls);
 }
