@@ -11,14 +11,46 @@ namespace AbuseDetector.Client;
 /// that caused them), then <see cref="EndAsync"/>. One sender and one reader may run at the same time. Dispose the stream
 /// to abandon the call (the service sees it cancelled).
 /// </summary>
+/// <remarks>
+/// When the instance holding the call stops (deploy: UNAVAILABLE saying to resume) or dies (the stream breaks), the reader
+/// re-opens the call with <c>CallStart.resume</c>, on whichever instance the address leads to now, and resends the events
+/// the saved state does not include; the updates go on after a <c>resumed</c> update, their <c>seq</c> starting again at 1.
+/// Resumption happens while <see cref="ReadUpdatesAsync"/> runs; a send that meets the broken stream waits for it.
+/// </remarks>
 public sealed class CallStream : IAsyncDisposable, IDisposable
 {
-    private readonly AsyncDuplexStreamingCall<CallEvent, CallUpdate> _call;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
 
-    internal CallStream(AsyncDuplexStreamingCall<CallEvent, CallUpdate> call)
+    private readonly V1.AbuseDetector.AbuseDetectorClient _client;
+    private readonly CallStart _resumeStart;
+    private readonly CallOptions _options;
+    private readonly CallStreamOptions _settings;
+
+    // Serialises sends and the switch to a resumed stream, so events reach each stream once and in order.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // The events sent, oldest first, for resending after a resume; at most ReplayCapacity.
+    private readonly Queue<CallEvent> _sent = new();
+
+    private AsyncDuplexStreamingCall<CallEvent, CallUpdate> _call;
+    private TaskCompletionSource<bool> _verdict = NewVerdict();
+    private CallUpdate? _resumedUpdate;
+    private RpcException? _failure;
+    private bool _endSent;
+
+    private CallStream(V1.AbuseDetector.AbuseDetectorClient client, CallStart start, CallOptions options, CallStreamOptions settings)
     {
-        _call = call;
+        _client = client;
+        _resumeStart = start.Clone();
+        _resumeStart.Resume = true;
+        _options = options;
+        _settings = settings;
+        _call = client.StreamCall(options);
     }
+
+    /// <summary>Gets how many times the call was resumed on another instance.</summary>
+    public int Resumptions { get; private set; }
 
     /// <summary>Sends a piece of transcript; the service answers it with one update, in chunk order.</summary>
     /// <param name="chunk">The chunk; its <c>seq</c> increases with every chunk and action on the call.</param>
@@ -46,24 +78,53 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="end">Why the call ended.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the end is sent.</returns>
-    public async Task EndAsync(CallEnd end, CancellationToken cancellationToken = default)
+    public Task EndAsync(CallEnd end, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(end);
-        await SendAsync(new CallEvent { End = end }, cancellationToken).ConfigureAwait(false);
-        await _call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        return SendAsync(new CallEvent { End = end }, cancellationToken);
     }
 
     /// <summary>
-    /// Reads the service's updates as they arrive, until the service closes the call with <c>OK</c>; any other status ends
-    /// the enumeration with <see cref="RpcException"/>.
+    /// Reads the service's updates as they arrive, until the service closes the call with <c>OK</c>; a stream that breaks
+    /// or an instance that stops is resumed (see the remarks), and any other status ends the enumeration with
+    /// <see cref="RpcException"/>.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The updates, in the order the service sent them.</returns>
     public async IAsyncEnumerable<CallUpdate> ReadUpdatesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var update in _call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            yield return update;
+            var call = _call;
+            bool read;
+            RpcException? broken = null;
+            try
+            {
+                read = await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
+            {
+                read = false;
+                broken = error;
+            }
+
+            if (broken is not null)
+            {
+                await ResumeOrFailAsync(call, broken, cancellationToken).ConfigureAwait(false);
+                if (Interlocked.Exchange(ref _resumedUpdate, null) is { } resumed)
+                {
+                    yield return resumed;
+                }
+
+                continue;
+            }
+
+            if (!read)
+            {
+                yield break;
+            }
+
+            yield return call.ResponseStream.Current;
         }
     }
 
@@ -76,10 +137,212 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Abandons the call if it is still running and frees its resources.</summary>
-    public void Dispose() => _call.Dispose();
+    public void Dispose()
+    {
+        _call.Dispose();
+        _verdict.TrySetResult(false);
+    }
 
-    /// <summary>Sends one event; a call the service already ended with an error throws its <see cref="RpcException"/>.</summary>
-    internal Task SendAsync(CallEvent callEvent, CancellationToken cancellationToken) => _call.RequestStream.WriteAsync(callEvent, cancellationToken);
+    /// <summary>Opens the stream and sends the start on it.</summary>
+    internal static async Task<CallStream> OpenAsync(V1.AbuseDetector.AbuseDetectorClient client, CallStart start, CallOptions options, CallStreamOptions settings)
+    {
+        var stream = new CallStream(client, start, options, settings);
+        try
+        {
+            await stream._call.RequestStream.WriteAsync(new CallEvent { Start = start }, options.CancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+
+        return stream;
+    }
+
+    private static TaskCompletionSource<bool> NewVerdict() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Statuses of a stream that broke or an instance that stopped: the call lives on in the service's saved state.</summary>
+    private static bool MayResume(RpcException error) => error.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown;
+
+    /// <summary>Sends one event; when the stream broke, waits for the reader to resume the call (the event is resent then).</summary>
+    private async Task SendAsync(CallEvent callEvent, CancellationToken cancellationToken)
+    {
+        Task<bool> verdict;
+        Exception writeFailure;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_failure is { } failure)
+            {
+                throw failure;
+            }
+
+            Remember(callEvent);
+            verdict = _verdict.Task;
+            try
+            {
+                await WriteAsync(_call, callEvent, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested && _settings.ResumeTimeout > TimeSpan.Zero)
+            {
+                writeFailure = ex;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        bool resumed;
+        try
+        {
+            resumed = await verdict.WaitAsync(_settings.ResumeTimeout + _settings.ResumeTimeout, _settings.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Nobody read the updates, so nobody resumed the call.
+            resumed = false;
+        }
+
+        if (!resumed)
+        {
+            throw _failure ?? writeFailure;
+        }
+    }
+
+    private async Task WriteAsync(AsyncDuplexStreamingCall<CallEvent, CallUpdate> call, CallEvent callEvent, CancellationToken cancellationToken)
+    {
+        await call.RequestStream.WriteAsync(callEvent, cancellationToken).ConfigureAwait(false);
+        if (callEvent.EventCase == CallEvent.EventOneofCase.End)
+        {
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Remember(CallEvent callEvent)
+    {
+        if (callEvent.EventCase == CallEvent.EventOneofCase.End)
+        {
+            _endSent = true;
+        }
+
+        if (_sent.Count == _settings.ReplayCapacity)
+        {
+            _sent.Dequeue();
+        }
+
+        _sent.Enqueue(callEvent);
+    }
+
+    /// <summary>
+    /// Resumes the call on a new stream after <paramref name="broken"/> ended, retrying while the service says to (the old
+    /// instance's lease has not run out, Redis is away) for up to <see cref="CallStreamOptions.ResumeTimeout"/>; or throws
+    /// the status that ends the call.
+    /// </summary>
+    private async Task ResumeOrFailAsync(AsyncDuplexStreamingCall<CallEvent, CallUpdate> broken, RpcException error, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!MayResume(error) || _settings.ResumeTimeout <= TimeSpan.Zero)
+            {
+                Fail(error);
+            }
+
+            broken.Dispose();
+            var time = _settings.TimeProvider;
+            var began = time.GetTimestamp();
+            var delay = FirstRetryDelay;
+            while (true)
+            {
+                var next = _client.StreamCall(_options);
+                try
+                {
+                    await ReopenAsync(next, cancellationToken).ConfigureAwait(false);
+                    _call = next;
+                    Resumptions++;
+                    var resumedVerdict = _verdict;
+                    _verdict = NewVerdict();
+                    resumedVerdict.TrySetResult(true);
+                    return;
+                }
+                catch (RpcException retry) when (retry.StatusCode is StatusCode.Unavailable or StatusCode.Internal && time.GetElapsedTime(began) + delay < _settings.ResumeTimeout)
+                {
+                    next.Dispose();
+                    await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                    delay = delay * 2 < LongestRetryDelay ? delay * 2 : LongestRetryDelay;
+                }
+                catch (RpcException final)
+                {
+                    next.Dispose();
+                    Fail(final);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sends the resuming start, reads where the saved state stands, and resends the events after it.</summary>
+    private async Task ReopenAsync(AsyncDuplexStreamingCall<CallEvent, CallUpdate> next, CancellationToken cancellationToken)
+    {
+        await next.RequestStream.WriteAsync(new CallEvent { Start = _resumeStart }, cancellationToken).ConfigureAwait(false);
+        if (!await next.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) || next.ResponseStream.Current.UpdateCase != CallUpdate.UpdateOneofCase.Resumed)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, "The service did not answer the resume with where the call stands."));
+        }
+
+        var resumed = next.ResponseStream.Current;
+        var lastSeq = resumed.Resumed.LastSeq;
+        foreach (var callEvent in _sent)
+        {
+            var seq = callEvent.EventCase switch
+            {
+                CallEvent.EventOneofCase.Chunk => callEvent.Chunk.Seq,
+                CallEvent.EventOneofCase.Action => callEvent.Action.Seq,
+                _ => ulong.MaxValue,
+            };
+            if (seq > lastSeq)
+            {
+                await next.RequestStream.WriteAsync(callEvent, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_endSent)
+        {
+            await next.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+
+        _resumedUpdate = resumed;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(RpcException error)
+    {
+        _failure = error;
+        _verdict.TrySetResult(false);
+        throw error;
+    }
+}
+
+/// <summary>How a <see cref="CallStream"/> resumes a call whose stream broke or whose instance stopped.</summary>
+public sealed class CallStreamOptions
+{
+    /// <summary>Gets or sets how long to keep trying to resume a call; zero turns resumption off.</summary>
+    /// <value>The default value is 30 seconds: longer than the service's default call lease (10 s), after which a crashed instance's calls can be taken.</value>
+    public TimeSpan ResumeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how many of the latest events are kept to resend after a resume.</summary>
+    /// <value>The default value is 1,000: the service saves the call's state after every final utterance, so only the last few are ever resent.</value>
+    public int ReplayCapacity { get; set; } = 1_000;
+
+    /// <summary>Gets or sets the clock that times the retries of a resume.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
 
 /// <summary>Opens <see cref="CallStream"/>s from the generated client.</summary>
@@ -89,23 +352,16 @@ public static class CallStreamExtensions
     /// <param name="client">The generated client.</param>
     /// <param name="start">Who the call is between; <c>call_id</c> and <c>tenant_id</c> are required.</param>
     /// <param name="options">Headers, deadline and cancellation of the whole call.</param>
+    /// <param name="settings">How the call is resumed; null for the defaults.</param>
     /// <returns>The call.</returns>
     /// <exception cref="RpcException">The service ended the call before the start could be sent.</exception>
-    public static async Task<CallStream> StartCallAsync(this V1.AbuseDetector.AbuseDetectorClient client, CallStart start, CallOptions options = default)
+    public static Task<CallStream> StartCallAsync(this V1.AbuseDetector.AbuseDetectorClient client, CallStart start, CallOptions options = default, CallStreamOptions? settings = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(start);
-        var stream = new CallStream(client.StreamCall(options));
-        try
-        {
-            await stream.SendAsync(new CallEvent { Start = start }, options.CancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-
-        return stream;
+        settings ??= new CallStreamOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.ResumeTimeout, TimeSpan.Zero, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.ReplayCapacity, 1, nameof(settings));
+        return CallStream.OpenAsync(client, start, options, settings);
     }
 }
