@@ -15,12 +15,15 @@ namespace AbuseDetector.Client;
 /// When the instance holding the call stops (deploy: UNAVAILABLE saying to resume) or dies (the stream breaks), the reader
 /// re-opens the call with <c>CallStart.resume</c>, on whichever instance the address leads to now, and resends the events
 /// the saved state does not include; the updates go on after a <c>resumed</c> update, their <c>seq</c> starting again at 1.
+/// An answer the old stream already gave (a resent chunk's assessment and level change, an alert by its id) is not
+/// yielded again.
 /// Resumption happens while <see cref="ReadUpdatesAsync"/> runs; a send that meets the broken stream waits for it.
 /// </remarks>
 public sealed class CallStream : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
+    private const int MostAlertIdsKept = 1_000;
 
     private readonly V1.AbuseDetector.AbuseDetectorClient _client;
     private readonly CallStart _resumeStart;
@@ -36,6 +39,13 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private AsyncDuplexStreamingCall<CallEvent, CallUpdate> _call;
     private TaskCompletionSource<bool> _verdict = NewVerdict();
     private CallUpdate? _resumedUpdate;
+
+    // What the reader has yielded, so updates the resumed stream repeats (events resent that the old stream had
+    // answered) are not yielded twice: the highest chunk seq answered, and the alert ids (the latest MostAlertIdsKept).
+    private ulong _highestSeqAnswered;
+    private ulong _lastSeqRepeated;
+    private readonly HashSet<string> _alertIdsYielded = new(StringComparer.Ordinal);
+    private readonly Queue<string> _alertIdsInOrder = new();
     private RpcException? _failure;
     private bool _endSent;
 
@@ -124,7 +134,11 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
                 yield break;
             }
 
-            yield return call.ResponseStream.Current;
+            var update = call.ResponseStream.Current;
+            if (FirstTime(update))
+            {
+                yield return update;
+            }
         }
     }
 
@@ -158,6 +172,48 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         }
 
         return stream;
+    }
+
+    /// <summary>False for an update about an event the reader already had an answer for, before a resume.</summary>
+    private bool FirstTime(CallUpdate update)
+    {
+        switch (update.UpdateCase)
+        {
+            case CallUpdate.UpdateOneofCase.Assessment:
+                return Answered(update.Assessment.Seq);
+            case CallUpdate.UpdateOneofCase.Error when update.Error.Seq != 0:
+                return Answered(update.Error.Seq);
+            case CallUpdate.UpdateOneofCase.Escalation when update.Escalation.Seq != 0:
+                return update.Escalation.Seq != _lastSeqRepeated;
+            case CallUpdate.UpdateOneofCase.Alert:
+                if (!_alertIdsYielded.Add(update.Alert.AlertId))
+                {
+                    return false;
+                }
+
+                _alertIdsInOrder.Enqueue(update.Alert.AlertId);
+                if (_alertIdsInOrder.Count > MostAlertIdsKept)
+                {
+                    _alertIdsYielded.Remove(_alertIdsInOrder.Dequeue());
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private bool Answered(ulong seq)
+    {
+        if (Resumptions > 0 && seq <= _highestSeqAnswered)
+        {
+            // Its level change, if any, follows it and was yielded with the first answer.
+            _lastSeqRepeated = seq;
+            return false;
+        }
+
+        _highestSeqAnswered = Math.Max(_highestSeqAnswered, seq);
+        return true;
     }
 
     private static TaskCompletionSource<bool> NewVerdict() => new(TaskCreationOptions.RunContinuationsAsynchronously);
