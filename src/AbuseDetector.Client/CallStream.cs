@@ -25,6 +25,9 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
     private const int MostAlertIdsKept = 1_000;
 
+    // One resume attempt that takes longer than this (an instance that accepted the stream but is going away) is retried.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
+
     private readonly V1.AbuseDetector.AbuseDetectorClient _client;
     private readonly CallStart _resumeStart;
     private readonly CallOptions _options;
@@ -48,6 +51,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private readonly Queue<string> _alertIdsInOrder = new();
     private RpcException? _failure;
     private bool _endSent;
+    private volatile bool _disposed;
 
     private CallStream(V1.AbuseDetector.AbuseDetectorClient client, CallStart start, CallOptions options, CallStreamOptions settings)
     {
@@ -112,10 +116,10 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
             {
                 read = await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false);
             }
-            catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception error) when (error is RpcException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
                 read = false;
-                broken = error;
+                broken = AsStatus(error);
             }
 
             if (broken is not null)
@@ -153,6 +157,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <summary>Abandons the call if it is still running and frees its resources.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _call.Dispose();
         _verdict.TrySetResult(false);
     }
@@ -216,10 +221,22 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         return true;
     }
 
+    /// <summary>A failure of the transport under the call, as the status gRPC would give it.</summary>
+    private static RpcException AsStatus(Exception error) =>
+        error as RpcException ?? new RpcException(new Status(StatusCode.Unavailable, $"The connection to the service broke: {error.Message}", error));
+
+    /// <summary>Resume attempts that may work a moment later: the old instance's lease, Redis away, no instance up yet, or an attempt that hung.</summary>
+    private bool MayRetry(RpcException error, bool attemptTimedOut) =>
+        attemptTimedOut || error.StatusCode is StatusCode.Unavailable or StatusCode.Internal || (error.StatusCode == StatusCode.Cancelled && !_disposed);
+
     private static TaskCompletionSource<bool> NewVerdict() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Statuses of a stream that broke or an instance that stopped: the call lives on in the service's saved state.</summary>
-    private static bool MayResume(RpcException error) => error.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown;
+    /// <summary>
+    /// Statuses of a stream that broke or an instance that stopped, the call living on in the service's saved state;
+    /// CANCELLED too, unless this side cancelled: a proxy resets the streams of an instance that went away.
+    /// </summary>
+    private bool MayResume(RpcException error) =>
+        error.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown || (error.StatusCode == StatusCode.Cancelled && !_disposed);
 
     /// <summary>Sends one event; when the stream broke, waits for the reader to resume the call (the event is resent then).</summary>
     private async Task SendAsync(CallEvent callEvent, CancellationToken cancellationToken)
@@ -314,9 +331,11 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
             while (true)
             {
                 var next = _client.StreamCall(_options);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(AttemptTimeout);
                 try
                 {
-                    await ReopenAsync(next, cancellationToken).ConfigureAwait(false);
+                    await ReopenAsync(next, attempt.Token).ConfigureAwait(false);
                     _call = next;
                     Resumptions++;
                     var resumedVerdict = _verdict;
@@ -324,16 +343,17 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
                     resumedVerdict.TrySetResult(true);
                     return;
                 }
-                catch (RpcException retry) when (retry.StatusCode is StatusCode.Unavailable or StatusCode.Internal && time.GetElapsedTime(began) + delay < _settings.ResumeTimeout)
+                catch (Exception retry) when (!cancellationToken.IsCancellationRequested && MayRetry(AsStatus(retry), attempt.IsCancellationRequested)
+                    && time.GetElapsedTime(began) + delay < _settings.ResumeTimeout)
                 {
                     next.Dispose();
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                     delay = delay * 2 < LongestRetryDelay ? delay * 2 : LongestRetryDelay;
                 }
-                catch (RpcException final)
+                catch (Exception final) when (final is RpcException or HttpRequestException or IOException)
                 {
                     next.Dispose();
-                    Fail(final);
+                    Fail(AsStatus(final));
                 }
             }
         }

@@ -39,6 +39,23 @@ internal static class ScriptedCall
     {
         await using var call = await client.StartCallAsync(start);
         var reading = ReadAsync(call);
+        try
+        {
+            await SendAsync(call, pause, halfway);
+        }
+        catch (Exception sending) when (!reading.IsCompletedSuccessfully)
+        {
+            // The reader's failure says why: a send only fails once the reader gave up on the call.
+            var readFailure = await Record.ExceptionAsync(() => reading);
+            throw new InvalidOperationException($"Call {start.CallId}: sending failed ({sending.Message}); reading ended with {readFailure?.ToString() ?? "no error"}", sending);
+        }
+
+        var updates = await reading;
+        return new CallRecord(start.CallId, updates, call.Resumptions);
+    }
+
+    private static async Task SendAsync(CallStream call, TimeSpan pause, Func<Task>? halfway)
+    {
         for (var i = 0; i < Lines.Length; i++)
         {
             if (i == Lines.Length / 2 && halfway is not null)
@@ -60,8 +77,6 @@ internal static class ScriptedCall
         }
 
         await call.EndAsync(new CallEnd { Reason = CallEndReason.Completed });
-        var updates = await reading;
-        return new CallRecord(start.CallId, updates, call.Resumptions);
     }
 
     private static async Task<List<CallUpdate>> ReadAsync(CallStream call)
