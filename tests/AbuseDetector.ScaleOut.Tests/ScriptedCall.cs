@@ -98,9 +98,13 @@ internal sealed record CallRecord(string CallId, IReadOnlyList<CallUpdate> Updat
 
     public IEnumerable<ulong> AssessedSeqs => Updates.Where(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Assessment).Select(u => u.Assessment.Seq);
 
-    /// <summary>The level the call ended at, from its last level change.</summary>
-    public EscalationLevel FinalLevel =>
-        Updates.LastOrDefault(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Escalation)?.Escalation.Level ?? EscalationLevel.None;
+    /// <summary>The level the call ended at, from its last level change or resume.</summary>
+    public EscalationLevel FinalLevel => Updates.LastOrDefault(u => u.UpdateCase is CallUpdate.UpdateOneofCase.Escalation or CallUpdate.UpdateOneofCase.Resumed) switch
+    {
+        { UpdateCase: CallUpdate.UpdateOneofCase.Escalation } change => change.Escalation.Level,
+        { UpdateCase: CallUpdate.UpdateOneofCase.Resumed } resumed => resumed.Resumed.Level,
+        _ => EscalationLevel.None,
+    };
 
     /// <summary>The call's alerts as kind and level, in order: what must not change with a resume.</summary>
     public string AlertSummary => string.Join(", ", Alerts.Select(a => $"{a.Kind}@{a.Level}"));

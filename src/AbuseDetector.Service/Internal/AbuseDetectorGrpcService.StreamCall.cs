@@ -169,7 +169,9 @@ internal sealed partial class AbuseDetectorGrpcService
     {
         var monitor = call.Monitor!;
         var updates = Channel.CreateBounded<V1.CallUpdate>(new BoundedChannelOptions(UpdateBufferSize) { SingleReader = true, SingleWriter = true });
-        var writing = DrainAsync(updates, responses, cancellationToken);
+        // The writer stops only when the client goes: updates queued when the service ends the stream (stopping, idle)
+        // still reach the client, so a call handed over lacks no answer for the events its saved state includes.
+        var writing = DrainAsync(updates, responses, call.ClientGone);
         await using var calmTimer = new CalmTimer(timeProvider);
         var pending = new List<V1.CallUpdate>(4);
         try
@@ -214,7 +216,7 @@ internal sealed partial class AbuseDetectorGrpcService
                         AddStep(call, monitor.LetTimePass(), 0, pending);
                     }
 
-                    await QueueAsync(updates, pending, cancellationToken);
+                    await QueueAsync(updates, pending, call.ClientGone);
                 }
 
                 if (!await next)
@@ -230,7 +232,7 @@ internal sealed partial class AbuseDetectorGrpcService
 
                 // A call whose events never pause still takes its requests.
                 HandleRequests(call, pending);
-                await QueueAsync(updates, pending, cancellationToken);
+                await QueueAsync(updates, pending, call.ClientGone);
                 metrics.EventHandled(callEvent, timeProvider.GetElapsedTime(received));
                 if (ended)
                 {
@@ -260,7 +262,11 @@ internal sealed partial class AbuseDetectorGrpcService
         }
     }
 
-    private async ValueTask QueueAsync(Channel<V1.CallUpdate> updates, List<V1.CallUpdate> pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues an event's updates, even when the service is ending the stream: the event changed the call's state, and a
+    /// client that resumes it elsewhere is not sent that event again. Waits for room only as long as the client is there.
+    /// </summary>
+    private async ValueTask QueueAsync(Channel<V1.CallUpdate> updates, List<V1.CallUpdate> pending, CancellationToken clientGone)
     {
         foreach (var update in pending)
         {
@@ -269,7 +275,7 @@ internal sealed partial class AbuseDetectorGrpcService
                 ServiceLog.ChunkRejected(logger, update.Error.Seq, update.Error.Code);
             }
 
-            await updates.Writer.WriteAsync(update, cancellationToken);
+            await updates.Writer.WriteAsync(update, clientGone);
             metrics.UpdateQueued(update);
         }
     }
