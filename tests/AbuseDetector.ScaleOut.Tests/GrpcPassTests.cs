@@ -1,6 +1,5 @@
 using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
-using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace AbuseDetector.ScaleOut.Tests;
@@ -51,7 +50,7 @@ public sealed class GrpcPassTests(RedisServerFixture redis) : IClassFixture<Redi
         Assert.All(threatsOnStreams, threats => Assert.Equal(1, threats));
         Assert.True(CallsEnded(first) > 0 && CallsEnded(second) > 0, $"calls per instance: {CallsEnded(first)} and {CallsEnded(second)}");
         Assert.Equal(Calls, CallsEnded(first) + CallsEnded(second));
-        var history = await ReadTeamHistoryAsync(client, tenant, expectedThreats: Calls);
+        var history = await TeamHistory.ReadAsync(client, tenant, calls: Calls);
         Assert.Equal(callIds.Order(StringComparer.Ordinal), history.Where(a => a.Kind == AlertKind.Threat).Select(a => a.CallId).Order(StringComparer.Ordinal));
         Assert.Equal(history.Count, history.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count());
     }
@@ -76,21 +75,4 @@ public sealed class GrpcPassTests(RedisServerFixture redis) : IClassFixture<Redi
 
     /// <summary>Calls an instance ended, from its one log line per call.</summary>
     private static int CallsEnded(ServiceProcess service) => service.Output.Count(line => line.Contains("Call ended", StringComparison.Ordinal));
-
-    private static async Task<List<Alert>> ReadTeamHistoryAsync(AbuseDetector.Contracts.V1.AbuseDetector.AbuseDetectorClient client, string tenant, int expectedThreats)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = client.WatchAlerts(new WatchAlertsRequest { TenantId = tenant, TeamId = "floor", SinceHistoryId = "0" }, cancellationToken: limit.Token);
-        var alerts = new List<Alert>();
-        await foreach (var alert in watch.ResponseStream.ReadAllAsync(limit.Token))
-        {
-            alerts.Add(alert);
-            if (alerts.Count(a => a.Kind == AlertKind.Threat) == expectedThreats && alerts.Count(a => a.Kind == AlertKind.CallEnded) == expectedThreats)
-            {
-                break;
-            }
-        }
-
-        return alerts;
-    }
 }
