@@ -17,8 +17,11 @@ fi
 # starting its own server on port 80.
 if [ ! -x /usr/sbin/nginx ]; then apt-get update -qq && RUNLEVEL=1 apt-get install -y -qq nginx; fi
 
-# The alert, incident and end-to-end tests start their own redis-server on a free loopback port.
-if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
+# The alert, incident and end-to-end tests start their own redis-server on a free loopback port; the scale-out tests
+# also run redis-sentinel.
+if ! command -v redis-server >/dev/null || ! command -v redis-sentinel >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq redis-server redis-sentinel
+fi
 
 # The Node interop tests drive the service from @grpc/grpc-js; its packages are pinned by package-lock.json.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt-get update -qq && apt-get install -y -qq nodejs npm; fi

@@ -62,7 +62,8 @@ public sealed class RedisAlertFeed : IAlertFeed
 
         // Null in the queue means "read the history now". A live message only says that too: the history has it, in order.
         var events = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(LiveBuffer) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
-        var channel = RedisChannel.Literal(_keys.Channel(scope));
+        var sharded = ShardedPubSub.IsOffered(_redis);
+        var channel = ShardedPubSub.Channel(_keys.Channel(scope, sharded), sharded);
         var history = new RedisKey(_keys.History(scope));
         var subscriber = _redis.GetSubscriber();
         Action<RedisChannel, RedisValue> onMessage = (_, message) => events.Writer.TryWrite((byte[]?)message);

@@ -282,7 +282,7 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(alert);
         var item = new OutboxItem(alert, AlertJson.Serialize(alert), OutboxItem.NewToken(), _time.GetTimestamp());
-        var isNew = (await EvaluateAsync(Scripts.PublishAlertsArguments(_keys, _options, [item]), cancellationToken))[0];
+        var isNew = (await EvaluateAsync([item], cancellationToken))[0];
         (isNew ? _metrics.Published : _metrics.Duplicates).Add(1);
         return isNew;
     }
@@ -608,8 +608,8 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
             // retry of a batch whose reply was lost (or came after the timeout) publishes nothing twice: the script skips
             // ids it has already published, and tells this batch's own earlier attempt apart by its token.
             var results = await _retry.ExecuteAsync(
-                static (state, cancellationToken) => state.Self.EvaluateAsync(state.Arguments, cancellationToken),
-                (Self: this, Arguments: Scripts.PublishAlertsArguments(_keys, _options, batch)),
+                static (state, cancellationToken) => state.Self.EvaluateAsync(state.Batch, cancellationToken),
+                (Self: this, Batch: batch),
                 _onRetry,
                 stopping);
             for (var i = 0; i < batch.Count; i++)
@@ -634,8 +634,10 @@ public sealed class RedisAlertPublisher : IAlertSink, IAsyncDisposable
         }
     }
 
-    private async ValueTask<bool[]> EvaluateAsync((RedisKey[] Keys, RedisValue[] Values) arguments, CancellationToken cancellationToken)
+    private async ValueTask<bool[]> EvaluateAsync(IReadOnlyList<OutboxItem> batch, CancellationToken cancellationToken)
     {
+        // Made per attempt, for the connection as it is now: one that came back may have found a cluster (shard channels).
+        var arguments = Scripts.PublishAlertsArguments(_keys, _options, batch, ShardedPubSub.IsOffered(_redis));
         var result = await _redis.GetDatabase()
             .ScriptEvaluateAsync(Scripts.PublishAlerts, arguments.Keys, arguments.Values)
             .WaitAsync(_options.OperationTimeout, _time, cancellationToken);

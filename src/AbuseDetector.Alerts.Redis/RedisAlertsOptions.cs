@@ -11,7 +11,11 @@ public sealed class RedisAlertsOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AbuseDetector:Alerts";
 
-    /// <summary>The Redis server as <c>host:port</c>; the service sets it from its <c>--redis</c> setting.</summary>
+    /// <summary>
+    /// The Redis server as <c>host:port</c>, the nodes of a cluster joined by commas, or sentinels joined by commas with
+    /// <c>serviceName=</c> and the master's name (StackExchange.Redis's configuration string); the service sets it from its
+    /// <c>--redis</c> setting.
+    /// </summary>
     /// <value>The default value is <c>127.0.0.1:6379</c>.</value>
     [Required(ErrorMessage = "Redis Configuration must name a server, for example 127.0.0.1:6379.")]
     public string Configuration { get; set; } = "127.0.0.1:6379";

@@ -61,6 +61,8 @@ public static class RedisConnector
     /// <summary>
     /// Connects to Redis. Returns after the first attempt, within about <see cref="RedisAlertsOptions.ConnectTimeout"/>,
     /// whether it worked or not: a connection that is down keeps reconnecting (watch it with <see cref="RedisHealth"/>).
+    /// With Sentinel (<c>serviceName=</c> in the configuration) the connection is to the master the sentinels name, and
+    /// follows it through a failover.
     /// </summary>
     /// <param name="options">Where Redis is; validated here.</param>
     /// <param name="cancellationToken">Stops waiting for the first attempt.</param>

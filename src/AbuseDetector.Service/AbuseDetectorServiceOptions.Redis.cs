@@ -11,10 +11,15 @@ public sealed partial class AbuseDetectorServiceOptions
     /// <summary>The <see cref="Redis"/> value that turns Redis alerts off.</summary>
     public const string RedisNone = "none";
 
+    // The Redis entry that makes the endpoints sentinels and names the master they watch: StackExchange.Redis's own option.
+    private const string RedisSentinelServiceName = "serviceName=";
+
     /// <summary>
     /// Where alerts are published: <c>host:port</c> (<c>redis:6379</c>, <c>[::1]:6379</c>), or several joined by commas
-    /// (the nodes of a Redis Cluster: the client finds the rest of the cluster from any that answers); <c>embedded</c>
-    /// to use 127.0.0.1:6379 and start a local redis-server there when none answers; or <c>none</c> to send no alerts.
+    /// (the nodes of a Redis Cluster: the client finds the rest of the cluster from any that answers); Redis Sentinels
+    /// joined by commas with the name of the master they watch, <c>s1:26379,s2:26379,s3:26379,serviceName=mymaster</c>
+    /// (the client asks them for the master and follows a failover); <c>embedded</c> to use 127.0.0.1:6379 and start a
+    /// local redis-server there when none answers; or <c>none</c> to send no alerts.
     /// </summary>
     /// <value>The default value is <c>embedded</c>.</value>
     public string Redis { get; set; } = RedisEmbedded;
@@ -80,10 +85,23 @@ public sealed partial class AbuseDetectorServiceOptions
             && port is >= 1 and <= 65535;
     }
 
-    private string? ValidateRedis() =>
-        string.Equals(Redis, RedisEmbedded, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(Redis, RedisNone, StringComparison.OrdinalIgnoreCase)
-        || (Redis ?? string.Empty).Split(',').All(endpoint => TryParseRedisEndpoint(endpoint, out _, out _))
+    private static bool IsSentinelServiceName(string entry) => entry.StartsWith(RedisSentinelServiceName, StringComparison.OrdinalIgnoreCase);
+
+    private string? ValidateRedis()
+    {
+        if (string.Equals(Redis, RedisEmbedded, StringComparison.OrdinalIgnoreCase) || string.Equals(Redis, RedisNone, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var entries = (Redis ?? string.Empty).Split(',');
+        var serviceNames = entries.Where(IsSentinelServiceName).Select(e => e[RedisSentinelServiceName.Length..]).ToList();
+        var endpoints = entries.Where(e => !IsSentinelServiceName(e)).ToList();
+        return serviceNames.Count <= 1 && serviceNames.All(IsMasterName) && endpoints.Count > 0 && endpoints.All(e => TryParseRedisEndpoint(e, out _, out _))
             ? null
-            : $"Redis '{Redis}' must be host:port with a port from 1 to 65535 (several joined by commas for a cluster), 'embedded' or 'none'.";
+            : $"Redis '{Redis}' must be host:port with a port from 1 to 65535 (several joined by commas for a cluster; sentinels joined by commas and then "
+              + $"{RedisSentinelServiceName}<master name> of letters, digits, '_', '.' or '-'), 'embedded' or 'none'.";
+    }
+
+    private static bool IsMasterName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 }

@@ -75,7 +75,7 @@ public sealed class RedisAlertPublisherJournalTests : IDisposable
         await using var raw = await RawSubscriber.StartAsync(server.Configuration, "abuse:acme:team:team-1");
         using (var admin = await RedisTestConnection.AdminAsync(server))
         {
-            var (keys, values) = Scripts.PublishAlertsArguments(new RedisKeys("abuse"), options, items[..5]);
+            var (keys, values) = Scripts.PublishAlertsArguments(new RedisKeys("abuse"), options, items[..5], sharded: false);
             await admin.GetDatabase().ScriptEvaluateAsync(Scripts.PublishAlerts, keys, values);
         }
 

@@ -378,7 +378,7 @@ public sealed class RedisAlertPublisherTests(RedisServerFixture redis) : IClassF
         using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         await using var raw = await RawSubscriber.StartAsync(redis.Configuration, $"abuse:{tenant}:team:team-1");
         StackExchange.Redis.RedisKey[] keys = [$"abuse:{{{tenant}}}:alert:a-1", $"abuse:{{{tenant}}}:team:team-1:history", $"abuse:{{{tenant}}}:agent:agent-1:history"];
-        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{tenant}:team:team-1", "", token, 60_000];
+        StackExchange.Redis.RedisValue[] Values(string token) => [60_000, 100, 100, "{}", $"abuse:{tenant}:team:team-1", "", token, "PUBLISH", 60_000];
         async Task<long> RunAsync(string token) => (long)((StackExchange.Redis.RedisResult[])(await admin.GetDatabase().ScriptEvaluateAsync(Internal.Scripts.PublishAlerts, keys, Values(token)))!)[0];
 
         var first = await RunAsync("token-1");

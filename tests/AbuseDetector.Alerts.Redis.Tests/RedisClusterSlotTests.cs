@@ -44,14 +44,17 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
                 .Select(i => TestAlerts.Make(tenant, i, team: $"team-{i % 3}", agent: $"agent-{i}"))
                 .Select(a => new OutboxItem(a, AlertJson.Serialize(a), OutboxItem.NewToken(), 0))
                 .ToList();
-            var publish = Scripts.PublishAlertsArguments(keys, options, batch);
+            var publish = Scripts.PublishAlertsArguments(keys, options, batch, sharded: false);
+            var shardedPublish = Scripts.PublishAlertsArguments(keys, options, batch, sharded: true);
             var save = Scripts.SaveIncidentArguments(keys, TestAlerts.Incident(tenant, "call-1", Now, team: "red", agent: "ann", customer: "cust-7"), Now, TimeSpan.FromDays(90))!.Value;
             var wellbeing = Scripts.RecordCallOutcomeArguments(keys, tenant, "red", "ann", abusive: true, Now, TimeSpan.FromHours(8));
-            string[] channels = [.. publish.Values.Select(v => (string)v!).Where(v => v.StartsWith("abuse:", StringComparison.Ordinal))];
+            var channels = Channels(publish.Values);
+            var shardChannels = Channels(shardedPublish.Values);
 
-            // Channels are not keys: PUBLISH in a script is not bound to its slot, so they keep the names plugins use.
+            // PUBLISH in a script is not bound to its slot, so those channels keep the names plugins use; SPUBLISH is,
+            // so shard channels carry the tenant's hash tag and share the slot of the keys.
             var slots = new HashSet<long>();
-            foreach (var key in publish.Keys.Concat(save.Keys).Concat(wellbeing.Keys).Select(k => (string)k!))
+            foreach (var key in publish.Keys.Concat(save.Keys).Concat(wellbeing.Keys).Select(k => (string)k!).Concat(shardChannels))
             {
                 slots.Add((long)await _admin.GetServer(_admin.GetEndPoints()[0]).ExecuteAsync("CLUSTER", "KEYSLOT", key));
             }
@@ -61,8 +64,13 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
             Assert.Equal([$"abuse:{{{tenant}}}:wellbeing:ann:abusive_calls", $"abuse:{{{tenant}}}:wellbeing:ann:streak", $"abuse:{{{tenant}}}:team:red:wellbeing"], wellbeing.Keys.Select(k => (string)k!));
             Assert.Equal(12, channels.Length);
             Assert.All(channels, c => Assert.StartsWith($"abuse:{tenant}:", c, StringComparison.Ordinal));
+            Assert.Equal(12, shardChannels.Length);
+            Assert.All(shardChannels, c => Assert.StartsWith($"abuse:{{{tenant}}}:", c, StringComparison.Ordinal));
+            Assert.Equal(["PUBLISH", "SPUBLISH"], [(string)publish.Values[^2]!, (string)shardedPublish.Values[^2]!]);
             Assert.Single(slots);
         }
+
+        static string[] Channels(RedisValue[] values) => [.. values.Select(v => (string)v!).Where(v => v.StartsWith("abuse:", StringComparison.Ordinal))];
     }
 
     [Fact]
@@ -73,7 +81,8 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
         var publisher = await stack.StartPublisherAsync();
         var store = stack.Store();
         string[] tenants = ["acme", "globex", "initech"];
-        await using var raw = await RawSubscriber.StartAsync(_server.Configuration, [.. tenants.Select(t => $"abuse:{t}:team:team-1")]);
+        // A cluster of Redis 7 carries alerts on shard channels, named with the tenant's hash tag.
+        await using var raw = await RawSubscriber.StartShardedAsync(_server.Configuration, [.. tenants.Select(t => $"abuse:{{{t}}}:team:team-1")]);
 
         // Act
         for (var i = 1; i <= 300; i++)
@@ -111,7 +120,7 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
         var batch = new[] { TestAlerts.Make("acme", 1), TestAlerts.Make("globex", 2) }
             .Select(a => new OutboxItem(a, AlertJson.Serialize(a), OutboxItem.NewToken(), 0))
             .ToList();
-        var (keys, values) = Scripts.PublishAlertsArguments(new RedisKeys("abuse"), new RedisAlertsOptions(), batch);
+        var (keys, values) = Scripts.PublishAlertsArguments(new RedisKeys("abuse"), new RedisAlertsOptions(), batch, sharded: true);
         using var redis = await RedisTestConnection.ConnectAsync(RedisTestOptions.For(_server));
 
         var error = await Assert.ThrowsAnyAsync<RedisException>(() => redis.GetDatabase().ScriptEvaluateAsync(Scripts.PublishAlerts, keys, values));

@@ -141,13 +141,18 @@ internal sealed class RawSubscriber : IAsyncDisposable
 
     public ConcurrentQueue<(string Channel, string Message)> Messages { get; } = new();
 
-    public static async Task<RawSubscriber> StartAsync(string configuration, params string[] channels)
+    public static Task<RawSubscriber> StartAsync(string configuration, params string[] channels) => StartAsync(configuration, RedisChannel.Literal, channels);
+
+    /// <summary>Subscribes with SSUBSCRIBE, to shard channels of a Redis Cluster.</summary>
+    public static Task<RawSubscriber> StartShardedAsync(string configuration, params string[] channels) => StartAsync(configuration, RedisChannel.Sharded, channels);
+
+    private static async Task<RawSubscriber> StartAsync(string configuration, Func<string, RedisChannel> channelOf, string[] channels)
     {
         var subscriber = new RawSubscriber(await ConnectionMultiplexer.ConnectAsync(configuration));
         foreach (var channel in channels)
         {
             // A queue delivers in order; callbacks may run concurrently and reorder messages.
-            var queue = await subscriber._multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+            var queue = await subscriber._multiplexer.GetSubscriber().SubscribeAsync(channelOf(channel));
             queue.OnMessage(m => subscriber.Messages.Enqueue(((string)m.Channel!, (string)m.Message!)));
         }
 

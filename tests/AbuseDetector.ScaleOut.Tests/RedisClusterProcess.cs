@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace AbuseDetector.ScaleOut.Tests;
@@ -31,13 +30,13 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
         {
             var node = Path.Combine(folder, port.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(node);
-            await RunAsync("redis-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+            await ToolProcess.RunAsync("redis-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-config-file", Path.Combine(node, "nodes.conf"), "--dir", node, "--save", "", "--appendonly", "no", "--daemonize", "yes",
                 "--logfile", Path.Combine(node, "redis.log"));
         }
 
-        await RunAsync("redis-cli", ["--cluster", "create", .. ports.Select(p => $"127.0.0.1:{p}"), "--cluster-replicas", "0", "--cluster-yes"]);
-        await Eventually.TrueAsync(async () => (await RunAsync("redis-cli", "-p", ports[0].ToString(CultureInfo.InvariantCulture), "cluster", "info")).Contains("cluster_state:ok", StringComparison.Ordinal), "the cluster reports ok");
+        await ToolProcess.RunAsync("redis-cli", ["--cluster", "create", .. ports.Select(p => $"127.0.0.1:{p}"), "--cluster-replicas", "0", "--cluster-yes"]);
+        await Eventually.TrueAsync(async () => (await ToolProcess.RedisCliAsync(ports[0], "cluster", "info")).Contains("cluster_state:ok", StringComparison.Ordinal), "the cluster reports ok");
         return cluster;
     }
 
@@ -47,7 +46,7 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
         var counts = new List<long>();
         foreach (var port in Ports)
         {
-            counts.Add(long.Parse((await RunAsync("redis-cli", "-p", port.ToString(CultureInfo.InvariantCulture), "dbsize")).Trim(), CultureInfo.InvariantCulture));
+            counts.Add(long.Parse((await ToolProcess.RedisCliAsync(port, "dbsize")).Trim(), CultureInfo.InvariantCulture));
         }
 
         return counts;
@@ -57,26 +56,9 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
     {
         foreach (var port in Ports)
         {
-            await RunAsync("redis-cli", "-p", port.ToString(CultureInfo.InvariantCulture), "shutdown", "nosave").ContinueWith(static _ => { }, TaskScheduler.Default);
+            await ToolProcess.RedisCliAsync(port, "shutdown", "nosave").ContinueWith(static _ => { }, TaskScheduler.Default);
         }
 
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 || program == "redis-cli" && arguments.Contains("shutdown")
-            ? await output
-            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await errors}");
     }
 }

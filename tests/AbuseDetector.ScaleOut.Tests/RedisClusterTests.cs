@@ -1,12 +1,14 @@
+using System.Collections.Concurrent;
+using AbuseDetector.Alerts.Redis;
 using AbuseDetector.Client;
 using AbuseDetector.Contracts.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
+using StackExchange.Redis;
 
 namespace AbuseDetector.ScaleOut.Tests;
 
 /// <summary>The service on a real three-master Redis Cluster, given its nodes.</summary>
-public sealed class RedisClusterTests
+public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>
 {
     private const string Threat = "If you cancel it I'll come down to your office and hurt you.";
     private const int Tenants = 12;
@@ -15,67 +17,74 @@ public sealed class RedisClusterTests
     public async Task ThreeMasterCluster_TenantsOnDifferentMasters_EachThreatOnceInItsHistoryAndEachIncidentKept()
     {
         // Arrange: tenants are hash tags, so a dozen of them land on more than one master.
-        await using var cluster = await RedisClusterProcess.StartAsync();
-        var dataPath = Path.Combine(Path.GetTempPath(), "abuse-detector-tests", Guid.NewGuid().ToString("N"));
-        await using var service = await ServiceProcess.StartAsync(["--redis", cluster.Nodes, $"--AbuseDetector:DataPath={dataPath}"]);
-        using var channel = GrpcChannel.ForAddress(service.GrpcAddress);
-        var client = new AbuseDetector.Contracts.V1.AbuseDetector.AbuseDetectorClient(channel);
-        var tenants = Enumerable.Range(0, Tenants).Select(_ => "c" + Guid.NewGuid().ToString("N")[..10]).ToArray();
+        var client = fixture.Client;
+        var tenants = Enumerable.Range(0, Tenants).Select(_ => NewTenant()).ToArray();
 
         // Act: one threat call per tenant (each reaches end_call_permitted, so each keeps an incident).
-        await Task.WhenAll(tenants.Select(async tenant =>
-        {
-            await using var call = await client.StartCallAsync(new CallStart { CallId = "call-" + tenant, TenantId = tenant, AgentId = "ann", TeamId = "floor", CustomerId = "cust-1" });
-            await call.SendChunkAsync(new TranscriptChunk { Seq = 1, Speaker = Speaker.Customer, Text = Threat, IsFinal = true });
-            await call.EndAsync(new CallEnd { Reason = CallEndReason.Completed });
-            await foreach (var update in call.ReadUpdatesAsync())
-            {
-            }
-        }));
+        await Task.WhenAll(tenants.Select(tenant => ThreatCallAsync(tenant)));
 
         // Assert
         foreach (var tenant in tenants)
         {
-            var history = await ReadTeamHistoryAsync(client, tenant);
+            var history = await TeamHistory.ReadAsync(client, tenant, callsEnded: 1);
             Assert.Single(history, a => a.Kind == AlertKind.Threat);
             Assert.Equal(history.Count, history.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count());
             await Eventually.TrueAsync(
-                async () => await TryGetIncidentAsync(client, tenant) is { } incident && incident.Outcome == IncidentOutcome.Completed,
+                async () => await TeamHistory.TryGetIncidentAsync(client, tenant, "call-" + tenant) is { } incident && incident.Outcome == IncidentOutcome.Completed,
                 $"tenant {tenant}'s incident is kept with its outcome");
         }
 
-        var keys = await cluster.KeysPerNodeAsync();
+        var keys = await fixture.Cluster.KeysPerNodeAsync();
         Assert.True(keys.Count(k => k > 0) >= 2, $"keys per master: {string.Join(", ", keys)}");
-        Assert.DoesNotContain(service.Output, line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("CROSSSLOT", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Service.Output, line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("CROSSSLOT", StringComparison.Ordinal));
     }
 
-    private static async Task<List<Alert>> ReadTeamHistoryAsync(AbuseDetector.Contracts.V1.AbuseDetector.AbuseDetectorClient client, string tenant)
+    [Fact]
+    public async Task ThreeMasterCluster_WatchOpenBeforeTheCall_ThreatArrivesLiveOnTheShardChannelOfTheTenantsSlot()
     {
-        // Threat, level change and call end: the three team alerts of a threat call.
+        // Arrange: a live watch through the service, which subscribes with SSUBSCRIBE on the node owning the tenant's
+        // slot; and a plain client's SSUBSCRIBE, which only a SPUBLISH reaches (the history poll cannot).
+        var tenant = NewTenant();
+        var teamChannel = $"abuse:{{{tenant}}}:team:floor";
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = client.WatchAlerts(new WatchAlertsRequest { TenantId = tenant, TeamId = "floor", SinceHistoryId = "0" }, cancellationToken: limit.Token);
-        var alerts = new List<Alert>();
-        await foreach (var alert in watch.ResponseStream.ReadAllAsync(limit.Token))
+        using var watch = fixture.Client.WatchAlerts(new WatchAlertsRequest { TenantId = tenant, TeamId = "floor" }, cancellationToken: limit.Token);
+        var watched = ReadUntilThreatAsync(watch.ResponseStream, limit.Token);
+        await Subscriptions.WaitShardedAsync(fixture.Cluster.Nodes, teamChannel);
+        using var raw = await ConnectionMultiplexer.ConnectAsync(fixture.Cluster.Nodes);
+        var received = new ConcurrentQueue<Escalation.Alert>();
+        var queue = await raw.GetSubscriber().SubscribeAsync(RedisChannel.Sharded(teamChannel));
+        queue.OnMessage(message => received.Enqueue(AlertJson.Parse((string)message.Message!)));
+
+        // Act
+        await ThreatCallAsync(tenant);
+
+        // Assert
+        await Eventually.TrueAsync(() => received.Any(a => a.Kind == Escalation.AlertKind.Threat && a.Call.CallId == "call-" + tenant), "the threat arrived on the shard channel");
+        Assert.Equal("call-" + tenant, (await watched).CallId);
+    }
+
+    private static string NewTenant() => "c" + Guid.NewGuid().ToString("N")[..10];
+
+    private async Task ThreatCallAsync(string tenant)
+    {
+        await using var call = await fixture.Client.StartCallAsync(new CallStart { CallId = "call-" + tenant, TenantId = tenant, AgentId = "ann", TeamId = "floor", CustomerId = "cust-1" });
+        await call.SendChunkAsync(new TranscriptChunk { Seq = 1, Speaker = Speaker.Customer, Text = Threat, IsFinal = true });
+        await call.EndAsync(new CallEnd { Reason = CallEndReason.Completed });
+        await foreach (var update in call.ReadUpdatesAsync())
         {
-            alerts.Add(alert);
-            if (alerts.Any(a => a.Kind == AlertKind.CallEnded))
+        }
+    }
+
+    private static async Task<Alert> ReadUntilThreatAsync(IAsyncStreamReader<Alert> alerts, CancellationToken cancellationToken)
+    {
+        await foreach (var alert in alerts.ReadAllAsync(cancellationToken))
+        {
+            if (alert.Kind == AlertKind.Threat)
             {
-                break;
+                return alert;
             }
         }
 
-        return alerts;
-    }
-
-    private static async Task<Incident?> TryGetIncidentAsync(AbuseDetector.Contracts.V1.AbuseDetector.AbuseDetectorClient client, string tenant)
-    {
-        try
-        {
-            return await client.GetIncidentAsync(new GetIncidentRequest { TenantId = tenant, CallId = "call-" + tenant });
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
+        throw new InvalidOperationException("The watch ended without a threat.");
     }
 }

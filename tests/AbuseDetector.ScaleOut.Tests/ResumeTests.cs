@@ -43,7 +43,7 @@ public sealed class ResumeTests(RedisServerFixture redis) : IClassFixture<RedisS
             Assert.Equal(control.FinalLevel, record.FinalLevel);
         }
 
-        var history = await TeamHistory.ReadAsync(client, tenant, ScriptedCall.Team, callsEnded: Calls + 1);
+        var history = await TeamHistory.ReadAsync(client, tenant, callsEnded: Calls + 1);
         Assert.Equal(history.Count, history.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count());
         var controlTeamAlerts = TeamHistory.Summary(history.Where(a => a.CallId == "control"));
         Assert.All(records, record => Assert.Equal(controlTeamAlerts, TeamHistory.Summary(history.Where(a => a.CallId == record.CallId))));
@@ -76,7 +76,7 @@ public sealed class ResumeTests(RedisServerFixture redis) : IClassFixture<RedisS
             Assert.Equal(control.AlertSummary, record.AlertSummary);
         }
 
-        var history = await TeamHistory.ReadAsync(client, tenant, ScriptedCall.Team, callsEnded: Calls + 1);
+        var history = await TeamHistory.ReadAsync(client, tenant, callsEnded: Calls + 1);
         Assert.Equal(history.Count, history.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count());
         var controlTeamAlerts = TeamHistory.Summary(history.Where(a => a.CallId == "control"));
         Assert.All(records, record => Assert.Equal(controlTeamAlerts, TeamHistory.Summary(history.Where(a => a.CallId == record.CallId))));

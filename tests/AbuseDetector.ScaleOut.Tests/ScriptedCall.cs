@@ -9,8 +9,6 @@ namespace AbuseDetector.ScaleOut.Tests;
 /// </summary>
 internal static class ScriptedCall
 {
-    public const string Team = "floor";
-
     private static readonly string[] Lines =
     [
         "I'm calling about my internet bill.",
@@ -28,7 +26,7 @@ internal static class ScriptedCall
     public static int Chunks => Lines.Length;
 
     public static CallStart Start(string tenant, string callId, string agent) =>
-        new() { CallId = callId, TenantId = tenant, AgentId = agent, TeamId = Team };
+        new() { CallId = callId, TenantId = tenant, AgentId = agent, TeamId = TeamHistory.Team };
 
     /// <summary>
     /// Streams the script with <paramref name="pause"/> between chunks while reading the updates, calls

@@ -119,8 +119,14 @@ public class AbuseDetectorServiceOptionsTests
     [InlineData("10.0.0.5:1", true)]
     [InlineData("[::1]:6379", true)]
     [InlineData("node-1:7000,node-2:7000,[::1]:7001", true)]
+    [InlineData("sentinel-1:26379,sentinel-2:26379,sentinel-3:26379,serviceName=mymaster", true)]
+    [InlineData("[::1]:26379,SERVICENAME=abuse-alerts.v2", true)]
     [InlineData("node-1:7000,", false)]
     [InlineData("node-1:7000,password=x", false)]
+    [InlineData("serviceName=mymaster", false)]
+    [InlineData("sentinel-1:26379,serviceName=", false)]
+    [InlineData("sentinel-1:26379,serviceName=my master", false)]
+    [InlineData("sentinel-1:26379,serviceName=a,serviceName=b", false)]
     [InlineData("redis", false)]
     [InlineData("redis:0", false)]
     [InlineData("redis:65536", false)]
@@ -136,7 +142,9 @@ public class AbuseDetectorServiceOptionsTests
         var result = new AbuseDetectorServiceOptionsValidator().Validate(Options.DefaultName, options);
 
         // Assert
-        Assert.Equal(valid ? [] : [$"Redis '{redis}' must be host:port with a port from 1 to 65535 (several joined by commas for a cluster), 'embedded' or 'none'."], result.Failures ?? []);
+        Assert.Equal(
+            valid ? [] : [$"Redis '{redis}' must be host:port with a port from 1 to 65535 (several joined by commas for a cluster; sentinels joined by commas and then serviceName=<master name> of letters, digits, '_', '.' or '-'), 'embedded' or 'none'."],
+            result.Failures ?? []);
     }
 
     [Fact]

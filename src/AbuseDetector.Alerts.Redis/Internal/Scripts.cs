@@ -15,18 +15,20 @@ internal static class Scripts
     /// <summary>
     /// Publishes a batch of alerts of one tenant in order, each exactly once per alert id, in one round trip. KEYS: per
     /// alert, its dedupe key, team history stream and agent history stream. ARGV: dedupe window (ms), team history length,
-    /// agent history length, then per alert its payload, team channel or "", agent channel or "" and attempt token, and
-    /// last the agent history retention (ms). Each audience's history gets the alert before its channel does, so a
-    /// watcher that sees it live finds it when it reads the history; an agent's history expires once the agent has had no
-    /// alert for the retention. The dedupe key holds the token of the attempt that published the alert, and is set only
-    /// once the histories took it: an error stops the script where it is (Redis does not undo a script's writes), and the
-    /// alert it stopped at must stay unpublished, so it is not counted published when retried alone. Returns per
-    /// alert 1 (published now), 2 (already published with this token: a retry of an attempt whose reply was lost) or 0
-    /// (a duplicate: published by another alert with the same id).
+    /// agent history length, then per alert its payload, team channel or "", agent channel or "" and attempt token, then
+    /// the publish command (PUBLISH, or SPUBLISH for shard channels, which carry the tenant's hash tag and so hash to the
+    /// script's slot) and last the agent history retention (ms). Each audience's history gets the alert before its
+    /// channel does, so a watcher that sees it live finds it when it reads the history; an agent's history expires once
+    /// the agent has had no alert for the retention. The dedupe key holds the token of the attempt that published the
+    /// alert, and is set only once the histories took it: an error stops the script where it is (Redis does not undo a
+    /// script's writes), and the alert it stopped at must stay unpublished, so it is not counted published when retried
+    /// alone. Returns per alert 1 (published now), 2 (already published with this token: a retry of an attempt whose
+    /// reply was lost) or 0 (a duplicate: published by another alert with the same id).
     /// </summary>
     public const string PublishAlerts = """
         local results = {}
         local agentRetention = ARGV[#ARGV]
+        local publish = ARGV[#ARGV - 1]
         for i = 1, #KEYS / 3 do
           local dedupe, teamHistory, agentHistory = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
           local payload, team, agent, token = ARGV[4 * i], ARGV[4 * i + 1], ARGV[4 * i + 2], ARGV[4 * i + 3]
@@ -43,10 +45,10 @@ internal static class Scripts
             end
             redis.call('SET', dedupe, token, 'PX', ARGV[1])
             if team ~= '' then
-              redis.call('PUBLISH', team, payload)
+              redis.call(publish, team, payload)
             end
             if agent ~= '' then
-              redis.call('PUBLISH', agent, payload)
+              redis.call(publish, agent, payload)
             end
             results[i] = 1
           end
@@ -171,14 +173,15 @@ internal static class Scripts
         return { redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), streak }
         """;
 
-    /// <summary>The keys and arguments of <see cref="PublishAlerts"/> for a batch of one tenant's alerts, built once for all its attempts.</summary>
-    public static (RedisKey[] Keys, RedisValue[] Values) PublishAlertsArguments(RedisKeys keys, RedisAlertsOptions options, IReadOnlyList<OutboxItem> batch)
+    /// <summary>The keys and arguments of <see cref="PublishAlerts"/> for a batch of one tenant's alerts, over sharded pub/sub or not (<see cref="ShardedPubSub"/>).</summary>
+    public static (RedisKey[] Keys, RedisValue[] Values) PublishAlertsArguments(RedisKeys keys, RedisAlertsOptions options, IReadOnlyList<OutboxItem> batch, bool sharded)
     {
         var redisKeys = new RedisKey[batch.Count * 3];
-        var values = new RedisValue[4 + (batch.Count * 4)];
+        var values = new RedisValue[5 + (batch.Count * 4)];
         values[0] = (long)options.DedupeWindow.TotalMilliseconds;
         values[1] = options.HistoryLength;
         values[2] = options.AgentHistoryLength;
+        values[^2] = ShardedPubSub.PublishCommand(sharded);
         values[^1] = (long)options.AgentHistoryRetention.TotalMilliseconds;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -188,8 +191,8 @@ internal static class Scripts
             redisKeys[(3 * i) + 1] = keys.TeamHistory(call.TenantId, call.TeamId);
             redisKeys[(3 * i) + 2] = keys.AgentHistory(call.TenantId, call.AgentId);
             values[3 + (4 * i)] = batch[i].Payload;
-            values[4 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId) : "";
-            values[5 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId) : "";
+            values[4 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Team) ? keys.TeamChannel(call.TenantId, call.TeamId, sharded) : "";
+            values[5 + (4 * i)] = alert.Audience.HasFlag(AlertAudience.Agent) ? keys.AgentChannel(call.TenantId, call.AgentId, sharded) : "";
             values[6 + (4 * i)] = batch[i].Token;
         }
 
