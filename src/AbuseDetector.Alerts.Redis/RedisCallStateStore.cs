@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AbuseDetector.Alerts.Redis.Internal;
+using AbuseDetector.Escalation;
 using AbuseDetector.Monitoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +12,9 @@ namespace AbuseDetector.Alerts.Redis;
 
 /// <summary>
 /// Live calls' state in Redis, so a call goes on on another instance: a hash at <c>{prefix}:{{tenant}}:call:{call}:state</c>
-/// (<c>version</c>, <c>ended</c>, <c>json</c>: the <see cref="CallSnapshot"/>) and the lease at <c>…:call:{call}:lease</c>,
+/// (<c>version</c>, <c>ended</c>, <c>json</c>: the <see cref="CallSnapshot"/> without its incident timeline), the timeline
+/// at <c>…:call:{call}:timeline</c> (a list, one JSON entry per utterance, each sent once: it only grows), and the lease
+/// at <c>…:call:{call}:lease</c>,
 /// holding the id of the instance that has the call, for <see cref="RedisAlertsOptions.CallLeaseTime"/>. A background loop
 /// renews the leases of the calls the host says are live every third of that. Saves never wait: they go out in order on
 /// the process's connection and are dropped while Redis is away (the next one carries the whole state).
@@ -24,6 +28,9 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+
+    // Per live call, the timeline entries already sent: each save sends only the new ones.
+    private readonly ConcurrentDictionary<(string TenantId, string CallId), int> _timelineSent = new();
     private readonly Task _renewing;
 
     /// <summary>Creates the store and starts renewing leases; returns at once, also while Redis is down.</summary>
@@ -69,7 +76,7 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
         try
         {
             var result = await _redis.GetDatabase()
-                .ScriptEvaluateAsync(Scripts.ClaimCall, [_keys.CallLease(tenantId, callId), _keys.CallState(tenantId, callId)], [InstanceId, LeaseMs])
+                .ScriptEvaluateAsync(Scripts.ClaimCall, CallKeys(tenantId, callId), [InstanceId, LeaseMs])
                 .WaitAsync(_options.OperationTimeout, _time, cancellationToken);
             return (int)result == 1 ? CallClaim.Claimed : CallClaim.HeldElsewhere;
         }
@@ -86,7 +93,7 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
         try
         {
             reply = (RedisResult[])(await _redis.GetDatabase()
-                .ScriptEvaluateAsync(Scripts.ResumeCall, [_keys.CallLease(tenantId, callId), _keys.CallState(tenantId, callId)], [InstanceId, LeaseMs])
+                .ScriptEvaluateAsync(Scripts.ResumeCall, CallKeys(tenantId, callId), [InstanceId, LeaseMs])
                 .WaitAsync(_options.OperationTimeout, _time, cancellationToken))!;
         }
         catch (Exception ex) when (RedisWriteRetry.IsTransient(ex))
@@ -106,7 +113,9 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
                     var snapshot = JsonSerializer.Deserialize((byte[])reply[1]!, CallStateJsonContext.Default.CallSnapshot);
                     if (snapshot is not null && string.Equals(snapshot.Call.TenantId, tenantId, StringComparison.Ordinal) && string.Equals(snapshot.Call.CallId, callId, StringComparison.Ordinal))
                     {
-                        return new CallResumption(CallResumptionOutcome.Resumed, snapshot);
+                        var timeline = ((RedisResult[])reply[2]!).Select(entry => JsonSerializer.Deserialize((byte[])entry!, CallStateJsonContext.Default.IncidentUtterance)!).ToArray();
+                        _timelineSent[(tenantId, callId)] = timeline.Length;
+                        return new CallResumption(CallResumptionOutcome.Resumed, snapshot with { Escalation = snapshot.Escalation with { Timeline = timeline } });
                     }
                 }
                 catch (JsonException ex)
@@ -124,7 +133,7 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
     public void Save(CallSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        _ = SaveInBackgroundAsync(SaveArguments(snapshot, handOver: false));
+        _ = SaveInBackgroundAsync(snapshot.Call, SaveArguments(snapshot, handOver: false));
     }
 
     /// <inheritdoc/>
@@ -132,14 +141,27 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var (keys, values) = SaveArguments(snapshot, handOver: true);
+        var call = snapshot.Call;
         try
         {
-            var saved = await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, keys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
-            return (int)saved == 1;
+            var saved = (int)await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, keys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            if (saved == 2)
+            {
+                // A save before this one was lost: send the whole timeline once more.
+                _timelineSent[(call.TenantId, call.CallId)] = 0;
+                (keys, values) = SaveArguments(snapshot with { Version = snapshot.Version + 1 }, handOver: true);
+                saved = (int)await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, keys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            }
+
+            return saved == 1;
         }
         catch (Exception ex) when (RedisWriteRetry.IsTransient(ex))
         {
             return false;
+        }
+        finally
+        {
+            _timelineSent.TryRemove((call.TenantId, call.CallId), out _);
         }
     }
 
@@ -155,27 +177,64 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
         }
     }
 
+    private RedisKey[] CallKeys(string tenantId, string callId) =>
+        [_keys.CallLease(tenantId, callId), _keys.CallState(tenantId, callId), _keys.CallTimeline(tenantId, callId)];
+
     private (RedisKey[] Keys, RedisValue[] Values) SaveArguments(CallSnapshot snapshot, bool handOver)
     {
         var call = snapshot.Call;
+        var key = (call.TenantId, call.CallId);
+        var timeline = snapshot.Escalation.Timeline;
+        var sent = 0;
+        if (snapshot.IsEnded)
+        {
+            // An ended call needs no state: a resume only has to hear that it ended.
+            _timelineSent.TryRemove(key, out _);
+        }
+        else
+        {
+            sent = Math.Min(_timelineSent.GetValueOrDefault(key), timeline.Count);
+            _timelineSent[key] = timeline.Count;
+        }
 
-        // An ended call needs no state: a resume only has to hear that it ended.
-        var json = snapshot.IsEnded ? [] : JsonSerializer.SerializeToUtf8Bytes(snapshot, CallStateJsonContext.Default.CallSnapshot);
-        return (
-            [_keys.CallLease(call.TenantId, call.CallId), _keys.CallState(call.TenantId, call.CallId)],
-            [InstanceId, LeaseMs, snapshot.Version, json, snapshot.IsEnded ? 1 : 0, RetentionMs, handOver ? 1 : 0]);
+        var json = snapshot.IsEnded
+            ? []
+            : JsonSerializer.SerializeToUtf8Bytes(timeline.Count == 0 ? snapshot : snapshot with { Escalation = snapshot.Escalation with { Timeline = [] } }, CallStateJsonContext.Default.CallSnapshot);
+        var values = new RedisValue[8 + (snapshot.IsEnded ? 0 : timeline.Count - sent)];
+        values[0] = InstanceId;
+        values[1] = LeaseMs;
+        values[2] = snapshot.Version;
+        values[3] = json;
+        values[4] = snapshot.IsEnded ? 1 : 0;
+        values[5] = RetentionMs;
+        values[6] = handOver ? 1 : 0;
+        values[7] = sent;
+        for (var i = 8; i < values.Length; i++)
+        {
+            values[i] = JsonSerializer.SerializeToUtf8Bytes(timeline[sent + i - 8], CallStateJsonContext.Default.IncidentUtterance);
+        }
+
+        return (CallKeys(call.TenantId, call.CallId), values);
     }
 
-    private async Task SaveInBackgroundAsync((RedisKey[] Keys, RedisValue[] Values) arguments)
+    private async Task SaveInBackgroundAsync(CallParticipants call, (RedisKey[] Keys, RedisValue[] Values) arguments)
     {
         try
         {
             // Not fire-and-forget: the library then reloads the script after a Redis restart or failover emptied its cache.
-            await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, arguments.Keys, arguments.Values).WaitAsync(_options.OperationTimeout, _time);
+            if ((int)await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, arguments.Keys, arguments.Values) == 2)
+            {
+                // A save before this one was lost: the next one sends the whole timeline.
+                var key = (call.TenantId, call.CallId);
+                if (_timelineSent.ContainsKey(key))
+                {
+                    _timelineSent[key] = 0;
+                }
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // Redis is away: the next save after it is back carries the whole state.
+            // Redis is away: the next save after it is back carries the whole state, and its timeline once the gap is seen.
         }
     }
 
@@ -198,7 +257,7 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
                 for (var i = 0; i < calls.Count; i++)
                 {
                     var (tenantId, callId) = calls[i];
-                    renewals[i] = database.ScriptEvaluateAsync(Scripts.RenewCall, [_keys.CallLease(tenantId, callId), _keys.CallState(tenantId, callId)], [InstanceId, LeaseMs, RetentionMs]);
+                    renewals[i] = database.ScriptEvaluateAsync(Scripts.RenewCall, CallKeys(tenantId, callId), [InstanceId, LeaseMs, RetentionMs]);
                 }
 
                 await ReportLostAsync(renewals);
@@ -236,4 +295,5 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CallSnapshot))]
+[JsonSerializable(typeof(IncidentUtterance))]
 internal sealed partial class CallStateJsonContext : JsonSerializerContext;

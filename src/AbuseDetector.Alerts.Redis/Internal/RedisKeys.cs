@@ -38,6 +38,8 @@ internal sealed class RedisKeys(string prefix)
 
     public string CallState(string tenant, string callId) => $"{prefix}:{{{tenant}}}:call:{callId}:state";
 
+    public string CallTimeline(string tenant, string callId) => $"{prefix}:{{{tenant}}}:call:{callId}:timeline";
+
     public string CallLease(string tenant, string callId) => $"{prefix}:{{{tenant}}}:call:{callId}:lease";
 
     public string WellbeingTeam(string tenant, string team) => $"{prefix}:{{{tenant}}}:team:{team}:wellbeing";

@@ -58,7 +58,7 @@ internal static class Scripts
 
     /// <summary>
     /// Takes the lease of a call starting on this instance and clears any state left by an earlier call with the same id.
-    /// KEYS: lease, state. ARGV: owner, lease time (ms). Returns 1, or 0 when another instance holds the call.
+    /// KEYS: lease, state, timeline. ARGV: owner, lease time (ms). Returns 1, or 0 when another instance holds the call.
     /// </summary>
     public const string ClaimCall = """
         local holder = redis.call('GET', KEYS[1])
@@ -66,13 +66,13 @@ internal static class Scripts
           return 0
         end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        redis.call('DEL', KEYS[2])
+        redis.call('DEL', KEYS[2], KEYS[3])
         return 1
         """;
 
     /// <summary>
-    /// Takes the lease of a call to resume it and reads its state. KEYS: lease, state. ARGV: owner, lease time (ms).
-    /// Returns {'ok', json}, {'held'}, {'unknown'} or {'ended'}.
+    /// Takes the lease of a call to resume it and reads its state. KEYS: lease, state, timeline. ARGV: owner, lease time
+    /// (ms). Returns {'ok', json, timeline entries}, {'held'}, {'unknown'} or {'ended'}.
     /// </summary>
     public const string ResumeCall = """
         local holder = redis.call('GET', KEYS[1])
@@ -87,13 +87,16 @@ internal static class Scripts
           return {'unknown'}
         end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        return {'ok', state[2]}
+        return {'ok', state[2], redis.call('LRANGE', KEYS[3], 0, -1)}
         """;
 
     /// <summary>
-    /// Saves a call's state unless a newer one is saved or another instance holds the call, and renews (or takes back,
-    /// once expired) the lease; an ended call, or one handed over, lets its lease go. KEYS: lease, state. ARGV: owner,
-    /// lease time (ms), version, json, ended (0/1), retention (ms), hand over (0/1). Returns 1 when saved.
+    /// Saves a call's state unless a newer one is saved or another instance holds the call, appends the incident
+    /// timeline's new entries (the timeline only grows, so each entry is sent once), and renews (or takes back, once
+    /// expired) the lease; an ended call, or one handed over, lets its lease go. KEYS: lease, state, timeline. ARGV:
+    /// owner, lease time (ms), version, json, ended (0/1), retention (ms), hand over (0/1), entries already saved, then the
+    /// new entries. Returns 1 when saved, 2 when saved but the timeline in Redis is not as long as the entries already
+    /// saved say (a save was lost: the next one must send the whole timeline), 0 when not saved.
     /// </summary>
     public const string SaveCall = """
         local holder = redis.call('GET', KEYS[1])
@@ -106,18 +109,33 @@ internal static class Scripts
         end
         redis.call('HSET', KEYS[2], 'version', ARGV[3], 'ended', ARGV[5], 'json', ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        local result = 1
+        if ARGV[5] == '1' then
+          redis.call('DEL', KEYS[3])
+        else
+          local from = tonumber(ARGV[8])
+          if from == 0 then
+            redis.call('DEL', KEYS[3])
+          elseif redis.call('LLEN', KEYS[3]) ~= from then
+            result = 2
+          end
+          if result == 1 and #ARGV > 8 then
+            redis.call('RPUSH', KEYS[3], unpack(ARGV, 9))
+          end
+          redis.call('PEXPIRE', KEYS[3], ARGV[6])
+        end
         if ARGV[5] == '1' or ARGV[7] == '1' then
           redis.call('DEL', KEYS[1])
         else
           redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         end
-        return 1
+        return result
         """;
 
     /// <summary>
     /// Renews the lease of a call live on this instance and keeps its state from expiring; a lease gone (the call ended, or
-    /// Redis lost it) is left for the next save to take. KEYS: lease, state. ARGV:
-    /// owner, lease time (ms), retention (ms). Returns 1, or 0 when another instance holds the call now.
+    /// Redis lost it) is left for the next save to take. KEYS: lease, state, timeline. ARGV: owner, lease time (ms),
+    /// retention (ms). Returns 1, or 0 when another instance holds the call now.
     /// </summary>
     public const string RenewCall = """
         local holder = redis.call('GET', KEYS[1])
@@ -129,6 +147,7 @@ internal static class Scripts
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('PEXPIRE', KEYS[3], ARGV[3])
         return 1
         """;
 

@@ -28,6 +28,7 @@ internal sealed partial class AbuseDetectorGrpcService
     private static readonly Status NothingToResume = new(StatusCode.NotFound, "There is no saved state for this call: it never started, its state expired, or the service keeps none (--redis none).");
     private static readonly Status ResumeEndedCall = new(StatusCode.FailedPrecondition, "This call already ended; it cannot be resumed.");
     private static readonly Status ResumeHeldElsewhere = new(StatusCode.Unavailable, "Another instance still holds this call; retry the resume in a few seconds, once its lease has run out.");
+    private static readonly Status ResumeStillLiveHere = new(StatusCode.Unavailable, "The call's previous stream is still open on this instance; retry the resume in a moment.");
     private static readonly Status ResumeStoreUnavailable = new(StatusCode.Unavailable, "The call's saved state cannot be read now (Redis is not answering); retry the resume.");
 
     /// <summary>The status of a call handed over while the service stops: the client resumes it on another instance.</summary>
@@ -70,7 +71,8 @@ internal sealed partial class AbuseDetectorGrpcService
             switch (calls.TryAdd(start.TenantId, start.CallId, settings.MaxConcurrentCalls, settings.MaxConcurrentCallsPerTenant))
             {
                 case CallRegistration.AlreadyLive:
-                    throw Reject(CallAlreadyLive);
+                    // A resume that reaches the instance whose old stream has not yet seen its client go: worth a retry.
+                    throw Reject(start.Resume ? ResumeStillLiveHere : CallAlreadyLive);
                 case CallRegistration.TooMany:
                     throw Reject(TooManyCalls);
                 case CallRegistration.TooManyForTenant:
