@@ -56,7 +56,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="chunk">The chunk; its <c>seq</c> increases with every chunk and action on the call.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the chunk is sent.</returns>
-    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
+    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED or the status the service gave; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
     public Task SendChunkAsync(TranscriptChunk chunk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunk);
@@ -67,7 +67,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="action">The action; shares its <c>seq</c> sequence with chunks.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the action is sent.</returns>
-    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
+    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED or the status the service gave; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
     public Task SendActionAsync(AgentAction action, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -165,6 +165,31 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <summary>Statuses of a stream that broke or an instance that stopped: the call lives on in the service's saved state.</summary>
     private static bool MayResume(RpcException error) => error.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown;
 
+    /// <summary>The status of a stream the service already closed with a status the call is not resumed after; null otherwise.</summary>
+    private static RpcException? Refusal(AsyncDuplexStreamingCall<CallEvent, CallUpdate> call)
+    {
+        Status status;
+        try
+        {
+            status = call.GetStatus();
+        }
+        catch (InvalidOperationException)
+        {
+            // Not finished: the reader learns how the stream ended.
+            return null;
+        }
+
+        var error = new RpcException(status);
+        return MayResume(error) ? null : error;
+    }
+
+    /// <summary>
+    /// Failures of a new stream worth another try: the service not answering yet, or a write on a connection that is going
+    /// away (the stopped instance's), which the HTTP/2 client reports as a transport exception rather than a status.
+    /// </summary>
+    private static bool MayRetryResume(Exception error) =>
+        error is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.Internal } or IOException or HttpRequestException;
+
     /// <summary>Sends one event; when the stream broke, waits for the reader to resume the call (the event is resent then).</summary>
     private async Task SendAsync(CallEvent callEvent, CancellationToken cancellationToken)
     {
@@ -185,8 +210,15 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
                 await WriteAsync(_call, callEvent, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested && _settings.ResumeTimeout > TimeSpan.Zero)
+            catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && _settings.ResumeTimeout > TimeSpan.Zero)
             {
+                // A stream the service closed with a status it is not resumed after (ALREADY_EXISTS, INVALID_ARGUMENT, ...)
+                // has nothing to wait for: say so now, even when nobody reads the updates.
+                if (Refusal(_call) is { } refusal)
+                {
+                    throw refusal;
+                }
+
                 writeFailure = ex;
             }
         }
@@ -268,7 +300,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
                     resumedVerdict.TrySetResult(true);
                     return;
                 }
-                catch (RpcException retry) when (retry.StatusCode is StatusCode.Unavailable or StatusCode.Internal && time.GetElapsedTime(began) + delay < _settings.ResumeTimeout)
+                catch (Exception retry) when (MayRetryResume(retry) && time.GetElapsedTime(began) + delay < _settings.ResumeTimeout)
                 {
                     next.Dispose();
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
@@ -278,6 +310,11 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
                 {
                     next.Dispose();
                     Fail(final);
+                }
+                catch (Exception transport) when (transport is IOException or HttpRequestException)
+                {
+                    next.Dispose();
+                    Fail(new RpcException(new Status(StatusCode.Unavailable, "The call's stream could not be opened again: " + transport.Message, transport)));
                 }
             }
         }
