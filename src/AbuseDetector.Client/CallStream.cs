@@ -21,6 +21,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RefusalPollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly V1.AbuseDetector.AbuseDetectorClient _client;
     private readonly CallStart _resumeStart;
@@ -194,6 +195,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private async Task SendAsync(CallEvent callEvent, CancellationToken cancellationToken)
     {
         Task<bool> verdict;
+        AsyncDuplexStreamingCall<CallEvent, CallUpdate> broken;
         Exception writeFailure;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -205,6 +207,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
 
             Remember(callEvent);
             verdict = _verdict.Task;
+            broken = _call;
             try
             {
                 await WriteAsync(_call, callEvent, cancellationToken).ConfigureAwait(false);
@@ -230,7 +233,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         bool resumed;
         try
         {
-            resumed = await verdict.WaitAsync(_settings.ResumeTimeout + _settings.ResumeTimeout, _settings.TimeProvider, cancellationToken).ConfigureAwait(false);
+            resumed = await WaitForResumeAsync(verdict, broken, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -242,6 +245,45 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         {
             throw _failure ?? writeFailure;
         }
+    }
+
+    /// <summary>
+    /// Waits for the reader to resume the call after a send met the broken stream, for at most twice the resume timeout;
+    /// ends early with the status of a stream the service turns out to have refused for good (the status can come after
+    /// the failed write).
+    /// </summary>
+    private async Task<bool> WaitForResumeAsync(Task<bool> verdict, AsyncDuplexStreamingCall<CallEvent, CallUpdate> broken, CancellationToken cancellationToken)
+    {
+        var time = _settings.TimeProvider;
+        var began = time.GetTimestamp();
+        var limit = _settings.ResumeTimeout + _settings.ResumeTimeout;
+        while (!verdict.IsCompleted)
+        {
+            var left = limit - time.GetElapsedTime(began);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException();
+            }
+
+            await Task.WhenAny(verdict, Task.Delay(left < RefusalPollInterval ? left : RefusalPollInterval, time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Under the gate: the reader disposes the broken stream only while it holds it, resuming.
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!verdict.IsCompleted && ReferenceEquals(_call, broken) && Refusal(broken) is { } refusal)
+                {
+                    throw refusal;
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        return await verdict.ConfigureAwait(false);
     }
 
     private async Task WriteAsync(AsyncDuplexStreamingCall<CallEvent, CallUpdate> call, CallEvent callEvent, CancellationToken cancellationToken)
