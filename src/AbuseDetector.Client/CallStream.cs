@@ -23,6 +23,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RefusalPollInterval = TimeSpan.FromMilliseconds(50);
     private const int MostAlertIdsKept = 1_000;
 
     // One resume attempt that takes longer than this (an instance that accepted the stream but is going away) is retried.
@@ -70,7 +71,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="chunk">The chunk; its <c>seq</c> increases with every chunk and action on the call.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the chunk is sent.</returns>
-    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
+    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED or the status the service gave; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
     public Task SendChunkAsync(TranscriptChunk chunk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunk);
@@ -81,7 +82,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     /// <param name="action">The action; shares its <c>seq</c> sequence with chunks.</param>
     /// <param name="cancellationToken">Stops waiting to send; cancelling it cancels the call.</param>
     /// <returns>A task that completes when the action is sent.</returns>
-    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
+    /// <exception cref="RpcException">The call has ended. A send that crosses the service's refusal reports CANCELLED or the status the service gave; <see cref="ReadUpdatesAsync"/> then throws the status the service gave.</exception>
     public Task SendActionAsync(AgentAction action, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -238,10 +239,29 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private bool MayResume(RpcException error) =>
         error.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown || (error.StatusCode == StatusCode.Cancelled && !_disposed);
 
+    /// <summary>The status of a stream the service already closed with a status the call is not resumed after; null otherwise.</summary>
+    private RpcException? Refusal(AsyncDuplexStreamingCall<CallEvent, CallUpdate> call)
+    {
+        Status status;
+        try
+        {
+            status = call.GetStatus();
+        }
+        catch (InvalidOperationException)
+        {
+            // Not finished: the reader learns how the stream ended.
+            return null;
+        }
+
+        var error = new RpcException(status);
+        return MayResume(error) ? null : error;
+    }
+
     /// <summary>Sends one event; when the stream broke, waits for the reader to resume the call (the event is resent then).</summary>
     private async Task SendAsync(CallEvent callEvent, CancellationToken cancellationToken)
     {
         Task<bool> verdict;
+        AsyncDuplexStreamingCall<CallEvent, CallUpdate> broken;
         Exception writeFailure;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -253,13 +273,21 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
 
             Remember(callEvent);
             verdict = _verdict.Task;
+            broken = _call;
             try
             {
                 await WriteAsync(_call, callEvent, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested && _settings.ResumeTimeout > TimeSpan.Zero)
+            catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && _settings.ResumeTimeout > TimeSpan.Zero)
             {
+                // A stream the service closed with a status it is not resumed after (ALREADY_EXISTS, INVALID_ARGUMENT, ...)
+                // has nothing to wait for: say so now, even when nobody reads the updates.
+                if (Refusal(_call) is { } refusal)
+                {
+                    throw refusal;
+                }
+
                 writeFailure = ex;
             }
         }
@@ -271,7 +299,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         bool resumed;
         try
         {
-            resumed = await verdict.WaitAsync(_settings.ResumeTimeout + _settings.ResumeTimeout, _settings.TimeProvider, cancellationToken).ConfigureAwait(false);
+            resumed = await WaitForResumeAsync(verdict, broken, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -283,6 +311,45 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         {
             throw _failure ?? writeFailure;
         }
+    }
+
+    /// <summary>
+    /// Waits for the reader to resume the call after a send met the broken stream, for at most twice the resume timeout;
+    /// ends early with the status of a stream the service turns out to have refused for good (the status can come after
+    /// the failed write).
+    /// </summary>
+    private async Task<bool> WaitForResumeAsync(Task<bool> verdict, AsyncDuplexStreamingCall<CallEvent, CallUpdate> broken, CancellationToken cancellationToken)
+    {
+        var time = _settings.TimeProvider;
+        var began = time.GetTimestamp();
+        var limit = _settings.ResumeTimeout + _settings.ResumeTimeout;
+        while (!verdict.IsCompleted)
+        {
+            var left = limit - time.GetElapsedTime(began);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException();
+            }
+
+            await Task.WhenAny(verdict, Task.Delay(left < RefusalPollInterval ? left : RefusalPollInterval, time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Under the gate: the reader disposes the broken stream only while it holds it, resuming.
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!verdict.IsCompleted && ReferenceEquals(_call, broken) && Refusal(broken) is { } refusal)
+                {
+                    throw refusal;
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        return await verdict.ConfigureAwait(false);
     }
 
     private async Task WriteAsync(AsyncDuplexStreamingCall<CallEvent, CallUpdate> call, CallEvent callEvent, CancellationToken cancellationToken)
@@ -319,6 +386,12 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_options.Deadline is { } deadline && deadline <= _settings.TimeProvider.GetUtcNow().UtcDateTime)
+            {
+                // The call's own deadline ended it: the service may have reset the stream (CANCELLED) as it gave up.
+                Fail(error.StatusCode == StatusCode.Cancelled ? new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed.")) : error);
+            }
+
             if (!MayResume(error) || _settings.ResumeTimeout <= TimeSpan.Zero)
             {
                 Fail(error);

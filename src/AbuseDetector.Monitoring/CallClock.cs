@@ -8,18 +8,25 @@ namespace AbuseDetector.Monitoring;
 /// </summary>
 /// <param name="timeProvider">The service's clock.</param>
 /// <param name="startedAt">When the call started.</param>
-/// <param name="lastEventAt">The time of the call's last event, for a call resumed from another instance; no time handed out is earlier.</param>
-internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset startedAt, DateTimeOffset? lastEventAt = null)
+/// <param name="lastEventAt">The latest call time handed out, for a call resumed from another instance; no time handed out is earlier.</param>
+/// <param name="platformTimed">Whether the platform sent offsets on the call so far, for a call resumed from another instance.</param>
+internal sealed class CallClock(TimeProvider timeProvider, DateTimeOffset startedAt, DateTimeOffset? lastEventAt = null, bool platformTimed = false)
 {
     private static readonly ulong LongestOffsetMs = (ulong)TimeSpan.FromDays(1).TotalMilliseconds;
 
     private readonly DateTimeOffset _startedAt = startedAt;
     private DateTimeOffset _last = lastEventAt is { } last && last > startedAt ? last : startedAt;
     private long _lastSeen = timeProvider.GetTimestamp();
-    private bool _platformTimed;
+    private bool _platformTimed = platformTimed;
 
     /// <summary>Gets when the call started.</summary>
     public DateTimeOffset StartedAt => _startedAt;
+
+    /// <summary>Gets the latest call time handed out.</summary>
+    public DateTimeOffset Latest => _last;
+
+    /// <summary>Gets a value indicating whether the platform sent offsets, so call time runs on from the last one.</summary>
+    public bool PlatformTimed => _platformTimed;
 
     /// <summary>The time of an event that ends <paramref name="offsetMs"/> into the call (0 when the platform did not say).</summary>
     public DateTimeOffset At(ulong offsetMs)

@@ -215,6 +215,8 @@ public sealed class CallMonitor
         Escalation = _escalation.Capture(),
         CustomerVoice = _customerVoice.Capture(),
         AgentVoice = _agentVoice.Capture(),
+        CallTime = _clock.Latest,
+        PlatformTimed = _clock.PlatformTimed,
     };
 
     /// <summary>

@@ -107,7 +107,7 @@ public sealed class CallMonitoring
         ArgumentNullException.ThrowIfNull(snapshot);
         var state = snapshot.Escalation;
         var escalation = CallEscalation.Restore(snapshot.Call, state, Escalation, _scripts);
-        return new CallMonitor(this, _classifier(), snapshot, escalation, new CallClock(_time, state.StartedAt, state.LastEventAt), _shouting);
+        return new CallMonitor(this, _classifier(), snapshot, escalation, new CallClock(_time, state.StartedAt, snapshot.CallTime ?? state.LastEventAt, snapshot.PlatformTimed), _shouting);
     }
 
     /// <summary>After a call: keeps its notes and counts it for the agent's wellbeing, in the background.</summary>

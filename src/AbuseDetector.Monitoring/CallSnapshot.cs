@@ -33,6 +33,12 @@ public sealed record CallSnapshot
     /// <summary>Gets the agent's shouting baseline.</summary>
     public required ShoutingState AgentVoice { get; init; }
 
+    /// <summary>Gets the latest call time handed out (a quiet call's time moves on past its last event); null for the last event's time.</summary>
+    public DateTimeOffset? CallTime { get; init; }
+
+    /// <summary>Gets a value indicating whether the platform sends utterance offsets, so call time runs on from the last one rather than on the service's clock.</summary>
+    public bool PlatformTimed { get; init; }
+
     /// <summary>Gets a value indicating whether the call has ended, so it cannot be resumed.</summary>
     public bool IsEnded => Escalation.Outcome != IncidentOutcome.Ongoing;
 }

@@ -1,4 +1,5 @@
 using AbuseDetector.Alerts.Redis.Internal;
+using AbuseDetector.Escalation;
 using AbuseDetector.Monitoring;
 using StackExchange.Redis;
 
@@ -71,6 +72,38 @@ public sealed class RedisClusterSlotTests : IAsyncLifetime
         }
 
         static string[] Channels(RedisValue[] values) => [.. values.Select(v => (string)v!).Where(v => v.StartsWith("abuse:", StringComparison.Ordinal))];
+    }
+
+    [Fact]
+    public async Task CallStateStore_OnAOneNodeCluster_ClaimsSavesHandsOverAndResumesWithoutCrossSlotErrors()
+    {
+        // Arrange: two instances' stores; the cluster refuses a script whose keys span slots.
+        var options = RedisTestOptions.For(_server);
+        await using var first = await RedisTestConnection.ConnectAsync(options);
+        await using var second = await RedisTestConnection.ConnectAsync(options);
+        await using var a = new RedisCallStateStore(first, options, () => [("acme", "call-1")]);
+        await using var b = new RedisCallStateStore(second, options, () => []);
+        var call = new CallParticipants("acme", "call-1", "agent-1", "team-1", "", "");
+        var snapshot = new CallSnapshot
+        {
+            Call = call,
+            Version = 1,
+            LastSeq = 0,
+            IncidentKept = false,
+            Escalation = new CallEscalation(call, Now, new EscalationOptions(), ScriptBook.Default).Capture(),
+            CustomerVoice = default,
+            AgentVoice = default,
+        };
+
+        // Act
+        var claim = await a.ClaimAsync("acme", "call-1");
+        var handedOver = await a.HandOverAsync(snapshot);
+        var resumption = await b.ResumeAsync("acme", "call-1");
+
+        // Assert
+        Assert.Equal(CallClaim.Claimed, claim);
+        Assert.True(handedOver);
+        Assert.Equal(CallResumptionOutcome.Resumed, resumption.Outcome);
     }
 
     [Fact]

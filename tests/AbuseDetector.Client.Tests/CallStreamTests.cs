@@ -129,6 +129,35 @@ public sealed class CallStreamTests(ServiceHostFixture service) : IDisposable
         Assert.Equal(StatusCode.InvalidArgument, Assert.IsType<RpcException>(error).StatusCode);
     }
 
+    [Fact]
+    public async Task SendChunkAsync_ServiceRefusedTheStartAndNobodyReads_ThrowsTheRefusalWithoutWaitingForAResume()
+    {
+        // Arrange
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var start = NewStart();
+        start.CallId = "";
+        await using var call = await Client.StartCallAsync(start, new CallOptions(cancellationToken: timeout.Token));
+
+        // Act: sends go out until one meets the stream the service closed; no reader is there to resume anything.
+        RpcException? refused = null;
+        for (ulong seq = 1; refused is null; seq++)
+        {
+            try
+            {
+                await call.SendChunkAsync(Chunk(seq, "hello"), timeout.Token);
+                await Task.Delay(10, timeout.Token);
+            }
+            catch (RpcException error)
+            {
+                refused = error;
+            }
+        }
+
+        // Assert
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(0, call.Resumptions);
+    }
+
     private static CallStart NewStart() => new()
     {
         CallId = Guid.NewGuid().ToString("N"),

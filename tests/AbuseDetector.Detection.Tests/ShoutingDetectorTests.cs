@@ -238,6 +238,82 @@ public sealed class ShoutingDetectorTests
         Assert.True(result.IsLoud);
     }
 
+    public static TheoryData<int> CapturePoints => [0, 1, 2, 3, 4, 5, 7];
+
+    [Theory]
+    [MemberData(nameof(CapturePoints))]
+    public void Capture_RestoredInANewDetector_SameAssessmentsAfterwards(int heardBeforeCapture)
+    {
+        // Arrange: warm-up, a step up, loud utterances in a row, silence and a return to calm.
+        float[] levels = [-32f, -28f, -30f, -24f, -15f, -14f, LoudnessMeter.SilenceDbfs, -13f, -30f, -12f, -12f, float.NaN, -29f];
+        var options = new ShoutingOptions();
+        var original = new ShoutingDetector(options);
+        foreach (var level in levels.Take(heardBeforeCapture))
+        {
+            original.Observe(level);
+        }
+
+        var restored = new ShoutingDetector(options, original.Capture());
+
+        // Act
+        var fromOriginal = levels.Skip(heardBeforeCapture).Select(original.Observe).ToList();
+        var fromRestored = levels.Skip(heardBeforeCapture).Select(restored.Observe).ToList();
+
+        // Assert
+        Assert.Equal(fromOriginal, fromRestored);
+        Assert.Equal(original.Capture(), restored.Capture());
+        Assert.Equal(original.IsShouting, restored.IsShouting);
+        Assert.Contains(fromOriginal, a => a.IsShouting);
+    }
+
+    [Fact]
+    public void Capture_BeforeAnySpeech_BaselineNaNAndRestoredDetectorStartsFresh()
+    {
+        // Arrange
+        var state = new ShoutingDetector().Capture();
+
+        // Act
+        var restored = new ShoutingDetector(new ShoutingOptions(), state);
+        var first = restored.Observe(-30f);
+        var fresh = new ShoutingDetector().Observe(-30f);
+
+        // Assert
+        Assert.True(float.IsNaN(state.BaselineDbfs));
+        Assert.Equal(0, state.Heard);
+        Assert.Equal(0, state.LoudInARow);
+        Assert.Equal(fresh, first);
+        Assert.True(float.IsNaN(first.BaselineDbfs));
+        Assert.Equal(-30f, restored.BaselineDbfs);
+    }
+
+    [Fact]
+    public void Capture_WhileShouting_RestoredDetectorIsStillShouting()
+    {
+        // Arrange
+        var original = Calm(-30f);
+        original.Observe(-15f);
+        original.Observe(-15f);
+
+        // Act
+        var restored = new ShoutingDetector(new ShoutingOptions(), original.Capture());
+
+        // Assert
+        Assert.True(restored.IsShouting);
+        Assert.Equal(new ShoutingState(-30f, 5, 2), restored.Capture());
+        Assert.Equal(original.Peek(-15f), restored.Peek(-15f));
+    }
+
+    [Fact]
+    public void Ctor_NegativeCountsInState_TreatedAsNone()
+    {
+        // Act
+        var restored = new ShoutingDetector(new ShoutingOptions(), new ShoutingState(float.NaN, -4, -2));
+
+        // Assert
+        Assert.Equal(new ShoutingState(float.NaN, 0, 0), restored.Capture());
+        Assert.False(restored.IsShouting);
+    }
+
     /// <summary>A detector warmed up on calm speech at one level.</summary>
     private static ShoutingDetector Calm(float level)
     {

@@ -3,7 +3,7 @@ using AbuseDetector.Escalation;
 namespace AbuseDetector.Monitoring.Tests;
 
 /// <summary>
-/// A fake, and the only one here: the real store (Redis) is tested against a real redis-server in
+/// A fake, with RecordingCallStateStore the only ones here: the real store (Redis) is tested against a real redis-server in
 /// AbuseDetector.Alerts.Redis.Tests, and this project has none. It answers the questions asked across calls — a
 /// caller's history, an agent's counts, a team's wellbeing — as a test scripts it, including outages and late answers,
 /// so the rules' own logic (thresholds, timeouts) can be tested. Counts keep to the shift window as the real store's

@@ -6,7 +6,7 @@ namespace AbuseDetector.Monitoring.Tests;
 
 /// <summary>
 /// The real monitoring parts wired as the service wires them with Redis off: the real classifier, the in-process alerts,
-/// <see cref="NoIncidentStore"/> unless a test passes another, and a fake clock the test moves.
+/// <see cref="NoIncidentStore"/> and <see cref="NoCallStateStore"/> unless a test passes others, and a fake clock the test moves.
 /// </summary>
 internal sealed class Monitors
 {
@@ -28,7 +28,7 @@ internal sealed class Monitors
 
     public static readonly CallParticipants Call = new("acme", "call-1", "agent-7", "team-2", "", "en");
 
-    public Monitors(AbuseClassifier classifier, IIncidentStore? incidents = null, CallHistoryOptions? history = null)
+    public Monitors(AbuseClassifier classifier, IIncidentStore? incidents = null, CallHistoryOptions? history = null, ICallStateStore? callStates = null)
     {
         Monitoring = new CallMonitoring(
             () => classifier,
@@ -39,7 +39,7 @@ internal sealed class Monitors
             Alerts,
             incidents ?? new NoIncidentStore(),
             history ?? new CallHistoryOptions(),
-            new NoCallStateStore(),
+            callStates ?? new NoCallStateStore(),
             Time);
     }
 

@@ -28,6 +28,7 @@ public class StreamLifetimeTests
         // Assert
         Assert.Equal(DeadlineExceeded, status);
         Assert.Equal("no event for 1 s", message);
+        Assert.Single(service.Logs, l => l.EventName == "CallEnded" && l.Message.StartsWith("Call ended (DeadlineExceeded)", StringComparison.Ordinal));
         Assert.Empty(service.Errors);
     }
 

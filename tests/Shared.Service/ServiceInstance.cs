@@ -48,10 +48,11 @@ public sealed class ServiceInstance : IAsyncDisposable
 
     /// <param name="settings">Configuration added in memory.</param>
     /// <param name="configureServices">Runs after the service's own registrations, for settings configuration does not reach (such as the gRPC transport's options).</param>
-    public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
+    /// <param name="grpcPort">The gRPC port, or null for a free one (pass a stopped instance's to start another where clients look).</param>
+    public static async Task<ServiceInstance> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, int? grpcPort = null)
     {
-        var (grpcPort, httpPort) = (FreePort.Next(), FreePort.Next());
-        string[] args = ["--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
+        var (grpc, httpPort) = (grpcPort ?? FreePort.Next(), FreePort.Next());
+        string[] args = ["--grpc-port", grpc.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)];
         var logs = new ConcurrentQueue<(LogLevel, string?, string)>();
         var builder = WebApplication.CreateSlimBuilder(args);
         // Tests run without Redis unless they pass a real one (AbuseDetector:Redis = host:port of a RedisServerFixture), and
@@ -67,7 +68,7 @@ public sealed class ServiceInstance : IAsyncDisposable
         var app = builder.Build();
         app.MapAbuseDetectorService();
         await app.StartAsync();
-        return new ServiceInstance(app, grpcPort, httpPort, logs, dataPath);
+        return new ServiceInstance(app, grpc, httpPort, logs, dataPath);
     }
 
     /// <summary>A generated client on the instance's one channel (Grpc.Net.Client), sending <paramref name="apiKey"/> with every call.</summary>

@@ -97,7 +97,7 @@ internal sealed partial class AbuseDetectorGrpcService
         {
             // The service ended the stream, not the client: say why in the status.
             var status = call.HandedOver ? HandedOver : stopping.IsCancellationRequested ? ShuttingDown : IdleStatus(settings.IdleStreamTimeout);
-            call.Ending ??= status.StatusCode.ToString();
+            call.Ending = call.HandedOver ? call.Ending : status.StatusCode.ToString();
             LogCallEnded(call);
             throw new RpcException(status);
         }
