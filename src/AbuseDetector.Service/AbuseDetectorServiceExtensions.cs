@@ -40,7 +40,7 @@ public static class AbuseDetectorServiceExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AbuseDetectorServiceOptions>, AbuseDetectorServiceOptionsValidator>());
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>(ListenOnConfiguredEndpoints);
-        services.AddOptions<HostOptions>().Configure<IOptions<AbuseDetectorServiceOptions>>((host, settings) => host.ShutdownTimeout = settings.Value.ShutdownTimeout);
+        services.AddOptions<HostOptions>().Configure<IConfiguration>(StopWithinShutdownTimeout);
 
         services.AddAbuseDetectorDetection()
             .AddAbuseDetectorMonitoring()
@@ -131,6 +131,18 @@ public static class AbuseDetectorServiceExtensions
         {
             kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
         }
+    }
+
+    /// <summary>
+    /// The host's shutdown time, read unvalidated like Kestrel's ports (the host reads it before start-up validation runs,
+    /// which reports a bad value with its sentence).
+    /// </summary>
+    private static void StopWithinShutdownTimeout(HostOptions host, IConfiguration configuration)
+    {
+        var text = configuration.GetSection(AbuseDetectorServiceOptions.SectionName)[nameof(AbuseDetectorServiceOptions.ShutdownTimeout)];
+        host.ShutdownTimeout = TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero
+            ? timeout
+            : new AbuseDetectorServiceOptions().ShutdownTimeout;
     }
 
     /// <summary>
