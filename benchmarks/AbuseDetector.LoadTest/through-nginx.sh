@@ -28,11 +28,13 @@ redis-server --port $redis_port --save '' --appendonly no --daemonize yes --pidf
 sleep 1
 redis_pid=$(cat "$out/redis.pid")
 
-# nginx opens one upstream connection per stream: two per call in all, so room for several thousand.
+# Only our placeholders, as the nginx image does: nginx's own $host and the like stay. nginx opens one upstream
+# connection per stream, two connections per call in all, so room for several thousand.
 ABUSE_DETECTOR_GRPC_1=127.0.0.1:${grpc[0]} ABUSE_DETECTOR_GRPC_2=127.0.0.1:${grpc[1]} \
 ABUSE_DETECTOR_HTTP_1=127.0.0.1:${http[0]} ABUSE_DETECTOR_HTTP_2=127.0.0.1:${http[1]} \
 ABUSE_DETECTOR_GRPC_LISTEN=127.0.0.1:$nginx_grpc ABUSE_DETECTOR_HTTP_LISTEN=127.0.0.1:$nginx_http \
-  envsubst < "$root/deploy/nginx/abuse-detector.conf.template" > "$out/servers.conf"
+  envsubst "$(printf '${%s} ' ABUSE_DETECTOR_GRPC_1 ABUSE_DETECTOR_GRPC_2 ABUSE_DETECTOR_HTTP_1 ABUSE_DETECTOR_HTTP_2 ABUSE_DETECTOR_GRPC_LISTEN ABUSE_DETECTOR_HTTP_LISTEN)" \
+  < "$root/deploy/nginx/abuse-detector.conf.template" > "$out/servers.conf"
 mkdir -p "$out/logs"
 cat > "$out/nginx.conf" <<EOF
 worker_processes 1;
