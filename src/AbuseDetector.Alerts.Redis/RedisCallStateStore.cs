@@ -87,13 +87,20 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<CallResumption> ResumeAsync(string tenantId, string callId, CancellationToken cancellationToken = default)
+    public Task<CallResumption> ResumeAsync(string tenantId, string callId, CancellationToken cancellationToken = default) =>
+        ResumeAtAsync(tenantId, callId, string.Empty, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<CallResumption> TakeBackAsync(string tenantId, string callId, long version, CancellationToken cancellationToken = default) =>
+        ResumeAtAsync(tenantId, callId, version.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    private async Task<CallResumption> ResumeAtAsync(string tenantId, string callId, string version, CancellationToken cancellationToken)
     {
         RedisResult[] reply;
         try
         {
             reply = (RedisResult[])(await _redis.GetDatabase()
-                .ScriptEvaluateAsync(Scripts.ResumeCall, CallKeys(tenantId, callId), [InstanceId, LeaseMs])
+                .ScriptEvaluateAsync(Scripts.ResumeCall, CallKeys(tenantId, callId), [InstanceId, LeaseMs, version])
                 .WaitAsync(_options.OperationTimeout, _time, cancellationToken))!;
         }
         catch (Exception ex) when (RedisWriteRetry.IsTransient(ex))

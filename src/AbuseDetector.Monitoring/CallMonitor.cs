@@ -76,6 +76,9 @@ public sealed class CallMonitor
     /// <summary>Gets a value indicating whether the call has ended.</summary>
     public bool IsEnded => _escalation.IsEnded;
 
+    /// <summary>Gets the version of the call's state saved last (or being saved).</summary>
+    public long StateVersion => _version;
+
     /// <summary>Gets the highest seq of the chunks and actions taken in; 0 for none.</summary>
     public ulong LastSeq => _lastSeq;
 

@@ -24,6 +24,17 @@ public interface ICallStateStore
     Task<CallResumption> ResumeAsync(string tenantId, string callId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Takes back a call this instance handed over when its client went, to end it: only when nobody resumed it since
+    /// (no lease, the state still at <paramref name="version"/>).
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="callId">The call.</param>
+    /// <param name="version">The version this instance saved last.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The state, or why the call is not this instance's to end (<see cref="CallResumptionOutcome.HeldElsewhere"/> when it was resumed).</returns>
+    Task<CallResumption> TakeBackAsync(string tenantId, string callId, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Saves a call's state in the background and renews its lease; never waits. A snapshot is dropped when a newer one
     /// was saved or the lease is no longer this instance's. Once the call has ended, its lease is let go and the state
     /// kept a short while, so a late resume hears the call ended.

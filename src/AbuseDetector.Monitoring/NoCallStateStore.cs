@@ -14,6 +14,10 @@ public sealed class NoCallStateStore : ICallStateStore
         Task.FromResult(new CallResumption(CallResumptionOutcome.Unknown));
 
     /// <inheritdoc/>
+    public Task<CallResumption> TakeBackAsync(string tenantId, string callId, long version, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new CallResumption(CallResumptionOutcome.Unknown));
+
+    /// <inheritdoc/>
     public void Save(CallSnapshot snapshot)
     {
     }

@@ -74,6 +74,15 @@ public sealed partial class AbuseDetectorServiceOptions : IValidatableObject
     public TimeSpan IdleStreamTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long a call whose client went away without a CallEnd (a broken connection, a proxy restarting) waits for the
+    /// client to resume it, here or on another instance, before it is ended as dropped (call_ended alert, incident);
+    /// zero ends it at once. Only with Redis, which keeps the call's state meanwhile.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "ResumeWindow must be between 0 and 1 hour.")]
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long the service may take to stop (SIGTERM): open calls hand their state over for resumption elsewhere, then
     /// the outbox and the incident queue flush; whatever is left then stays in the outbox journal for the next start.
     /// </summary>

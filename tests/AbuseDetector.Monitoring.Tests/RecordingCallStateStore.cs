@@ -18,6 +18,9 @@ internal sealed class RecordingCallStateStore : ICallStateStore
     public Task<CallResumption> ResumeAsync(string tenantId, string callId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Saved.Count == 0 ? new CallResumption(CallResumptionOutcome.Unknown) : new CallResumption(CallResumptionOutcome.Resumed, Saved[^1]));
 
+    public Task<CallResumption> TakeBackAsync(string tenantId, string callId, long version, CancellationToken cancellationToken = default) =>
+        Task.FromResult(HandedOver.Count > 0 && HandedOver[^1].Version == version ? new CallResumption(CallResumptionOutcome.Resumed, HandedOver[^1]) : new CallResumption(CallResumptionOutcome.HeldElsewhere));
+
     public void Save(CallSnapshot snapshot) => Saved.Add(snapshot);
 
     public Task<bool> HandOverAsync(CallSnapshot snapshot, CancellationToken cancellationToken = default)

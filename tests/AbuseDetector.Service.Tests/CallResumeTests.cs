@@ -163,6 +163,74 @@ public sealed class CallResumeTests(RedisServiceFixture fixture) : IClassFixture
         Assert.Empty(b.Errors);
     }
 
+    [Fact]
+    public async Task ClientGoneWithoutEnd_ResumedWithinTheWindow_GoesOnAtItsLevelAndEndsOnce()
+    {
+        // Arrange: the default window (30 s); the call reaches notice, then its client's stream breaks.
+        var settings = new Dictionary<string, string?> { ["AbuseDetector:Redis"] = fixture.Redis.Configuration };
+        await using var service = await ServiceInstance.StartAsync(settings);
+        var (tenant, callId) = (RedisServerFixture.NewTenant(), NewCallId());
+        var lost = await OpenAsync(service.NewClient(), NewStart(tenant, callId));
+        await SendAsync(lost, Chunk(1, Insult), movesTheLevel: true);
+
+        // Act
+        lost.Dispose();
+        await Eventually.TrueAsync(() => service.Logs.Any(KeptForAResume), "the service kept the call for a resume", Generous);
+        using var resumedCall = await OpenAsync(service.NewClient(), new CallStart { TenantId = tenant, CallId = callId, Resume = true });
+        Assert.True(await resumedCall.ResponseStream.MoveNext());
+        var resumed = resumedCall.ResponseStream.Current;
+        var next = await SendAsync(resumedCall, Chunk(2, AnotherInsult), movesTheLevel: true);
+        await resumedCall.RequestStream.WriteAsync(new CallEvent { End = new CallEnd { Reason = CallEndReason.Completed } });
+        await resumedCall.RequestStream.CompleteAsync();
+        await ReadToEndAsync(resumedCall);
+
+        // Assert: not ended when the client went; resumed at notice, the next insult one level up, one call_ended.
+        Assert.Equal(EscalationLevel.Notice, resumed.Resumed.Level);
+        Assert.Equal(1UL, resumed.Resumed.LastSeq);
+        Assert.Equal(EscalationLevel.Warning, next.Last(u => u.UpdateCase == CallUpdate.UpdateOneofCase.Escalation).Escalation.Level);
+        await Eventually.TrueAsync(async () => (await TeamHistoryAsync(tenant)).Contains(EngineKind.CallEnded), "the call_ended alert reached the team");
+        Assert.Single(await TeamHistoryAsync(tenant), k => k == EngineKind.CallEnded);
+        Assert.DoesNotContain(service.Logs, l => l.EventName == "CallEndedUnresumed");
+        Assert.Empty(service.Errors);
+    }
+
+    [Fact]
+    public async Task ClientGoneWithoutEnd_NotResumedWithinTheWindow_EndedAsDroppedOnce()
+    {
+        // Arrange: a one-second window.
+        var settings = new Dictionary<string, string?> { ["AbuseDetector:Redis"] = fixture.Redis.Configuration, ["AbuseDetector:ResumeWindow"] = "00:00:01" };
+        await using var service = await ServiceInstance.StartAsync(settings);
+        var (tenant, callId) = (RedisServerFixture.NewTenant(), NewCallId());
+        var lost = await OpenAsync(service.NewClient(), NewStart(tenant, callId));
+        await SendAsync(lost, Chunk(1, Insult), movesTheLevel: true);
+
+        // Act
+        lost.Dispose();
+        Incident? incident = null;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var listed = await service.NewClient().ListIncidentsAsync(new ListIncidentsRequest { TenantId = tenant, TeamId = "team-1" });
+                incident = listed.Incidents.SingleOrDefault();
+                return incident is not null;
+            },
+            "the call was ended as dropped once the window passed",
+            Generous);
+        var lateResume = await ResumeErrorAsync(service.NewClient(), tenant, callId);
+
+        // Assert
+        Assert.Equal(IncidentOutcome.Dropped, incident!.Outcome);
+        Assert.Equal(EscalationLevel.Notice, incident.HighestLevel);
+        await Eventually.TrueAsync(async () => (await TeamHistoryAsync(tenant)).Contains(EngineKind.CallEnded), "the call_ended alert reached the team");
+        Assert.Single(await TeamHistoryAsync(tenant), k => k == EngineKind.CallEnded);
+        Assert.Single(service.Logs, l => l.EventName == "CallEndedUnresumed");
+        Assert.Equal(StatusCode.FailedPrecondition, lateResume.StatusCode);
+        Assert.Empty(service.Errors);
+    }
+
+    private static bool KeptForAResume((LogLevel Level, string? EventName, string Message) entry) =>
+        entry.EventName == "CallEnded" && entry.Message.Contains("kept for a resume", StringComparison.Ordinal);
+
     private static bool HandedOver((LogLevel Level, string? EventName, string Message) entry) =>
         entry.EventName == "CallEnded" && entry.Message.StartsWith("Call ended (handed over)", StringComparison.Ordinal);
 

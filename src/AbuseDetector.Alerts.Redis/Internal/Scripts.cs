@@ -72,19 +72,23 @@ internal static class Scripts
 
     /// <summary>
     /// Takes the lease of a call to resume it and reads its state. KEYS: lease, state, timeline. ARGV: owner, lease time
-    /// (ms). Returns {'ok', json, timeline entries}, {'held'}, {'unknown'} or {'ended'}.
+    /// (ms), the version the state must still be at or "" for any. Returns {'ok', json, timeline entries}, {'held'} (also
+    /// when the state moved on from that version), {'unknown'} or {'ended'}.
     /// </summary>
     public const string ResumeCall = """
         local holder = redis.call('GET', KEYS[1])
         if holder and holder ~= ARGV[1] then
           return {'held'}
         end
-        local state = redis.call('HMGET', KEYS[2], 'ended', 'json')
+        local state = redis.call('HMGET', KEYS[2], 'ended', 'json', 'version')
         if state[1] == '1' then
           return {'ended'}
         end
         if not state[2] then
           return {'unknown'}
+        end
+        if ARGV[3] ~= '' and state[3] ~= ARGV[3] then
+          return {'held'}
         end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         return {'ok', state[2], redis.call('LRANGE', KEYS[3], 0, -1)}

@@ -103,7 +103,7 @@ internal sealed partial class AbuseDetectorGrpcService
         }
         catch (Exception ex) when (ex is not RpcException && callToken.IsCancellationRequested && call.Monitor is not null)
         {
-            call.Ending = "cancelled by the client";
+            call.Ending = call.Ending == "client gone, kept for a resume" ? "cancelled by the client, kept for a resume" : "cancelled by the client";
             LogCallEnded(call);
             throw;
         }
@@ -245,13 +245,20 @@ internal sealed partial class AbuseDetectorGrpcService
         }
         finally
         {
-            // A service that stops hands its calls over for the client to resume elsewhere; otherwise a stream that broke
-            // without a CallEnd still closes the call, so its incident and call_ended alert are kept.
-            if (!monitor.IsEnded && lifetime.ApplicationStopping.IsCancellationRequested && !call.ClientGone.IsCancellationRequested
-                && monitoring.CallStates.KeepsState && await monitor.HandOverAsync(CancellationToken.None))
+            // A service that stops hands its calls over for the client to resume elsewhere, and a client that went away
+            // without a CallEnd gets ResumeWindow to resume its call; otherwise a stream that broke without a CallEnd
+            // closes the call, so its incident and call_ended alert are kept.
+            var stoppingHere = lifetime.ApplicationStopping.IsCancellationRequested && !call.ClientGone.IsCancellationRequested;
+            var resumeWindow = options.Value.ResumeWindow;
+            var clientLeft = call.ClientGone.IsCancellationRequested && resumeWindow > TimeSpan.Zero;
+            if (!monitor.IsEnded && (stoppingHere || clientLeft) && monitoring.CallStates.KeepsState && await monitor.HandOverAsync(CancellationToken.None))
             {
-                call.HandedOver = true;
-                call.Ending = "handed over";
+                call.HandedOver = stoppingHere;
+                call.Ending = stoppingHere ? "handed over" : "client gone, kept for a resume";
+                if (clientLeft)
+                {
+                    _ = EndUnlessResumedAsync(monitor.Call, monitor.StateVersion, resumeWindow);
+                }
             }
             else if (!monitor.IsEnded)
             {
@@ -268,6 +275,29 @@ internal sealed partial class AbuseDetectorGrpcService
     /// Queues an event's updates, even when the service is ending the stream: the event changed the call's state, and a
     /// client that resumes it elsewhere is not sent that event again. Waits for room only as long as the client is there.
     /// </summary>
+    /// <summary>
+    /// Ends a call whose client went away as dropped (call_ended alert, incident, wellbeing count) once
+    /// <paramref name="window"/> has passed, unless it was resumed meanwhile, here or elsewhere. Holds no state meanwhile:
+    /// the call is taken back from the store. A service that stops first leaves the state for a resume until it expires.
+    /// </summary>
+    private async Task EndUnlessResumedAsync(CallParticipants call, long version, TimeSpan window)
+    {
+        try
+        {
+            await Task.Delay(window, timeProvider, lifetime.ApplicationStopping);
+            var left = await monitoring.CallStates.TakeBackAsync(call.TenantId, call.CallId, version, lifetime.ApplicationStopping);
+            if (left is { Outcome: CallResumptionOutcome.Resumed, Snapshot: { } snapshot })
+            {
+                monitoring.Resume(snapshot).End(Escalation.CallEndReason.Dropped);
+                ServiceLog.CallEndedUnresumed(logger);
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopping: the state stays in Redis for a resume until it expires.
+        }
+    }
+
     private async ValueTask QueueAsync(Channel<V1.CallUpdate> updates, List<V1.CallUpdate> pending, CancellationToken clientGone)
     {
         foreach (var update in pending)

@@ -51,4 +51,7 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 22, EventName = "CallResumed", Level = LogLevel.Debug, Message = "Call resumed from its saved state at seq {LastSeq}; {LiveCalls} calls live.")]
     public static partial void CallResumed(ILogger logger, ulong lastSeq, int liveCalls);
+
+    [LoggerMessage(EventId = 23, EventName = "CallEndedUnresumed", Level = LogLevel.Information, Message = "Call ended (dropped): its client went away and did not resume it within ResumeWindow.")]
+    public static partial void CallEndedUnresumed(ILogger logger);
 }
