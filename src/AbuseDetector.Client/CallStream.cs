@@ -30,6 +30,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 
     private readonly V1.AbuseDetector.AbuseDetectorClient _client;
+    private readonly CallStart _start;
     private readonly CallStart _resumeStart;
     private readonly CallOptions _options;
     private readonly CallStreamOptions _settings;
@@ -52,11 +53,17 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private readonly Queue<string> _alertIdsInOrder = new();
     private RpcException? _failure;
     private bool _endSent;
+
+    // Whether the reader has had any answer, and whether every event sent is still in the buffer: a call with neither
+    // was never taken by an instance (refused while it drained), so it can be started afresh elsewhere.
+    private bool _answered;
+    private bool _eventsDropped;
     private volatile bool _disposed;
 
     private CallStream(V1.AbuseDetector.AbuseDetectorClient client, CallStart start, CallOptions options, CallStreamOptions settings)
     {
         _client = client;
+        _start = start.Clone();
         _resumeStart = start.Clone();
         _resumeStart.Resume = true;
         _options = options;
@@ -140,6 +147,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
             }
 
             var update = call.ResponseStream.Current;
+            _answered = true;
             if (FirstTime(update))
             {
                 yield return update;
@@ -371,6 +379,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         if (_sent.Count == _settings.ReplayCapacity)
         {
             _sent.Dequeue();
+            _eventsDropped = true;
         }
 
         _sent.Enqueue(callEvent);
@@ -401,6 +410,7 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
             var time = _settings.TimeProvider;
             var began = time.GetTimestamp();
             var delay = FirstRetryDelay;
+            var afresh = false;
             while (true)
             {
                 var next = _client.StreamCall(_options);
@@ -408,13 +418,27 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
                 attempt.CancelAfter(AttemptTimeout);
                 try
                 {
-                    await ReopenAsync(next, attempt.Token).ConfigureAwait(false);
+                    if (afresh)
+                    {
+                        await StartAfreshAsync(next, attempt.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ReopenAsync(next, attempt.Token).ConfigureAwait(false);
+                        Resumptions++;
+                    }
+
                     _call = next;
-                    Resumptions++;
                     var resumedVerdict = _verdict;
                     _verdict = NewVerdict();
                     resumedVerdict.TrySetResult(true);
                     return;
+                }
+                catch (RpcException unknown) when (unknown.StatusCode == StatusCode.NotFound && !afresh && !_answered && !_eventsDropped)
+                {
+                    // No instance ever took the call (one that was draining refused its start): start it again.
+                    next.Dispose();
+                    afresh = true;
                 }
                 catch (Exception retry) when (!cancellationToken.IsCancellationRequested && MayRetry(AsStatus(retry), attempt.IsCancellationRequested)
                     && time.GetElapsedTime(began) + delay < _settings.ResumeTimeout)
@@ -433,6 +457,21 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Starts a call no instance took again, with every event sent so far.</summary>
+    private async Task StartAfreshAsync(AsyncDuplexStreamingCall<CallEvent, CallUpdate> next, CancellationToken cancellationToken)
+    {
+        await next.RequestStream.WriteAsync(new CallEvent { Start = _start }, cancellationToken).ConfigureAwait(false);
+        foreach (var callEvent in _sent)
+        {
+            await next.RequestStream.WriteAsync(callEvent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_endSent)
+        {
+            await next.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
     }
 

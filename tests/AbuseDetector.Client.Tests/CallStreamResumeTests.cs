@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using AbuseDetector.Contracts.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AbuseDetector.Client.Tests;
 
@@ -58,6 +60,46 @@ public sealed class CallStreamResumeTests(RedisServerFixture redis) : IClassFixt
         Assert.Contains(all[(resumedAt + 1)..], u => u.UpdateCase == CallUpdate.UpdateOneofCase.Escalation && u.Escalation.Level == EscalationLevel.Warning);
         Assert.Empty(a.Errors);
         Assert.Empty(b.Errors);
+    }
+
+    [Fact]
+    public async Task ReadUpdatesAsync_NewCallRefusedByADrainingInstance_StartedAfreshOnTheNextWithEveryChunk()
+    {
+        // Arrange: A is stopping but still serving (its stop waits on a callback), so it refuses new calls with UNAVAILABLE.
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        await using var instances = await StartInstancesAsync();
+        var a = instances.First;
+        using var draining = new ManualResetEventSlim();
+        var lifetime = a.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() => draining.Wait(TimeSpan.FromSeconds(5)));
+        var stopping = Task.Run(lifetime.StopApplication, timeout.Token);
+        await Eventually.TrueAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, "A began to stop", TestTimeout);
+
+        // Act: the call starts on A, which refuses it; A finishes stopping and B starts at its address.
+        var (call, updates, reading) = await OpenAsync(instances, NewStart(), TimeSpan.FromSeconds(60), timeout.Token);
+        await using var disposeCall = call;
+        var sending = Task.Run(
+            async () =>
+            {
+                await call.SendChunkAsync(Chunk(1, "hello, I'd like to check my order"), timeout.Token);
+                await call.SendChunkAsync(Chunk(2, "you are a useless fucking idiot"), timeout.Token);
+            },
+            timeout.Token);
+        await Eventually.TrueAsync(() => a.Logs.Any(l => l.EventName == "CallRejected"), "A refused the call", TestTimeout);
+        draining.Set();
+        await stopping;
+        await a.StopAsync(timeout.Token);
+        var b = await instances.StartNextAsync();
+        await sending.WaitAsync(timeout.Token);
+        await call.EndAsync(new CallEnd { Reason = CallEndReason.Completed }, timeout.Token);
+        await reading.WaitAsync(timeout.Token);
+
+        // Assert: B took the call from its start, with both chunks, each assessed once; nothing was resumed.
+        Assert.Equal([1UL, 2UL], Assessed(updates));
+        Assert.Contains(updates, u => u.UpdateCase == CallUpdate.UpdateOneofCase.Escalation && u.Escalation.Level == EscalationLevel.Notice);
+        Assert.DoesNotContain(updates, u => u.UpdateCase == CallUpdate.UpdateOneofCase.Resumed);
+        Assert.Equal(0, call.Resumptions);
+        Assert.Contains(b.Logs, l => l.EventName == "CallEnded" && l.Message.StartsWith("Call ended (Completed)", StringComparison.Ordinal));
     }
 
     [Fact]
