@@ -272,10 +272,6 @@ internal sealed partial class AbuseDetectorGrpcService
     }
 
     /// <summary>
-    /// Queues an event's updates, even when the service is ending the stream: the event changed the call's state, and a
-    /// client that resumes it elsewhere is not sent that event again. Waits for room only as long as the client is there.
-    /// </summary>
-    /// <summary>
     /// Ends a call whose client went away as dropped (call_ended alert, incident, wellbeing count) once
     /// <paramref name="window"/> has passed, unless it was resumed meanwhile, here or elsewhere. Holds no state meanwhile:
     /// the call is taken back from the store. A service that stops first leaves the state for a resume until it expires.
@@ -298,6 +294,10 @@ internal sealed partial class AbuseDetectorGrpcService
         }
     }
 
+    /// <summary>
+    /// Queues an event's updates, even when the service is ending the stream: the event changed the call's state, and a
+    /// client that resumes it elsewhere is not sent that event again. Waits for room only as long as the client is there.
+    /// </summary>
     private async ValueTask QueueAsync(Channel<V1.CallUpdate> updates, List<V1.CallUpdate> pending, CancellationToken clientGone)
     {
         foreach (var update in pending)
