@@ -154,9 +154,9 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
             var saved = (int)await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, keys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
             if (saved == 2)
             {
-                // A save before this one was lost: send the whole timeline once more.
+                // A save before this one was lost: the same version again, with the whole timeline.
                 _timelineSent[(call.TenantId, call.CallId)] = 0;
-                (keys, values) = SaveArguments(snapshot with { Version = snapshot.Version + 1 }, handOver: true);
+                (keys, values) = SaveArguments(snapshot, handOver: true);
                 saved = (int)await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, keys, values).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
             }
 
@@ -231,7 +231,7 @@ public sealed class RedisCallStateStore : ICallStateStore, IAsyncDisposable
             // Not fire-and-forget: the library then reloads the script after a Redis restart or failover emptied its cache.
             if ((int)await _redis.GetDatabase().ScriptEvaluateAsync(Scripts.SaveCall, arguments.Keys, arguments.Values) == 2)
             {
-                // A save before this one was lost: the next one sends the whole timeline.
+                // A save before this one was lost, so this one was not taken: the next sends the whole timeline.
                 var key = (call.TenantId, call.CallId);
                 if (_timelineSent.ContainsKey(key))
                 {

@@ -82,6 +82,27 @@ public sealed class RedisCallStateStoreTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task HandOverAsync_TimelineEntriesLostInRedis_SendsTheWholeTimelineAtTheSameVersion()
+    {
+        // Arrange: a save appended the timeline; then Redis lost the list (as after a save that never arrived).
+        var (a, b) = (await NewStoreAsync(), await NewStoreAsync());
+        await a.ClaimAsync(_tenant, "call-1");
+        a.Save(Snapshot("call-1", version: 1));
+        await Eventually.TrueAsync(async () => await Database().ListLengthAsync(TimelineKey("call-1")) == 2, "the timeline was appended");
+        await Database().KeyDeleteAsync(TimelineKey("call-1"));
+        var handedOver = Snapshot("call-1", version: 2);
+
+        // Act
+        var saved = await a.HandOverAsync(handedOver);
+        var resumption = await b.ResumeAsync(_tenant, "call-1");
+
+        // Assert: the version the instance handed over (it takes the call back at that version), and every entry.
+        Assert.True(saved);
+        Assert.Equal(2, resumption.Snapshot!.Version);
+        Assert.Equivalent(handedOver.Escalation.Timeline, resumption.Snapshot.Escalation.Timeline, strict: true);
+    }
+
+    [Fact]
     public async Task Save_OlderVersionAfterANewerOne_NeverOverwritesIt()
     {
         // Arrange
@@ -292,6 +313,8 @@ public sealed class RedisCallStateStoreTests(RedisServerFixture redis) : IClassF
     private IDatabase Database() => _admin!.GetDatabase();
 
     private string StateKey(string callId) => $"{TestAlerts.Tag(_tenant)}:call:{callId}:state";
+
+    private string TimelineKey(string callId) => $"{TestAlerts.Tag(_tenant)}:call:{callId}:timeline";
 
     private string LeaseKey(string callId) => $"{TestAlerts.Tag(_tenant)}:call:{callId}:lease";
 

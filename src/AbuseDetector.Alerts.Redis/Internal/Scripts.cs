@@ -99,8 +99,8 @@ internal static class Scripts
     /// timeline's new entries (the timeline only grows, so each entry is sent once), and renews (or takes back, once
     /// expired) the lease; an ended call, or one handed over, lets its lease go. KEYS: lease, state, timeline. ARGV:
     /// owner, lease time (ms), version, json, ended (0/1), retention (ms), hand over (0/1), entries already saved, then the
-    /// new entries. Returns 1 when saved, 2 when saved but the timeline in Redis is not as long as the entries already
-    /// saved say (a save was lost: the next one must send the whole timeline), 0 when not saved.
+    /// new entries. Returns 1 when saved; 2 when not, because the timeline in Redis is not as long as the entries already
+    /// saved say (a save was lost: the same version goes again with the whole timeline); 0 when not saved otherwise.
     /// </summary>
     public const string SaveCall = """
         local holder = redis.call('GET', KEYS[1])
@@ -111,19 +111,19 @@ internal static class Scripts
         if saved >= tonumber(ARGV[3]) then
           return 0
         end
+        local from = tonumber(ARGV[8])
+        if ARGV[5] ~= '1' and from ~= 0 and redis.call('LLEN', KEYS[3]) ~= from then
+          return 2
+        end
         redis.call('HSET', KEYS[2], 'version', ARGV[3], 'ended', ARGV[5], 'json', ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[6])
-        local result = 1
         if ARGV[5] == '1' then
           redis.call('DEL', KEYS[3])
         else
-          local from = tonumber(ARGV[8])
           if from == 0 then
             redis.call('DEL', KEYS[3])
-          elseif redis.call('LLEN', KEYS[3]) ~= from then
-            result = 2
           end
-          if result == 1 and #ARGV > 8 then
+          if #ARGV > 8 then
             redis.call('RPUSH', KEYS[3], unpack(ARGV, 9))
           end
           redis.call('PEXPIRE', KEYS[3], ARGV[6])
@@ -133,7 +133,7 @@ internal static class Scripts
         else
           redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         end
-        return result
+        return 1
         """;
 
     /// <summary>
