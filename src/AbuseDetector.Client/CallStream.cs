@@ -234,9 +234,12 @@ public sealed class CallStream : IAsyncDisposable, IDisposable
     private static RpcException AsStatus(Exception error) =>
         error as RpcException ?? new RpcException(new Status(StatusCode.Unavailable, $"The connection to the service broke: {error.Message}", error));
 
-    /// <summary>Resume attempts that may work a moment later: the old instance's lease, Redis away, no instance up yet, or an attempt that hung.</summary>
+    /// <summary>
+    /// Resume attempts that may work a moment later: the old instance's lease, Redis away, no instance up yet, or an attempt
+    /// that hung; the statuses a call is resumed after, but an UNKNOWN from the resume itself ends it.
+    /// </summary>
     private bool MayRetry(RpcException error, bool attemptTimedOut) =>
-        attemptTimedOut || error.StatusCode is StatusCode.Unavailable or StatusCode.Internal || (error.StatusCode == StatusCode.Cancelled && !_disposed);
+        attemptTimedOut || (MayResume(error) && error.StatusCode != StatusCode.Unknown);
 
     private static TaskCompletionSource<bool> NewVerdict() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
